@@ -1,0 +1,42 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['dist', 'node_modules', 'test/fixtures/models', 'dev-dist'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      // The UI may only see the engine's *types*: the engine runs in the worker, never in the page bundle.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/workers/*', '!**/workers/protocol'], message: 'src/ talks to the engine through the worker protocol only.' },
+            { group: ['**/workers/protocol'], allowTypeImports: true, message: 'Import only types from workers/protocol.' },
+            { group: ['@huggingface/transformers', 'onnxruntime-web'], message: 'transformers.js belongs in the worker, not the main bundle.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['workers/**/*.ts'],
+    rules: {
+      // The engine is free of DOM and React and never reaches into the UI.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/*', 'react', 'react-dom', 'zustand'], message: 'workers/ must not depend on the UI.' }] }],
+    },
+  },
+);

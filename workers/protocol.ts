@@ -1,0 +1,253 @@
+/**
+ * The typed messages between the page and the inference worker.
+ *
+ * One discriminated union per direction, discriminated by `type`. Every message carries the
+ * `requestId` of the request it belongs to; the client drops events of any request but the current
+ * one. Errors travel as plain `{ name, message }` because class instances do not survive structured
+ * clone. `src/` may import only *types* from this file.
+ */
+
+/** Where the user wants inference to run. `auto` probes WebGPU and falls back to WASM. */
+export type DevicePreference = 'auto' | 'webgpu' | 'wasm';
+
+/** Where inference actually runs. `cpu` is onnxruntime-node (CLI, tests). */
+export type Device = 'webgpu' | 'wasm' | 'cpu';
+
+/** Weight formats of transformers.js ONNX exports that this app knows how to choose between. */
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+
+/**
+ * How questions are put to the model. `uniner` is the exact UniNER conversation (byte for byte);
+ * `chat` renders the same conversation through the model's own chat template (generic instruct models).
+ */
+export type PromptStyle = 'uniner' | 'chat';
+
+/** What to load: a preset id, a Hugging Face Hub id, a URL of a model folder, or (Node) a local folder. */
+export interface ModelSource {
+  /** Preset id, Hub id (`owner/name`), `https://…` folder URL, or a local path (Node only). */
+  readonly source: string;
+  /** Weight format; omitted means "the best for the chosen device" (see the model registry). */
+  readonly dtype?: Dtype;
+  /** Prompt style; omitted means UniNER for UniNER models and `chat` for the rest. */
+  readonly promptStyle?: PromptStyle;
+}
+
+/** Options of one extraction request. */
+export interface ExtractOptions {
+  /** Constrained decoding: answers are valid JSON lists of distinct passage substrings. Default true. */
+  readonly constrain: boolean;
+  /** Optional dataset name for the supervised UniNER checkpoints (`Dataset: {name} \n`). */
+  readonly datasetName?: string;
+  /** Upper bound of generated tokens per entity type (UniNER uses 256). */
+  readonly maxNewTokens: number;
+}
+
+/** A half-open `[start, end)` range of UTF-16 code units in the passage. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One entity string the model gave for one type, with every place it occurs in the passage. */
+export interface FoundEntity {
+  /** The string exactly as the model wrote it. */
+  readonly text: string;
+  /** Every occurrence in the passage; empty when the string is not in the passage ("not found in text"). */
+  readonly spans: readonly Span[];
+  /** How the spans were matched: exactly, or tolerating case and whitespace differences. */
+  readonly match: 'exact' | 'tolerant' | 'none';
+}
+
+/** Token counts and timings of one request. */
+export interface RunStats {
+  /** Tokens run through the model in prefill passes (passage prefixes and questions). */
+  readonly prefillTokens: number;
+  /** Tokens generated one step at a time. */
+  readonly decodeTokens: number;
+  readonly prefillMs: number;
+  readonly decodeMs: number;
+  /** Wall time of the whole request. */
+  readonly ms: number;
+  /** Number of passage chunks (long passages are split at sentence boundaries). */
+  readonly chunks: number;
+}
+
+/** A model that is loaded and ready to answer. */
+export interface LoadedModelInfo {
+  /** What the user asked for (preset id, Hub id or URL). */
+  readonly source: string;
+  /** A human-readable name of the model. */
+  readonly displayName: string;
+  /** True only for UniNER checkpoints; generic instruct models are prompted the same way but are not UniNER. */
+  readonly isUniner: boolean;
+  readonly promptStyle: PromptStyle;
+  readonly device: Device;
+  readonly dtype: Dtype;
+  /** Tokens the model can attend to (prompt + answer). */
+  readonly contextLength: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page → worker
+
+/** Load (or switch to) a model. Answered by `load-progress`*, then `ready` or `error`. */
+export interface LoadRequest {
+  readonly type: 'load';
+  readonly requestId: string;
+  readonly model: ModelSource;
+  readonly device: DevicePreference;
+  /**
+   * Set by the client when this load is a retry on WASM after WebGPU failed in an earlier worker
+   * (a failed WebGPU session poisons its worker); echoed back in `ready.fallbackReason`.
+   */
+  readonly fallbackReason?: string;
+}
+
+/** Find entities of each type in a passage. Answered by per-type events and one `done` (or `error`). */
+export interface ExtractRequest {
+  readonly type: 'extract';
+  readonly requestId: string;
+  readonly passage: string;
+  readonly entityTypes: readonly string[];
+  readonly options: ExtractOptions;
+}
+
+/** Stop a running extraction within one decode step; it still ends with `done` (`interrupted: true`). */
+export interface InterruptRequest {
+  readonly type: 'interrupt';
+  readonly requestId: string;
+}
+
+/**
+ * Greedy-decode a raw prompt (no UniNER wrapping) and return the token ids: a diagnostic that proves
+ * the model runs on this device, and the check tests use to compare devices.
+ */
+export interface SelfTestRequest {
+  readonly type: 'selftest';
+  readonly requestId: string;
+  readonly prompt: string;
+  readonly maxNewTokens: number;
+}
+
+/** Every message the page sends to the worker. */
+export type ToWorker = LoadRequest | ExtractRequest | InterruptRequest | SelfTestRequest;
+
+// ---------------------------------------------------------------------------------------------
+// Worker → page
+
+/** Download progress of one model file. */
+export interface LoadProgressEvent {
+  readonly type: 'load-progress';
+  readonly requestId: string;
+  readonly file: string;
+  readonly loadedBytes: number;
+  /** 0 when the size is not known yet. */
+  readonly totalBytes: number;
+  /** `download` while bytes arrive, `cached` when served from the browser cache, `done` when complete. */
+  readonly stage: 'download' | 'cached' | 'done';
+}
+
+/** The model is loaded and warmed up. */
+export interface ReadyEvent {
+  readonly type: 'ready';
+  readonly requestId: string;
+  readonly model: LoadedModelInfo;
+  /** Why the preferred device was not used (no WebGPU adapter, WebGPU failed…); absent if it was. */
+  readonly fallbackReason?: string;
+  readonly loadMs: number;
+}
+
+/** The model started answering one entity type. */
+export interface TypeStartedEvent {
+  readonly type: 'type-started';
+  readonly requestId: string;
+  readonly entityType: string;
+  /** Passage chunk this answer belongs to (0 for short passages). */
+  readonly chunk: number;
+}
+
+/** The list of entities for one type grew while the answer streams. Carries the whole list so far. */
+export interface TypePartialEvent {
+  readonly type: 'type-partial';
+  readonly requestId: string;
+  readonly entityType: string;
+  readonly entities: readonly FoundEntity[];
+}
+
+/** One entity type is answered (over all chunks). */
+export interface TypeDoneEvent {
+  readonly type: 'type-done';
+  readonly requestId: string;
+  readonly entityType: string;
+  readonly entities: readonly FoundEntity[];
+  /** The raw answer text(s) of the model, for display and export. */
+  readonly rawAnswers: readonly string[];
+  /** Set when the answer was not a well-formed JSON list of strings; says what was salvaged. */
+  readonly malformed?: string;
+  readonly decodeTokens: number;
+  readonly ms: number;
+}
+
+/** Progress through the chunks of a long passage. */
+export interface ChunkProgressEvent {
+  readonly type: 'chunk-progress';
+  readonly requestId: string;
+  /** Chunks finished so far. */
+  readonly done: number;
+  readonly total: number;
+}
+
+/** The extraction request is over (all types answered, or interrupted). */
+export interface DoneEvent {
+  readonly type: 'done';
+  readonly requestId: string;
+  readonly interrupted: boolean;
+  readonly stats: RunStats;
+}
+
+/** The answer of a `selftest` request. */
+export interface SelfTestResultEvent {
+  readonly type: 'selftest-result';
+  readonly requestId: string;
+  readonly device: Device;
+  readonly dtype: Dtype;
+  /** Prompt token ids (with BOS) followed by nothing: kept separate from the generated ones. */
+  readonly promptIds: readonly number[];
+  readonly generatedIds: readonly number[];
+  readonly text: string;
+}
+
+/** A plain, cloneable error. `name` is one of the engine's error names (see workers/errors.ts). */
+export interface WorkerError {
+  readonly name: string;
+  readonly message: string;
+}
+
+/** A request failed. For a `load` on WebGPU, the client retries on WASM in a fresh worker. */
+export interface ErrorEvent {
+  readonly type: 'error';
+  readonly requestId: string;
+  readonly error: WorkerError;
+  /** Which request kind failed. */
+  readonly during: ToWorker['type'];
+}
+
+/** Every message the worker sends to the page. */
+export type FromWorker =
+  | LoadProgressEvent
+  | ReadyEvent
+  | TypeStartedEvent
+  | TypePartialEvent
+  | TypeDoneEvent
+  | ChunkProgressEvent
+  | DoneEvent
+  | SelfTestResultEvent
+  | ErrorEvent;
+
+/** Default extraction options: constrained, UniNER's 256-token answer budget. */
+export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = { constrain: true, maxNewTokens: 256 };
+
+/** Compile-time exhaustiveness check for `switch` over the unions above. */
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
+}
