@@ -1,0 +1,103 @@
+/** Command-line arguments of `npm run eval`, parsed with Node's `util.parseArgs`. */
+
+import { parseArgs } from 'node:util';
+import type { Dtype } from '../../workers/protocol';
+
+/** The usage text printed by `--help` and after a usage error. */
+export const USAGE = `Usage:
+  npm run eval -- --data <file.json|folder|file.conll> --model <dir|url|hub-id> [options]
+  npm run eval -- --data <file.json|folder|file.conll> --predictions <file.jsonl> [options]
+
+Scores answers the way the UniNER paper does (official parser and normalisation, micro-averaged
+strict P/R/F1 over (passage, type) questions, plus the partial-match variant).
+
+Options:
+  --data <path>          UniNER conversation JSON, CoNLL BIO file (.conll/.bio/.tsv/.txt), or a folder
+  --model <source>       run this model (local folder, model folder URL, or Hugging Face Hub id)
+  --predictions <file>   score this JSON Lines file of {"id", "output"} instead of running a model
+  --dtype <dtype>        weight format with --model: ${['fp32', 'fp16', 'q8', 'q4', 'q4f16'].join(', ')}
+  --max-new-tokens <n>   answer budget per question with --model (default 256)
+  --limit <n>            only the first n questions of the data
+  --out <file.jsonl>     with --model: write the raw answers as a predictions file
+  --json                 print the scores as one JSON object on the last line
+  -h, --help             show this text`;
+
+const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+
+/** A command line that cannot be run; `main` prints the message and the usage, and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** What the command line asks for. */
+export type EvalArgs =
+  | { readonly kind: 'help' }
+  | {
+      readonly kind: 'run';
+      readonly data: string;
+      /** Exactly one of `model` and `predictions` is set. */
+      readonly model?: string;
+      readonly predictions?: string;
+      readonly dtype?: Dtype;
+      readonly maxNewTokens: number;
+      readonly limit?: number;
+      readonly out?: string;
+      readonly json: boolean;
+    };
+
+function positiveInteger(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return Number(value);
+}
+
+/** Parse and validate `argv` (without the node and script entries). Throws {@link UsageError}. */
+export function parseEvalArgs(argv: readonly string[]): EvalArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        data: { type: 'string' },
+        model: { type: 'string' },
+        predictions: { type: 'string' },
+        dtype: { type: 'string' },
+        'max-new-tokens': { type: 'string' },
+        limit: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    // parseArgs errors already say which option is unknown or lacks its value.
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return { kind: 'help' };
+  if (values.data === undefined) throw new UsageError('--data is required');
+  if ((values.model === undefined) === (values.predictions === undefined)) {
+    throw new UsageError('give exactly one of --model (run a model) and --predictions (score a file)');
+  }
+  if (values.predictions !== undefined) {
+    for (const flag of ['out', 'dtype', 'max-new-tokens'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} only applies with --model`);
+    }
+  }
+  const dtype = values.dtype;
+  if (dtype !== undefined && !DTYPES.includes(dtype as Dtype)) {
+    throw new UsageError(`--dtype must be one of ${DTYPES.join(', ')}, got "${dtype}"`);
+  }
+  return {
+    kind: 'run',
+    data: values.data,
+    ...(values.model === undefined ? {} : { model: values.model }),
+    ...(values.predictions === undefined ? {} : { predictions: values.predictions }),
+    ...(dtype === undefined ? {} : { dtype: dtype as Dtype }),
+    maxNewTokens: positiveInteger('--max-new-tokens', values['max-new-tokens']) ?? 256,
+    ...(values.limit === undefined ? {} : { limit: positiveInteger('--limit', values.limit) }),
+    ...(values.out === undefined ? {} : { out: values.out }),
+    json: values.json,
+  };
+}
