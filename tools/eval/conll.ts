@@ -61,7 +61,10 @@ function readSentences(text: string, where: string): { sentences: Sentence[]; la
   };
 
   text.split(/\r?\n/).forEach((line, lineIndex) => {
-    const columns = line.trim().split(/\s+/).filter((c) => c.length > 0);
+    const columns = line
+      .trim()
+      .split(/\s+/)
+      .filter((c) => c.length > 0);
     const token = columns[0];
     if (token === undefined || token === '-DOCSTART-') return flush();
     const tag = columns[columns.length - 1];

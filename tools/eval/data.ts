@@ -41,7 +41,9 @@ async function loadFile(path: string, options: ConllOptions): Promise<EvalQuesti
     return questionsFromConversations(json, dataset, path);
   }
   if (CONLL_EXTENSIONS.has(ext)) return questionsFromConll(text, dataset, options, path);
-  throw new EvalDataError(`${path}: unknown data file type (use .json conversations or .conll/.bio/.tsv/.txt BIO)`);
+  throw new EvalDataError(
+    `${path}: unknown data file type (use .json conversations or .conll/.bio/.tsv/.txt BIO)`,
+  );
 }
 
 /** Load every question of a data file or folder, in file order then item order. */
@@ -51,8 +53,12 @@ export async function loadQuestions(path: string, options: ConllOptions = {}): P
   });
   let files: string[];
   if (info.isDirectory()) {
-    files = (await readdir(path)).filter(isDataFile).sort().map((name) => join(path, name));
-    if (files.length === 0) throw new EvalDataError(`${path}: the folder holds no .json, .conll, .bio or .tsv data files`);
+    files = (await readdir(path))
+      .filter(isDataFile)
+      .sort()
+      .map((name) => join(path, name));
+    if (files.length === 0)
+      throw new EvalDataError(`${path}: the folder holds no .json, .conll, .bio or .tsv data files`);
   } else {
     files = [path];
   }
@@ -62,7 +68,9 @@ export async function loadQuestions(path: string, options: ConllOptions = {}): P
     for (const question of await loadFile(file, options)) {
       const previous = seen.get(question.id);
       if (previous !== undefined) {
-        throw new EvalDataError(`${file}: question id "${question.id}" already used in ${previous}; ids must be unique`);
+        throw new EvalDataError(
+          `${file}: question id "${question.id}" already used in ${previous}; ids must be unique`,
+        );
       }
       seen.set(question.id, file);
       questions.push(question);

@@ -41,7 +41,9 @@ export function parsePredictions(text: string, where = 'predictions'): Predictio
     }
     const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
     if (typeof record.id !== 'string' || typeof record.output !== 'string') {
-      throw new PredictionsFormatError(`${where}: line ${index + 1}: expected {"id": string, "output": string}`);
+      throw new PredictionsFormatError(
+        `${where}: line ${index + 1}: expected {"id": string, "output": string}`,
+      );
     }
     if (byId.has(record.id)) duplicates++;
     byId.set(record.id, record.output);

@@ -45,7 +45,13 @@ export function formatTable(report: ScoreReport, facts: RunFacts): string {
     'F1 %'.padStart(6),
     'pF1 %'.padStart(6),
   ].join('  ');
-  const lines = [`data: ${facts.data}`, `predictions: ${facts.source}`, '', header, row('overall', report, width)];
+  const lines = [
+    `data: ${facts.data}`,
+    `predictions: ${facts.source}`,
+    '',
+    header,
+    row('overall', report, width),
+  ];
   if (datasets.length > 1) {
     lines.push('', 'dataset'.padEnd(width));
     for (const [name, s] of datasets) lines.push(row(name, s, width));
@@ -54,8 +60,12 @@ export function formatTable(report: ScoreReport, facts: RunFacts): string {
   for (const [name, s] of types) lines.push(row(name, s, width));
   const notes = [
     report.missing > 0 ? `${report.missing} question(s) had no prediction and were scored as []` : '',
-    facts.unknownPredictions > 0 ? `${facts.unknownPredictions} prediction(s) matched no question and were ignored` : '',
-    facts.duplicatePredictions > 0 ? `${facts.duplicatePredictions} repeated prediction id(s): the later line was used` : '',
+    facts.unknownPredictions > 0
+      ? `${facts.unknownPredictions} prediction(s) matched no question and were ignored`
+      : '',
+    facts.duplicatePredictions > 0
+      ? `${facts.duplicatePredictions} repeated prediction id(s): the later line was used`
+      : '',
   ].filter((n) => n.length > 0);
   if (notes.length > 0) lines.push('', ...notes.map((n) => `note: ${n}`));
   lines.push('', 'pF1: partial match (a prediction sharing a word with an unmatched gold entity counts 1/2)');

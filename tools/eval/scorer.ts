@@ -111,7 +111,13 @@ function maxWordOverlapMatching(predictions: readonly string[], golds: readonly 
   };
   let matched = 0;
   for (let pi = 0; pi < predictions.length; pi++) {
-    if (augment(pi, golds.map(() => false))) matched++;
+    if (
+      augment(
+        pi,
+        golds.map(() => false),
+      )
+    )
+      matched++;
   }
   return matched;
 }
