@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { answerWords, normalizeAndDedupe, normalizeAnswer, PYTHON_PUNCTUATION } from '../../../../tools/eval/normalize';
+import {
+  answerWords,
+  normalizeAndDedupe,
+  normalizeAnswer,
+  PYTHON_PUNCTUATION,
+} from '../../../../tools/eval/normalize';
 
 describe('normalizeAnswer', () => {
   it('lower-cases, drops punctuation, articles and extra whitespace', () => {
@@ -38,7 +43,10 @@ describe('normalizeAnswer', () => {
 
 describe('normalizeAndDedupe / answerWords', () => {
   it('keeps the first of equal normalised strings', () => {
-    expect(normalizeAndDedupe(['New York', 'new york.', 'the New York', 'Boston'])).toEqual(['new york', 'boston']);
+    expect(normalizeAndDedupe(['New York', 'new york.', 'the New York', 'Boston'])).toEqual([
+      'new york',
+      'boston',
+    ]);
   });
 
   it('splits normalised answers into words', () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { countMatches, score, type ScoredQuestion } from '../../../../tools/eval/scorer';
 
-const q = (output: string | undefined, goldAnswer: string, entityType = 'person', id = 'q'): ScoredQuestion => ({
+const q = (
+  output: string | undefined,
+  goldAnswer: string,
+  entityType = 'person',
+  id = 'q',
+): ScoredQuestion => ({
   id,
   entityType,
   output,
@@ -93,7 +98,12 @@ describe('partial match', () => {
 
   it('takes exact matches first; an exactly matched gold gives no partial credit', () => {
     // "Obama" matches exactly; "Barack Obama" shares "obama" with it but that gold is taken.
-    expect(countMatches(['obama', 'barack obama'], ['obama'])).toEqual({ tp: 1, partialMatches: 0, predicted: 2, gold: 1 });
+    expect(countMatches(['obama', 'barack obama'], ['obama'])).toEqual({
+      tp: 1,
+      partialMatches: 0,
+      predicted: 2,
+      gold: 1,
+    });
   });
 
   it('lets each gold give credit once and each prediction take one gold', () => {

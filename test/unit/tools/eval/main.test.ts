@@ -1,0 +1,164 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadQuestions } from '../../../../tools/eval/data';
+import { main } from '../../../../tools/eval/main';
+import { parseOfficialAnswer } from '../../../../tools/eval/official-parser';
+import { formatPrediction } from '../../../../tools/eval/predictions';
+
+const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+const CROSSNER = fileURLToPath(
+  new URL('../../../../../shared/data/uniner-eval/CrossNER_AI.json', import.meta.url),
+);
+
+const turn = (from: string, value: string) => ({ from, value });
+const item = (id: string, passage: string, type: string, gold: string) => ({
+  id,
+  conversations: [
+    turn('human', `Text: ${passage}`),
+    turn('gpt', "I've read this text."),
+    turn('human', `What describes ${type} in the text?`),
+    turn('gpt', gold),
+  ],
+});
+
+/** Run main() and capture what it prints. */
+async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+async function smallData(): Promise<{ dir: string; data: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'eval-main-'));
+  const data = join(dir, 'toy.json');
+  await writeFile(
+    data,
+    JSON.stringify([
+      item('p0', 'Barack Obama met Angela Merkel in Berlin .', 'person', '["Barack Obama", "Angela Merkel"]'),
+      item('l0', 'Barack Obama met Angela Merkel in Berlin .', 'location', '["Berlin"]'),
+      item('p1', 'The Beatles played in Hamburg .', 'person', '[]'),
+      item('l1', 'The Beatles played in Hamburg .', 'location', '["Hamburg"]'),
+    ]),
+  );
+  return { dir, data };
+}
+
+describe('eval CLI, --predictions mode', () => {
+  it('scores a predictions file and prints a table and a JSON last line', async () => {
+    const { dir, data } = await smallData();
+    const predictions = join(dir, 'pred.jsonl');
+    await writeFile(
+      predictions,
+      [
+        { id: 'p0', output: '["Obama", "Angela Merkel"]' }, // one exact, one partial
+        { id: 'l0', output: '["Berlin"]' },
+        { id: 'p1', output: '["The Beatles"]' }, // wrong
+        // l1 missing → []
+        { id: 'zz', output: '[]' }, // unknown id
+      ]
+        .map(formatPrediction)
+        .join(''),
+    );
+    const { code, out, err } = await run(['--data', data, '--predictions', predictions, '--json']);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    const json = JSON.parse(out[out.length - 1] ?? '') as Record<string, unknown>;
+    expect(json).toMatchObject({
+      questions: 4,
+      tp: 2,
+      predicted: 4,
+      gold: 4,
+      partialMatches: 1,
+      missing: 1,
+      unknownPredictions: 1,
+    });
+    expect(json.precision).toBe(0.5);
+    expect(json.recall).toBe(0.5);
+    expect(json.f1).toBe(0.5);
+    expect(json.partialF1).toBe(2.5 / 4);
+    const table = out.slice(0, -1).join('\n');
+    expect(table).toMatch(/overall\s+4\s+4\s+4\s+2\s+50\.00\s+50\.00\s+50\.00\s+62\.50/);
+    expect(table).toMatch(/person\s+2/);
+    expect(table).toMatch(/1 question\(s\) had no prediction/);
+  });
+
+  it('applies --limit to the questions before scoring', async () => {
+    const { dir, data } = await smallData();
+    const predictions = join(dir, 'pred.jsonl');
+    await writeFile(predictions, formatPrediction({ id: 'p0', output: '["Barack Obama", "Angela Merkel"]' }));
+    const { code, out } = await run(['--data', data, '--predictions', predictions, '--limit', '1', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out[out.length - 1] ?? '')).toMatchObject({
+      questions: 1,
+      f1: 1,
+      unknownPredictions: 0,
+    });
+  });
+
+  it('exits 2 on bad arguments and 1 on missing files or an unwired model', async () => {
+    const bad = await run(['--data', 'x.json']);
+    expect(bad.code).toBe(2);
+    expect(bad.err.join('\n')).toMatch(/exactly one of --model[\s\S]*Usage:/);
+    const missing = await run(['--data', '/nonexistent.json', '--predictions', '/nonexistent.jsonl']);
+    expect(missing.code).toBe(1);
+    expect(missing.err.join('\n')).toMatch(/no such file or folder/);
+    const { data } = await smallData();
+    const noPredictions = await run(['--data', data, '--predictions', '/nonexistent.jsonl']);
+    expect(noPredictions.code).toBe(1);
+    expect(noPredictions.err.join('\n')).toMatch(/nonexistent\.jsonl/);
+    const model = await run(['--data', data, '--model', 'some/model']);
+    expect(model.code).toBe(1);
+    expect(model.err.join('\n')).toMatch(/not wired/);
+  });
+
+  it('runs as a process on the shared CrossNER AI data with a few wrong answers', async () => {
+    const questions = await loadQuestions(CROSSNER);
+    const withGold = questions.filter((q) => parseOfficialAnswer(q.goldAnswer).length > 0);
+    const emptied = new Set(withGold.slice(0, 3).map((q) => q.id));
+    const lost = withGold.slice(0, 3).reduce((n, q) => n + parseOfficialAnswer(q.goldAnswer).length, 0);
+    const bogus = questions.find((q) => q.goldAnswer === '[]')?.id;
+    const lines = questions.map((q) =>
+      formatPrediction({
+        id: q.id,
+        output: emptied.has(q.id) ? '[]' : q.id === bogus ? '["not an entity"]' : q.goldAnswer,
+      }),
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'eval-cli-'));
+    const predictions = join(dir, 'pred.jsonl');
+    await writeFile(predictions, lines.join(''));
+
+    const child = spawnSync(
+      join(REPO, 'node_modules/.bin/tsx'),
+      ['tools/eval/main.ts', '--data', CROSSNER, '--predictions', predictions, '--json'],
+      {
+        cwd: REPO,
+        encoding: 'utf8',
+      },
+    );
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    const last = child.stdout.trimEnd().split('\n').pop() ?? '';
+    const json = JSON.parse(last) as {
+      tp: number;
+      gold: number;
+      predicted: number;
+      precision: number;
+      recall: number;
+      f1: number;
+      partialF1: number;
+    };
+    expect(json.gold).toBe(1603);
+    expect(json.tp).toBe(1603 - lost);
+    expect(json.predicted).toBe(1603 - lost + 1);
+    expect(json.precision).toBeCloseTo(json.tp / json.predicted, 12);
+    expect(json.recall).toBeCloseTo(json.tp / json.gold, 12);
+    expect(json.f1).toBeGreaterThan(0.99);
+    expect(json.f1).toBeLessThan(1);
+    expect(json.partialF1).toBe(json.f1);
+  });
+});
