@@ -1,0 +1,390 @@
+/**
+ * The byte-level grammar of one UniNER answer: a JSON list of distinct, non-empty passage substrings.
+ *
+ *     answer  := ws* '[' ( ']' | string ( ws* ',' ws* string )* ws* ']' )      then only EOS
+ *     string  := '"' ( raw byte | escape )+ '"'     whose unescaped bytes occur in the passage
+ *
+ * - `ws` is space, tab, CR or LF, at most `maxWhitespace` bytes per run (so whitespace cannot eat the
+ *   token budget).
+ * - A raw byte is any byte >= 0x20 except `"` and `\`; control characters must be escaped.
+ * - Escapes: `\" \\ \/ \b \f \n \r \t` and `\uXXXX` (upper or lower case hex, surrogate pairs for
+ *   characters above U+FFFF). `\u` may spell any character of the passage.
+ * - Strings start at a character boundary (no leading continuation byte) and may only close at one,
+ *   so every answer decodes as valid UTF-8.
+ * - A string may only close when it is not one of the strings already closed in this answer.
+ *
+ * States are small immutable records; {@link AnswerGrammar.step} returns a new one or `null`.
+ * {@link AnswerGrammar.finishCost} is the exact length of the shortest way to finish (in bytes, plus
+ * one for EOS); the constraint uses it both as "is this state a dead end?" and for the budget rule.
+ */
+
+import { isContinuationByte, type PassageAutomaton, type PassageChar } from './passage-automaton';
+
+/** Where in the answer we are. */
+export const Phase = {
+  /** Before `[`; leading whitespace allowed. */
+  Lead: 0,
+  /** Right after `[`. */
+  Open: 1,
+  /** Inside a string. */
+  Str: 2,
+  /** After a closing quote: whitespace, `,` or `]`. */
+  AfterStr: 3,
+  /** After a comma: whitespace or `"`. */
+  AfterComma: 4,
+  /** After `]`: only EOS. */
+  Done: 5,
+} as const;
+
+/** Escape sub-state inside a string. */
+export const Esc = {
+  None: 0,
+  /** After `\`. */
+  Backslash: 1,
+  /** Inside the 4 hex digits of `\u`. */
+  Hex: 2,
+  /** After a high surrogate `\uD8xx`: expecting `\` of the low half. */
+  LowBackslash: 3,
+  /** Expecting `u` of the low half. */
+  LowU: 4,
+} as const;
+
+/** One grammar state. Immutable: states are shared between branches of the trie walk. */
+export interface AnswerState {
+  readonly phase: number;
+  /** Whitespace bytes in the current run. */
+  readonly ws: number;
+  /** Automaton state of the current string (phase `Str`). */
+  readonly sam: number;
+  /** Unescaped bytes of the current string so far. */
+  readonly len: number;
+  readonly esc: number;
+  /** Value of the hex digits read so far (`Esc.Hex`). */
+  readonly hex: number;
+  /** Number of hex digits read so far (`Esc.Hex`). */
+  readonly digits: number;
+  /** The pending high surrogate of a `\u` pair, or -1. */
+  readonly high: number;
+  /** Strings closed so far in this answer. */
+  readonly items: number;
+  /**
+   * Keys of strings closed since the last {@link AnswerGrammar.commit} (one token can close a string
+   * and open the next, e.g. `","`; the next string must already be distinct from it).
+   */
+  readonly closed: readonly number[];
+}
+
+/** Options of {@link AnswerGrammar}. */
+export interface AnswerGrammarOptions {
+  /** Maximum number of strings in the list. Default: unlimited. */
+  readonly maxItems?: number;
+  /** Maximum whitespace bytes per run (before `[`, around commas, before `]`). Default 4. */
+  readonly maxWhitespace?: number;
+}
+
+const NONE: readonly number[] = [];
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Unescaped byte of each single-character escape (`\n` → 0x0a...), -1 if not an escape letter. */
+const SIMPLE_ESCAPE = new Int16Array(256).fill(-1);
+for (const [letter, byte] of [
+  ['"', 0x22],
+  ['\\', 0x5c],
+  ['/', 0x2f],
+  ['b', 0x08],
+  ['f', 0x0c],
+  ['n', 0x0a],
+  ['r', 0x0d],
+  ['t', 0x09],
+] as const) {
+  SIMPLE_ESCAPE[letter.charCodeAt(0)] = byte;
+}
+const U = 0x75;
+
+/** Cheapest JSON spelling length of each unescaped byte inside a string. */
+const BYTE_COST = new Uint8Array(256).fill(1);
+for (let b = 0; b < 0x20; b++) BYTE_COST[b] = 6; // \u00XX
+for (const b of [0x08, 0x09, 0x0a, 0x0c, 0x0d, QUOTE, BACKSLASH]) BYTE_COST[b] = 2;
+
+function hexValue(b: number): number {
+  if (b >= 0x30 && b <= 0x39) return b - 0x30;
+  if (b >= 0x41 && b <= 0x46) return b - 0x41 + 10;
+  if (b >= 0x61 && b <= 0x66) return b - 0x61 + 10;
+  return -1;
+}
+
+function isWhitespace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x09 || b === 0x0d;
+}
+
+function state(
+  phase: number,
+  ws: number,
+  sam: number,
+  len: number,
+  esc: number,
+  hex: number,
+  digits: number,
+  high: number,
+  items: number,
+  closed: readonly number[],
+): AnswerState {
+  return { phase, ws, sam, len, esc, hex, digits, high, items, closed };
+}
+
+/**
+ * The answer grammar bound to one passage, plus the set of strings already closed in this answer.
+ * One instance per answer (per batch row); the automaton is shared.
+ */
+export class AnswerGrammar {
+  private readonly completed = new Set<number>();
+  private readonly maxItems: number;
+  private readonly maxWs: number;
+  private readonly keyBase: number;
+  private readonly charByCodePoint: Map<number, PassageChar>;
+
+  constructor(
+    readonly automaton: PassageAutomaton,
+    options: AnswerGrammarOptions = {},
+  ) {
+    this.maxItems = options.maxItems ?? Infinity;
+    this.maxWs = options.maxWhitespace ?? 4;
+    this.keyBase = automaton.bytes.length + 1;
+    this.charByCodePoint = new Map(automaton.chars.map((c) => [c.codePoint, c]));
+  }
+
+  /** The state before any output. */
+  initial(): AnswerState {
+    return state(Phase.Lead, 0, 0, 0, Esc.None, 0, 0, -1, 0, NONE);
+  }
+
+  /** Number of distinct strings committed so far. */
+  get committedCount(): number {
+    return this.completed.size;
+  }
+
+  /**
+   * Records the strings closed in `s` as used (call once per accepted token) and returns the state
+   * to continue from.
+   */
+  commit(s: AnswerState): AnswerState {
+    if (s.closed.length === 0) return s;
+    for (const k of s.closed) this.completed.add(k);
+    return state(s.phase, s.ws, s.sam, s.len, s.esc, s.hex, s.digits, s.high, s.items, NONE);
+  }
+
+  /**
+   * A substring is identified by (automaton state, length): the strings of one state all differ in
+   * length. So duplicates are detected without keeping the strings' bytes.
+   */
+  private key(sam: number, len: number): number {
+    return sam * this.keyBase + len;
+  }
+
+  /** `true` when the current string (automaton `sam`, `len` bytes) may close now. */
+  closable(sam: number, len: number, closed: readonly number[]): boolean {
+    if (len === 0 || this.automaton.complete[sam] !== 1) return false;
+    const k = this.key(sam, len);
+    return !this.completed.has(k) && !closed.includes(k);
+  }
+
+  /** The state after one more byte, or `null` when the byte breaks the grammar. */
+  step(s: AnswerState, b: number): AnswerState | null {
+    switch (s.phase) {
+      case Phase.Lead:
+        if (b === 0x5b) return state(Phase.Open, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        if (isWhitespace(b) && s.ws < this.maxWs) return state(Phase.Lead, s.ws + 1, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        return null;
+      case Phase.Open:
+        if (b === 0x5d) return state(Phase.Done, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        if (b === QUOTE && this.maxItems >= 1) return state(Phase.Str, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        return null;
+      case Phase.Str:
+        return this.stepString(s, b);
+      case Phase.AfterStr:
+        if (b === 0x5d) return state(Phase.Done, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        if (b === 0x2c && s.items < this.maxItems) return state(Phase.AfterComma, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        if (isWhitespace(b) && s.ws < this.maxWs) return state(Phase.AfterStr, s.ws + 1, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        return null;
+      case Phase.AfterComma:
+        if (b === QUOTE) return state(Phase.Str, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        if (isWhitespace(b) && s.ws < this.maxWs) return state(Phase.AfterComma, s.ws + 1, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  /** Raw (unescaped) content byte `b` in a string with no escape pending; `null` if refused. */
+  stepRaw(s: AnswerState, b: number): AnswerState | null {
+    if (b < 0x20 || b === QUOTE || b === BACKSLASH) return null;
+    if (s.len === 0 && isContinuationByte(b)) return null;
+    const t = this.automaton.next(s.sam, b);
+    return t < 0 ? null : state(Phase.Str, 0, t, s.len + 1, Esc.None, 0, 0, -1, s.items, s.closed);
+  }
+
+  /**
+   * Like {@link stepRaw} when the caller already looked up the automaton transition `target` of a
+   * raw byte `b` (the trie walk merges trie children with automaton transitions).
+   */
+  rawTo(s: AnswerState, b: number, target: number): AnswerState | null {
+    if (b < 0x20 || b === QUOTE || b === BACKSLASH || (s.len === 0 && isContinuationByte(b))) return null;
+    return state(Phase.Str, 0, target, s.len + 1, Esc.None, 0, 0, -1, s.items, s.closed);
+  }
+
+  private stepString(s: AnswerState, b: number): AnswerState | null {
+    switch (s.esc) {
+      case Esc.None:
+        if (b === QUOTE) {
+          if (!this.closable(s.sam, s.len, s.closed)) return null;
+          return state(Phase.AfterStr, 0, 0, 0, Esc.None, 0, 0, -1, s.items + 1, [...s.closed, this.key(s.sam, s.len)]);
+        }
+        if (b === BACKSLASH) return state(Phase.Str, 0, s.sam, s.len, Esc.Backslash, 0, 0, -1, s.items, s.closed);
+        return this.stepRaw(s, b);
+      case Esc.Backslash: {
+        if (b === U) return state(Phase.Str, 0, s.sam, s.len, Esc.Hex, 0, 0, -1, s.items, s.closed);
+        const u = SIMPLE_ESCAPE[b] as number;
+        if (u < 0) return null;
+        const t = this.automaton.next(s.sam, u);
+        return t < 0 ? null : state(Phase.Str, 0, t, s.len + 1, Esc.None, 0, 0, -1, s.items, s.closed);
+      }
+      case Esc.Hex: {
+        const d = hexValue(b);
+        if (d < 0) return null;
+        const value = s.hex * 16 + d;
+        if (s.digits < 3) return state(Phase.Str, 0, s.sam, s.len, Esc.Hex, value, s.digits + 1, s.high, s.items, s.closed);
+        let cp: number;
+        if (s.high < 0) {
+          if (value >= 0xd800 && value <= 0xdbff) {
+            return state(Phase.Str, 0, s.sam, s.len, Esc.LowBackslash, 0, 0, value, s.items, s.closed);
+          }
+          if (value >= 0xdc00 && value <= 0xdfff) return null; // lone low surrogate
+          cp = value;
+        } else {
+          if (value < 0xdc00 || value > 0xdfff) return null;
+          cp = 0x10000 + ((s.high - 0xd800) << 10) + (value - 0xdc00);
+        }
+        const ch = this.charByCodePoint.get(cp);
+        if (!ch) return null;
+        const t = this.automaton.walk(s.sam, ch.utf8);
+        return t < 0 ? null : state(Phase.Str, 0, t, s.len + ch.utf8.length, Esc.None, 0, 0, -1, s.items, s.closed);
+      }
+      case Esc.LowBackslash:
+        return b === BACKSLASH ? state(Phase.Str, 0, s.sam, s.len, Esc.LowU, 0, 0, s.high, s.items, s.closed) : null;
+      case Esc.LowU:
+        return b === U ? state(Phase.Str, 0, s.sam, s.len, Esc.Hex, 0, 0, s.high, s.items, s.closed) : null;
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * Exact number of tokens needed to finish from `s`, EOS included, if each byte were its own token
+   * (LLaMA has `<0xNN>` for all 256 bytes, byte-level BPE has all 256 single-byte pieces), or
+   * `Infinity` when that exceeds `limit` or no valid ending exists (a dead end).
+   *
+   * Since it is a shortest-path length, some next byte always lowers it by exactly one: that is what
+   * makes the budget rule safe (see `JsonListConstraint`).
+   */
+  finishCost(s: AnswerState, limit: number): number {
+    let cost: number;
+    switch (s.phase) {
+      case Phase.Lead:
+        cost = 3; // [ ] EOS
+        break;
+      case Phase.Open:
+      case Phase.AfterStr:
+        cost = 2; // ] EOS
+        break;
+      case Phase.Done:
+        cost = 1;
+        break;
+      case Phase.AfterComma:
+        // " + shortest new string + " ] EOS
+        cost = 4 + this.completion(0, 0, limit - 4, s.closed);
+        break;
+      default:
+        cost = 3 + this.stringCost(s, limit - 3); // rest of string + " ] EOS
+    }
+    return cost <= limit ? cost : Infinity;
+  }
+
+  /** Cheapest rest of the current string (escape in progress included), or Infinity beyond `limit`. */
+  private stringCost(s: AnswerState, limit: number): number {
+    switch (s.esc) {
+      case Esc.None:
+        return this.completion(s.sam, s.len, limit, s.closed);
+      case Esc.Backslash: {
+        let best = 1 + this.hexCost(s.sam, s.len, 0, 0, -1, limit - 1, s.closed);
+        for (let letter = 0; letter < 128; letter++) {
+          const u = SIMPLE_ESCAPE[letter] as number;
+          if (u < 0) continue;
+          const t = this.automaton.next(s.sam, u);
+          if (t >= 0) best = Math.min(best, 1 + this.completion(t, s.len + 1, Math.min(limit, best - 1) - 1, s.closed));
+        }
+        return best;
+      }
+      case Esc.Hex:
+        return this.hexCost(s.sam, s.len, s.digits, s.hex, s.high, limit, s.closed);
+      case Esc.LowBackslash:
+        return 2 + this.hexCost(s.sam, s.len, 0, 0, s.high, limit - 2, s.closed);
+      default:
+        return 1 + this.hexCost(s.sam, s.len, 0, 0, s.high, limit - 1, s.closed);
+    }
+  }
+
+  /**
+   * Cheapest way to finish a `\u` escape whose first `digits` hex digits have value `value` (low half
+   * of a pair when `high` >= 0), then the string. Only characters of the passage can be spelled, so
+   * this iterates over the passage's distinct characters; it runs only while an escape is open.
+   */
+  private hexCost(sam: number, len: number, digits: number, value: number, high: number, limit: number, closed: readonly number[]): number {
+    let best = Infinity;
+    const shift = 4 * (4 - digits);
+    for (const ch of this.automaton.chars) {
+      let unit: number;
+      let rest = 4 - digits;
+      if (high < 0) {
+        unit = ch.units[0] as number;
+        if (ch.units.length === 2) rest += 6; // the \uXXXX of the low half
+      } else {
+        if (ch.units.length !== 2 || ch.units[0] !== high) continue;
+        unit = ch.units[1] as number;
+      }
+      if (unit >> shift !== value || rest >= best || rest > limit) continue;
+      const t = this.automaton.walk(sam, ch.utf8);
+      if (t < 0) continue;
+      best = Math.min(best, rest + this.completion(t, len + ch.utf8.length, Math.min(limit, best - 1) - rest, closed));
+    }
+    return best;
+  }
+
+  /**
+   * Cheapest extension (in JSON-spelled bytes) of the current string after which it may close: it
+   * must end at a character boundary and differ from every string already closed.
+   *
+   * Depth-first with branch and bound. It only recurses through states that cannot close, i.e. the
+   * few strings already used and the middle of multi-byte characters, so it stays tiny; the common
+   * case (the string can close right now) is O(1).
+   */
+  private completion(sam: number, len: number, limit: number, closed: readonly number[]): number {
+    if (this.closable(sam, len, closed)) return 0;
+    if (limit <= 0) return Infinity;
+    const a = this.automaton;
+    let best = Infinity;
+    const end = a.transStart[sam + 1] as number;
+    for (let k = a.transStart[sam] as number; k < end; k++) {
+      const b = a.transByte[k] as number;
+      if (len === 0 && isContinuationByte(b)) continue;
+      const c = BYTE_COST[b] as number;
+      if (c >= best || c > limit) continue;
+      const total = c + this.completion(a.transTarget[k] as number, len + 1, Math.min(limit, best - 1) - c, closed);
+      if (total < best) {
+        best = total;
+        if (best === 1) break; // nothing non-closable is cheaper than one byte
+      }
+    }
+    return best;
+  }
+}

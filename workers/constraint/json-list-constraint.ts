@@ -1,0 +1,199 @@
+/**
+ * The per-answer decoding constraint: which token ids may come next so that the output stays a
+ * prefix of a valid answer (see `answer-grammar.ts`), and EOS only right after `]`.
+ *
+ * Each step walks the tokenizer's byte trie depth-first together with the grammar state and the
+ * passage automaton, so shared token prefixes are checked once and refused bytes cut whole subtrees.
+ *
+ * Budget rule (termination): with R tokens left including the one being chosen, a token is allowed
+ * only if the state after it can still finish in at most R - 1 tokens, counting one token per byte
+ * (`AnswerGrammar.finishCost`). The initial state needs 3 (`[`, `]`, EOS). Because that cost is a
+ * shortest-path length, the next byte of a shortest ending always lowers it by one, and every byte
+ * has a single-byte token in LLaMA (`<0xNN>`) and byte-level BPE vocabularies; so from a state that
+ * fits the budget some token always keeps it fitting, and the answer reaches EOS within the budget.
+ * In practice: a string may be opened only when there is room to close it and the list, and near the
+ * end of the budget only the closing quote, `]` and EOS survive.
+ */
+
+import { AnswerGrammar, Esc, Phase, type AnswerGrammarOptions, type AnswerState } from './answer-grammar';
+import { trieChild } from './byte-trie';
+import { PassageAutomaton } from './passage-automaton';
+import type { TokenTable } from './token-table';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Options of {@link JsonListConstraint}. */
+export interface JsonListConstraintOptions extends AnswerGrammarOptions {
+  /** End-of-sequence id(s). Allowed only right after `]` (then only EOS). */
+  readonly eosTokenId: number | readonly number[];
+  /** The `max_new_tokens` of the generation: the answer must end (EOS included) within it. */
+  readonly maxNewTokens: number;
+}
+
+/** Constrained-decoding state of one answer (one batch row, one entity type). */
+export class JsonListConstraint {
+  readonly automaton: PassageAutomaton;
+  private readonly grammar: AnswerGrammar;
+  private readonly eos: Int32Array;
+  private readonly maxNewTokens: number;
+  private state: AnswerState;
+  private generatedCount = 0;
+  private ended = false;
+  private violationText: string | null = null;
+  // Scratch for one allowedTokens() call.
+  private out: Int32Array;
+  private outLength = 0;
+  private limit = 0;
+
+  /**
+   * @param table the tokenizer's byte table (`buildTokenByteTable`, cached per tokenizer).
+   * @param passage the passage text, or its automaton when several answers share one passage.
+   */
+  constructor(
+    private readonly table: TokenTable,
+    passage: string | PassageAutomaton,
+    options: JsonListConstraintOptions,
+  ) {
+    this.automaton = typeof passage === 'string' ? new PassageAutomaton(passage) : passage;
+    this.grammar = new AnswerGrammar(this.automaton, options);
+    const eos = typeof options.eosTokenId === 'number' ? [options.eosTokenId] : options.eosTokenId;
+    if (eos.length === 0) throw new Error('JsonListConstraint needs at least one EOS token id.');
+    this.eos = Int32Array.from(eos);
+    this.maxNewTokens = options.maxNewTokens;
+    this.state = this.grammar.initial();
+    this.out = new Int32Array(Math.max(16, table.tokenBytes.length + this.eos.length));
+  }
+
+  /** Tokens accepted so far (EOS included). */
+  get generated(): number {
+    return this.generatedCount;
+  }
+
+  /** `true` once EOS was accepted after a complete list. */
+  isComplete(): boolean {
+    return this.ended && this.state.phase === Phase.Done && this.violationText === null;
+  }
+
+  /** `true` once EOS was accepted, or a refused token forced the answer to end. */
+  isEnded(): boolean {
+    return this.ended || this.violationText !== null;
+  }
+
+  /** Why the constraint gave up (a refused token was fed to {@link advance}), or `null`. */
+  get violation(): string | null {
+    return this.violationText;
+  }
+
+  /**
+   * The token ids allowed next. After the answer ended, and in the should-not-happen case that no
+   * token fits, only EOS (so a finished batch row keeps emitting EOS, which is what transformers.js
+   * expects from rows that are done while others continue).
+   */
+  allowedTokens(): Int32Array {
+    if (this.isEnded() || this.state.phase === Phase.Done) return this.eos.slice();
+    const remaining = this.maxNewTokens - this.generatedCount;
+    this.limit = remaining - 1; // tokens left after the one being chosen
+    this.outLength = 0;
+    if (this.limit > 0) this.walk(0, this.state);
+    if (this.outLength === 0) return this.eos.slice();
+    return this.out.slice(0, this.outLength);
+  }
+
+  /**
+   * Sets every disallowed entry of one row of logits to -Infinity, in place. Ids beyond the table
+   * (models whose logits are wider than the vocabulary) are disallowed too.
+   */
+  maskLogits(row: Float32Array | Float64Array): void {
+    const allowed = this.allowedTokens();
+    const saved = new Float64Array(allowed.length);
+    for (let i = 0; i < allowed.length; i++) {
+      const id = allowed[i] as number;
+      saved[i] = id < row.length ? (row[id] as number) : -Infinity;
+    }
+    row.fill(-Infinity);
+    for (let i = 0; i < allowed.length; i++) {
+      const id = allowed[i] as number;
+      if (id < row.length) row[id] = saved[i] as number;
+    }
+  }
+
+  /** Feeds the token the model produced. A token outside {@link allowedTokens} ends the answer. */
+  advance(tokenId: number): void {
+    this.generatedCount++;
+    if (this.isEnded()) return;
+    if (this.eos.includes(tokenId)) {
+      this.ended = true;
+      if (this.state.phase !== Phase.Done) this.violationText = `EOS before the list was closed`;
+      return;
+    }
+    const bytes = this.table.tokenBytes[tokenId];
+    if (!bytes) {
+      this.violationText = `token ${tokenId} has no text (special token)`;
+      return;
+    }
+    let s: AnswerState | null = this.state;
+    for (let i = 0; i < bytes.length && s; i++) s = this.grammar.step(s, bytes[i] as number);
+    if (!s) {
+      this.violationText = `token ${tokenId} breaks the answer grammar`;
+      return;
+    }
+    this.state = this.grammar.commit(s);
+  }
+
+  /** Depth-first walk of the trie below `node`, whose bytes led to grammar state `s`. */
+  private walk(node: number, s: AnswerState): void {
+    const trie = this.table.trie;
+    if (s.phase === Phase.Str && s.esc === Esc.None) {
+      this.walkRaw(node, s);
+      for (const b of [QUOTE, BACKSLASH]) {
+        const child = trieChild(trie, node, b);
+        if (child < 0) continue;
+        const next = this.grammar.step(s, b);
+        if (next) this.visit(child, next);
+      }
+      return;
+    }
+    const end = trie.childStart[node + 1] as number;
+    for (let k = trie.childStart[node] as number; k < end; k++) {
+      const next = this.grammar.step(s, trie.childByte[k] as number);
+      if (next) this.visit(trie.childNode[k] as number, next);
+    }
+  }
+
+  /**
+   * Raw string bytes: intersect the node's children with the automaton's transitions by merging the
+   * two sorted lists, so neither side is searched byte by byte.
+   */
+  private walkRaw(node: number, s: AnswerState): void {
+    const trie = this.table.trie;
+    const a = this.automaton;
+    let i = trie.childStart[node] as number;
+    const iEnd = trie.childStart[node + 1] as number;
+    let j = a.transStart[s.sam] as number;
+    const jEnd = a.transStart[s.sam + 1] as number;
+    while (i < iEnd && j < jEnd) {
+      const bi = trie.childByte[i] as number;
+      const bj = a.transByte[j] as number;
+      if (bi < bj) i++;
+      else if (bj < bi) j++;
+      else {
+        const next = this.grammar.rawTo(s, bi, a.transTarget[j] as number);
+        if (next) this.visit(trie.childNode[i] as number, next);
+        i++;
+        j++;
+      }
+    }
+  }
+
+  /** Collects the tokens ending at `node` if their end state can still finish in budget; recurses. */
+  private visit(node: number, s: AnswerState): void {
+    const trie = this.table.trie;
+    const e0 = trie.endStart[node] as number;
+    const e1 = trie.endStart[node + 1] as number;
+    if (e0 < e1 && this.grammar.finishCost(s, this.limit) <= this.limit) {
+      for (let e = e0; e < e1; e++) this.out[this.outLength++] = trie.endIds[e] as number;
+    }
+    if ((trie.childStart[node] as number) < (trie.childStart[node + 1] as number)) this.walk(node, s);
+  }
+}
