@@ -1,0 +1,411 @@
+/**
+ * The page's side of the worker boundary: owns the inference worker, numbers requests, drops stale
+ * events and recovers from WebGPU failures by restarting on WASM.
+ *
+ * Only *types* come from the protocol (the engine itself must stay out of the main bundle).
+ */
+import type {
+  DevicePreference,
+  DoneEvent,
+  ExtractOptions,
+  FromWorker,
+  LoadedModelInfo,
+  ModelSource,
+  ReadyEvent,
+  SelfTestResultEvent,
+  ToWorker,
+  WorkerError,
+} from '../../workers/protocol';
+
+/** The part of `Worker` the client uses; unit tests pass a fake with the same shape. */
+export interface WorkerPort {
+  postMessage(message: ToWorker): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent<FromWorker>) => void) | null;
+  onerror: ((event: { message?: string }) => void) | null;
+}
+
+/** Creates a fresh worker. Called lazily on the first request and again after every restart. */
+export type WorkerFactory = () => WorkerPort;
+
+/**
+ * Sent by the client itself (not the worker) when WebGPU failed and the client restarted the worker on
+ * WASM. `during: 'extract'` means the running extraction is re-run from scratch on WASM under the same
+ * request id: everything streamed so far for it should be thrown away.
+ */
+export interface FallbackNotice {
+  readonly type: 'fallback';
+  readonly requestId: string;
+  readonly during: 'load' | 'extract' | 'selftest';
+  /** The WebGPU error message; also sent to the worker as `fallbackReason`. */
+  readonly reason: string;
+}
+
+/** Everything a subscriber can receive: worker events of current requests, plus the client's own notices. */
+export type ClientEvent = FromWorker | FallbackNotice;
+
+/** A listener for one kind of event. */
+export type ClientEventOf<K extends ClientEvent['type']> = Extract<ClientEvent, { type: K }>;
+
+/** Rejection reason of a request's promise when a newer request of the same kind replaced it. */
+export class SupersededError extends Error {
+  override readonly name = 'SupersededError';
+}
+
+/** Rejection reason of a request's promise when the worker answered with an `error` event. */
+export class EngineRequestError extends Error {
+  constructor(
+    readonly workerError: WorkerError,
+    readonly during: ToWorker['type'],
+  ) {
+    super(workerError.message);
+    this.name = workerError.name;
+  }
+}
+
+/** What `load` needs: a model and where to run it. */
+export interface LoadParams {
+  readonly model: ModelSource;
+  readonly device: DevicePreference;
+}
+
+/** What `extract` needs. */
+export interface ExtractParams {
+  readonly passage: string;
+  readonly entityTypes: readonly string[];
+  readonly options: ExtractOptions;
+}
+
+/** The public face of the client (also exposed as `window.uninerDebug.client`). */
+export interface EngineClient {
+  /** Loads a model; resolves with the final `ready` (after any WASM fallback), rejects on error or when superseded. */
+  load(params: LoadParams): { requestId: string; promise: Promise<ReadyEvent> };
+  /** Runs an extraction; resolves with its `done` (also when interrupted), rejects on error or when superseded. */
+  extract(params: ExtractParams): { requestId: string; promise: Promise<DoneEvent> };
+  /** Stops the current extraction; it still ends with `done` (`interrupted: true`). No-op when none runs. */
+  interrupt(): void;
+  /** Greedy-decodes a raw prompt on the loaded model (diagnostic). */
+  selftest(prompt: string, maxNewTokens?: number): { requestId: string; promise: Promise<SelfTestResultEvent> };
+  /** Every event of current requests. Returns an unsubscribe function. */
+  subscribe(listener: (event: ClientEvent) => void): () => void;
+  /** Events of one type only. Returns an unsubscribe function. */
+  on<K extends ClientEvent['type']>(type: K, listener: (event: ClientEventOf<K>) => void): () => void;
+  /** The model of the last `ready`, or null. */
+  readonly loadedModel: LoadedModelInfo | null;
+  /** Number of workers created so far (diagnostics and tests). */
+  readonly workerGeneration: number;
+  /** Terminates the worker and rejects all pending requests. */
+  dispose(): void;
+}
+
+/** The production factory: the engine's module worker, bundled separately by Vite. */
+export function createDefaultWorker(): WorkerPort {
+  return new Worker(new URL('../../workers/worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerPort;
+}
+
+interface Deferred<T> {
+  resolve(value: T): void;
+  reject(reason: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> & { promise: Promise<T> } {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Callers that only use events must not see "unhandled rejection" noise.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+interface PendingLoad extends Deferred<ReadyEvent> {
+  readonly requestId: string;
+  readonly params: LoadParams;
+  /** Set once this load is the WASM retry; a retry never retries again. */
+  fallbackReason?: string;
+}
+
+interface PendingExtract extends Deferred<DoneEvent> {
+  readonly requestId: string;
+  readonly params: ExtractParams;
+  /** True once re-run on WASM after a WebGPU failure (never re-run twice). */
+  retried: boolean;
+  /** Not yet sent because the worker is being restarted. */
+  held: boolean;
+}
+
+interface PendingSelftest extends Deferred<SelfTestResultEvent> {
+  readonly requestId: string;
+}
+
+/** Which request kind an event belongs to. */
+function kindOf(event: FromWorker): 'load' | 'extract' | 'selftest' {
+  switch (event.type) {
+    case 'load-progress':
+    case 'ready':
+      return 'load';
+    case 'type-started':
+    case 'type-partial':
+    case 'type-done':
+    case 'chunk-progress':
+    case 'done':
+      return 'extract';
+    case 'selftest-result':
+      return 'selftest';
+    case 'error':
+      return event.during === 'interrupt' ? 'extract' : event.during;
+  }
+}
+
+const EMPTY_STATS = { prefillTokens: 0, decodeTokens: 0, prefillMs: 0, decodeMs: 0, ms: 0, chunks: 0 } as const;
+
+/**
+ * Creates the client. The worker is created lazily, so constructing a client costs nothing.
+ *
+ * Fallback: a failed WebGPU session poisons its worker, so on a load `error` for a request that asked
+ * for `webgpu`/`auto` (the protocol does not say which device a failed load ran on, so any such error
+ * counts), or on any error while the loaded model runs on WebGPU, the client terminates the worker,
+ * starts a fresh one and loads the same model with `device: 'wasm'` and `fallbackReason`. An extraction
+ * that failed that way is re-run on WASM under the same request id once the model is ready.
+ */
+export function createEngineClient(factory: WorkerFactory = createDefaultWorker): EngineClient {
+  let worker: WorkerPort | null = null;
+  let generation = 0;
+  let counter = 0;
+  let loadedModel: LoadedModelInfo | null = null;
+  let lastLoad: LoadParams | null = null;
+  let load: PendingLoad | null = null;
+  let extract: PendingExtract | null = null;
+  let selftest: PendingSelftest | null = null;
+  /** The current load/extract/selftest ids; events of any other id are dropped. */
+  const current = { load: '', extract: '', selftest: '' };
+  const listeners = new Set<(event: ClientEvent) => void>();
+
+  const nextId = (kind: string) => `${kind}-${++counter}`;
+
+  function emit(event: ClientEvent): void {
+    for (const listener of [...listeners]) listener(event);
+  }
+
+  function ensureWorker(): WorkerPort {
+    if (worker) return worker;
+    const created = factory();
+    generation++;
+    created.onmessage = (message) => {
+      if (worker === created) handle(message.data);
+    };
+    created.onerror = (event) => {
+      if (worker === created) crashed(event.message || 'The inference worker failed to start or crashed.');
+    };
+    worker = created;
+    return created;
+  }
+
+  function post(message: ToWorker): void {
+    ensureWorker().postMessage(message);
+  }
+
+  /** An uncaught worker error: report it as an error of whatever is pending. */
+  function crashed(message: string): void {
+    const error: WorkerError = { name: 'WorkerCrashed', message };
+    if (load) handle({ type: 'error', requestId: load.requestId, error, during: 'load' });
+    if (extract && !extract.held) handle({ type: 'error', requestId: extract.requestId, error, during: 'extract' });
+    if (selftest) handle({ type: 'error', requestId: selftest.requestId, error, during: 'selftest' });
+  }
+
+  function restartOnWasm(reason: string, requestId: string, during: FallbackNotice['during']): void {
+    const params = lastLoad;
+    if (!params) return;
+    worker?.terminate();
+    worker = null;
+    loadedModel = null;
+    const previous = load;
+    const retry: PendingLoad = {
+      requestId: current.load || nextId('load'),
+      params: { ...params, device: 'wasm' },
+      fallbackReason: reason,
+      resolve: previous?.resolve ?? (() => undefined),
+      reject: previous?.reject ?? (() => undefined),
+    };
+    load = retry;
+    current.load = retry.requestId;
+    emit({ type: 'fallback', requestId, during, reason });
+    post({ type: 'load', requestId: retry.requestId, model: params.model, device: 'wasm', fallbackReason: reason });
+  }
+
+  function handle(event: FromWorker): void {
+    const kind = kindOf(event);
+    if (event.requestId !== current[kind]) return; // stale: a newer request of this kind replaced it
+    switch (event.type) {
+      case 'load-progress':
+      case 'type-started':
+      case 'type-partial':
+      case 'type-done':
+      case 'chunk-progress':
+        emit(event);
+        return;
+      case 'ready': {
+        loadedModel = event.model;
+        emit(event);
+        const pending = load;
+        load = null;
+        pending?.resolve(event);
+        if (extract?.held) {
+          extract.held = false;
+          post({ type: 'extract', requestId: extract.requestId, ...extract.params });
+        }
+        return;
+      }
+      case 'done': {
+        emit(event);
+        const pending = extract;
+        extract = null;
+        pending?.resolve(event);
+        return;
+      }
+      case 'selftest-result': {
+        emit(event);
+        const pending = selftest;
+        selftest = null;
+        pending?.resolve(event);
+        return;
+      }
+      case 'error':
+        onError(event, kind);
+        return;
+    }
+  }
+
+  function onError(event: Extract<FromWorker, { type: 'error' }>, kind: 'load' | 'extract' | 'selftest'): void {
+    const reason = `${event.error.name}: ${event.error.message}`;
+    const onWebgpu = loadedModel?.device === 'webgpu';
+    if (kind === 'load' && load && !load.fallbackReason && load.params.device !== 'wasm') {
+      restartOnWasm(reason, event.requestId, 'load');
+      return;
+    }
+    if (kind === 'extract' && extract && onWebgpu && !extract.retried) {
+      extract.retried = true;
+      extract.held = true;
+      restartOnWasm(reason, event.requestId, 'extract');
+      return;
+    }
+    emit(event);
+    const failure = new EngineRequestError(event.error, event.during);
+    if (kind === 'load' && load) {
+      const pending = load;
+      load = null;
+      pending.reject(failure);
+      // The extraction waiting for this load cannot run any more.
+      if (extract?.held) failHeldExtract(event.error);
+    } else if (kind === 'extract' && extract) {
+      const pending = extract;
+      extract = null;
+      pending.reject(failure);
+    } else if (kind === 'selftest' && selftest) {
+      const pending = selftest;
+      selftest = null;
+      pending.reject(failure);
+      if (onWebgpu) restartOnWasm(reason, event.requestId, 'selftest');
+    }
+  }
+
+  function failHeldExtract(error: WorkerError): void {
+    if (!extract) return;
+    const pending = extract;
+    extract = null;
+    emit({ type: 'error', requestId: pending.requestId, error, during: 'extract' });
+    pending.reject(new EngineRequestError(error, 'extract'));
+  }
+
+  const client: EngineClient = {
+    load(params) {
+      load?.reject(new SupersededError('A newer load replaced this one.'));
+      const requestId = nextId('load');
+      const d = deferred<ReadyEvent>();
+      load = { requestId, params, resolve: d.resolve, reject: d.reject };
+      current.load = requestId;
+      lastLoad = params;
+      // Loading on WASM in a worker that holds a WebGPU session is fine; the reverse after a failure is not,
+      // but a user choosing WebGPU again deserves a fresh attempt in a fresh worker.
+      if (params.device !== 'wasm' && loadedModel?.device === 'wasm') {
+        worker?.terminate();
+        worker = null;
+      }
+      loadedModel = null;
+      post({ type: 'load', requestId, model: params.model, device: params.device });
+      return { requestId, promise: d.promise };
+    },
+
+    extract(params) {
+      extract?.reject(new SupersededError('A newer extraction replaced this one.'));
+      if (extract && !extract.held) post({ type: 'interrupt', requestId: extract.requestId });
+      const requestId = nextId('extract');
+      const d = deferred<DoneEvent>();
+      // While a WASM restart is loading, hold the request until `ready`.
+      const held = load?.fallbackReason !== undefined;
+      extract = { requestId, params, retried: false, held, resolve: d.resolve, reject: d.reject };
+      current.extract = requestId;
+      if (!held) post({ type: 'extract', requestId, ...params });
+      return { requestId, promise: d.promise };
+    },
+
+    interrupt() {
+      if (!extract) return;
+      if (extract.held) {
+        // Never reached the worker: end it here, as the worker would.
+        const pending = extract;
+        extract = null;
+        const done: DoneEvent = { type: 'done', requestId: pending.requestId, interrupted: true, stats: EMPTY_STATS };
+        emit(done);
+        pending.resolve(done);
+        return;
+      }
+      post({ type: 'interrupt', requestId: extract.requestId });
+    },
+
+    selftest(prompt, maxNewTokens = 16) {
+      selftest?.reject(new SupersededError('A newer self-test replaced this one.'));
+      const requestId = nextId('selftest');
+      const d = deferred<SelfTestResultEvent>();
+      selftest = { requestId, resolve: d.resolve, reject: d.reject };
+      current.selftest = requestId;
+      post({ type: 'selftest', requestId, prompt, maxNewTokens });
+      return { requestId, promise: d.promise };
+    },
+
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    on(type, listener) {
+      return client.subscribe((event) => {
+        if (event.type === type) listener(event as ClientEventOf<typeof type>);
+      });
+    },
+
+    get loadedModel() {
+      return loadedModel;
+    },
+
+    get workerGeneration() {
+      return generation;
+    },
+
+    dispose() {
+      worker?.terminate();
+      worker = null;
+      const gone = new SupersededError('The engine client was disposed.');
+      load?.reject(gone);
+      extract?.reject(gone);
+      selftest?.reject(gone);
+      load = null;
+      extract = null;
+      selftest = null;
+      listeners.clear();
+    },
+  };
+  return client;
+}
