@@ -1,0 +1,81 @@
+/** Plain action functions for what the user edits. Components import these; none live in the store. */
+import type { DevicePreference, Dtype } from '../../workers/protocol';
+import { addTypes, moveItem, removeAt } from '../lib/entity-types';
+import { MAX_PASSAGE_CHARS } from '../lib/passage-limits';
+import { useAppStore } from './app-store';
+import type { ModelChoice, ThemePreference } from './slices/settings';
+
+const set = useAppStore.setState;
+const get = useAppStore.getState;
+
+/** Replaces the passage (cut at the hard limit). */
+export function setPassage(text: string): void {
+  set({ passage: text.length > MAX_PASSAGE_CHARS ? text.slice(0, MAX_PASSAGE_CHARS) : text });
+}
+
+/** Adds types; returns false and sets a notice when some were duplicates. */
+export function addEntityTypes(raw: readonly string[]): boolean {
+  const { list, duplicates } = addTypes(get().entityTypes, raw);
+  set({
+    entityTypes: list,
+    typesNotice: duplicates.length ? `Already in the list: ${duplicates.map((d) => `“${d}”`).join(', ')}` : null,
+  });
+  return duplicates.length === 0;
+}
+
+export function removeEntityType(index: number): void {
+  set({ entityTypes: removeAt(get().entityTypes, index), typesNotice: null });
+}
+
+export function moveEntityType(from: number, to: number): void {
+  set({ entityTypes: moveItem(get().entityTypes, from, to) });
+}
+
+/** Replaces the whole list (presets, examples). Duplicates are dropped. */
+export function setEntityTypes(types: readonly string[]): void {
+  set({ entityTypes: addTypes([], types).list, typesNotice: null });
+}
+
+export function clearTypesNotice(): void {
+  set({ typesNotice: null });
+}
+
+export function setConstrain(on: boolean): void {
+  set({ constrain: on });
+}
+
+export function setTheme(theme: ThemePreference): void {
+  set({ theme });
+}
+
+export function setMaxNewTokens(value: number): void {
+  if (Number.isFinite(value)) set({ maxNewTokens: Math.max(1, Math.min(2048, Math.round(value))) });
+}
+
+export function setDatasetName(name: string): void {
+  set({ datasetName: name });
+}
+
+export function setModelChoice(choice: ModelChoice): void {
+  set({ modelChoice: choice });
+}
+
+export function setPresetId(id: string): void {
+  set({ presetId: id, modelChoice: 'preset' });
+}
+
+export function setCustomSource(source: string): void {
+  set({ customSource: source });
+}
+
+export function setDevicePreference(device: DevicePreference): void {
+  set({ devicePreference: device });
+}
+
+export function setDtype(dtype: Dtype | 'auto'): void {
+  set({ dtype });
+}
+
+export function dismissErrors(): void {
+  set({ loadError: null, runError: null });
+}

@@ -1,0 +1,40 @@
+import { create } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
+import type { AppState } from './app-state';
+import { createEntityTypesSlice } from './slices/entity-types';
+import { createModelSlice } from './slices/model';
+import { createPassageSlice } from './slices/passage';
+import { createRunSlice } from './slices/run';
+import { createSettingsSlice, SETTINGS_KEYS } from './slices/settings';
+
+/** localStorage key of the persisted part (passage, types, settings). */
+export const STORAGE_KEY = 'uniner-web:v1';
+
+/** What survives a reload: what the user typed and chose, never results or load state. */
+export function persistedPart(state: AppState): Partial<AppState> {
+  const out: Record<string, unknown> = { passage: state.passage, entityTypes: state.entityTypes };
+  for (const key of SETTINGS_KEYS) out[key] = state[key];
+  return out as Partial<AppState>;
+}
+
+/** The one store. Middleware wraps only the combined store, never a slice. */
+export const useAppStore = create<AppState>()(
+  persist(
+    (...args) => ({
+      ...createPassageSlice(...args),
+      ...createEntityTypesSlice(...args),
+      ...createSettingsSlice(...args),
+      ...createModelSlice(...args),
+      ...createRunSlice(...args),
+    }),
+    {
+      name: STORAGE_KEY,
+      version: 1,
+      storage: createJSONStorage(() => localStorage),
+      partialize: persistedPart,
+    },
+  ),
+);
+
+/** The initial state (for tests and "reset"). */
+export const initialAppState: AppState = useAppStore.getInitialState();

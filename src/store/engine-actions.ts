@@ -1,0 +1,140 @@
+/**
+ * Actions that talk to the engine. The client is bound once at start-up (`bindEngine`), which also
+ * routes its events into the store; tests bind a client built on a fake worker.
+ */
+import type { ModelSource } from '../../workers/protocol';
+import type { EngineClient } from '../lib/engine-client';
+import { findPreset, isConfigured, validateCustomSource } from '../lib/model-presets';
+import { useAppStore } from './app-store';
+import type { AppState } from './app-state';
+import { reduceEngineEvent } from './engine-events';
+import { QUEUED } from './slices/run';
+
+let client: EngineClient | null = null;
+
+/** Connects a client to the store; returns a function that disconnects it. */
+export function bindEngine(engine: EngineClient): () => void {
+  client = engine;
+  const unsubscribe = engine.subscribe((event) => {
+    const patch = reduceEngineEvent(useAppStore.getState(), event);
+    if (patch) useAppStore.setState(patch);
+  });
+  return () => {
+    unsubscribe();
+    if (client === engine) client = null;
+  };
+}
+
+/** The model source the settings point at, or an explanation of why there is none. */
+export function selectedModel(state: AppState): { model: ModelSource } | { problem: string } {
+  const dtype = state.dtype === 'auto' ? undefined : state.dtype;
+  if (state.modelChoice === 'custom') {
+    const problem = validateCustomSource(state.customSource);
+    return problem ? { problem } : { model: { source: state.customSource.trim(), ...(dtype ? { dtype } : {}) } };
+  }
+  const preset = findPreset(state.presetId);
+  if (!preset) return { problem: 'Choose a model.' };
+  if (!isConfigured(preset)) {
+    return { problem: `${preset.label} is not configured in this build (set VITE_UNINER_MODEL_URL). Pick another model.` };
+  }
+  return { model: { source: preset.source, ...(dtype ? { dtype } : {}) } };
+}
+
+function requireClient(): EngineClient {
+  if (!client) throw new Error('The engine is not connected (bindEngine was not called).');
+  return client;
+}
+
+/** Loads the selected model. Resolves when ready; never rejects (errors land in the store). */
+export async function loadSelectedModel(): Promise<boolean> {
+  const state = useAppStore.getState();
+  const choice = selectedModel(state);
+  if ('problem' in choice) {
+    useAppStore.setState({ loadStatus: 'error', loadError: { name: 'NoModelSelected', message: choice.problem } });
+    return false;
+  }
+  const { requestId, promise } = requireClient().load({ model: choice.model, device: state.devicePreference });
+  useAppStore.setState({
+    loadStatus: 'loading',
+    loadRequestId: requestId,
+    loadSource: choice.model.source,
+    loadFiles: {},
+    loadedModel: null,
+    fallbackReason: null,
+    loadMs: null,
+    loadError: null,
+  });
+  return promise.then(
+    () => true,
+    () => false,
+  );
+}
+
+/** True when the loaded model is what the settings select. */
+function loadedMatchesSelection(state: AppState): boolean {
+  const choice = selectedModel(state);
+  return state.loadStatus === 'ready' && 'model' in choice && state.loadSource === choice.model.source;
+}
+
+/**
+ * Runs the extraction for the current passage and types, loading the selected model first when needed.
+ * Resolves when the run is over; never rejects (errors land in the store).
+ */
+export async function runExtraction(): Promise<void> {
+  let state = useAppStore.getState();
+  const passage = state.passage;
+  const types = [...state.entityTypes];
+  if (!passage.trim()) {
+    useAppStore.setState({ runStatus: 'error', runError: { name: 'EmptyPassage', message: 'Paste or type a passage first.' } });
+    return;
+  }
+  if (types.length === 0) {
+    useAppStore.setState({ runStatus: 'error', runError: { name: 'NoEntityTypes', message: 'Add at least one entity type.' } });
+    return;
+  }
+  if (!loadedMatchesSelection(state)) {
+    if (state.loadStatus !== 'loading' && !(await loadSelectedModel())) return;
+    if (state.loadStatus === 'loading' && !(await waitForLoad())) return;
+    state = useAppStore.getState();
+  }
+  const { requestId, promise } = requireClient().extract({
+    passage,
+    entityTypes: types,
+    options: {
+      constrain: state.constrain,
+      maxNewTokens: state.maxNewTokens,
+      ...(state.datasetName.trim() ? { datasetName: state.datasetName.trim() } : {}),
+    },
+  });
+  useAppStore.setState({
+    runStatus: 'running',
+    runRequestId: requestId,
+    runPassage: passage,
+    runTypes: types,
+    typeRuns: Object.fromEntries(types.map((t) => [t, QUEUED])),
+    results: {},
+    runStats: null,
+    chunkProgress: null,
+    runNotice: null,
+    runError: null,
+    answeredBy: state.loadedModel,
+  });
+  await promise.catch(() => undefined);
+}
+
+/** Waits for the load in progress to end; true when it ended ready. */
+function waitForLoad(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const unsubscribe = useAppStore.subscribe((s) => {
+      if (s.loadStatus === 'ready' || s.loadStatus === 'error') {
+        unsubscribe();
+        resolve(s.loadStatus === 'ready');
+      }
+    });
+  });
+}
+
+/** Stops the running extraction (it ends with `done`, interrupted). */
+export function stopExtraction(): void {
+  client?.interrupt();
+}

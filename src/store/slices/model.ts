@@ -1,0 +1,42 @@
+import type { LoadedModelInfo, LoadProgressEvent, WorkerError } from '../../../workers/protocol';
+import type { AppStateCreator } from '../app-state';
+
+/** Where model loading stands. */
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+/** Download progress of one model file. */
+export interface FileProgress {
+  readonly file: string;
+  readonly loadedBytes: number;
+  /** 0 while unknown. */
+  readonly totalBytes: number;
+  readonly stage: LoadProgressEvent['stage'];
+}
+
+/** The model load as the worker reports it. Not persisted. */
+export interface ModelSlice {
+  readonly loadStatus: LoadStatus;
+  /** Request id of the current load; events of other loads are ignored. */
+  readonly loadRequestId: string | null;
+  /** What the current load asked for (preset source, Hub id or URL). */
+  readonly loadSource: string | null;
+  /** Per-file download progress of the current load, by file name. */
+  readonly loadFiles: Readonly<Record<string, FileProgress>>;
+  /** The model that is loaded and ready, or null. */
+  readonly loadedModel: LoadedModelInfo | null;
+  /** Why the preferred device was not used (set as soon as a WebGPU failure triggers the WASM retry). */
+  readonly fallbackReason: string | null;
+  readonly loadMs: number | null;
+  readonly loadError: WorkerError | null;
+}
+
+export const createModelSlice: AppStateCreator<ModelSlice> = () => ({
+  loadStatus: 'idle',
+  loadRequestId: null,
+  loadSource: null,
+  loadFiles: {},
+  loadedModel: null,
+  fallbackReason: null,
+  loadMs: null,
+  loadError: null,
+});

@@ -1,0 +1,53 @@
+import type { DevicePreference, Dtype } from '../../../workers/protocol';
+import { DEFAULT_PRESET_ID } from '../../lib/model-presets';
+import type { AppStateCreator } from '../app-state';
+
+/** Colour scheme choice: follow the operating system, or force one. */
+export type ThemePreference = 'system' | 'light' | 'dark';
+
+/** Whether the model comes from the preset list or from the custom Hub id/URL field. */
+export type ModelChoice = 'preset' | 'custom';
+
+/** User preferences. Persisted. */
+export interface SettingsSlice {
+  /** Constrained decoding (answers are valid JSON lists of passage substrings). */
+  readonly constrain: boolean;
+  readonly theme: ThemePreference;
+  /** Answer budget per entity type (UniNER uses 256). */
+  readonly maxNewTokens: number;
+  /** Dataset name for supervised UniNER checkpoints; empty means none (the default). */
+  readonly datasetName: string;
+  readonly modelChoice: ModelChoice;
+  /** Id of the chosen entry of `MODEL_PRESETS`. */
+  readonly presetId: string;
+  /** Hub id (`owner/name`) or folder URL typed by the user. */
+  readonly customSource: string;
+  readonly devicePreference: DevicePreference;
+  /** Weight format; `auto` lets the engine choose for the device. */
+  readonly dtype: Dtype | 'auto';
+}
+
+export const createSettingsSlice: AppStateCreator<SettingsSlice> = () => ({
+  constrain: true,
+  theme: 'system',
+  maxNewTokens: 256,
+  datasetName: '',
+  modelChoice: 'preset',
+  presetId: DEFAULT_PRESET_ID,
+  customSource: '',
+  devicePreference: 'auto',
+  dtype: 'auto',
+});
+
+/** The keys of the settings slice (what persist keeps besides the passage and the types). */
+export const SETTINGS_KEYS = [
+  'constrain',
+  'theme',
+  'maxNewTokens',
+  'datasetName',
+  'modelChoice',
+  'presetId',
+  'customSource',
+  'devicePreference',
+  'dtype',
+] as const satisfies readonly (keyof SettingsSlice)[];
