@@ -1,7 +1,19 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { createEngineClient } from './lib/engine-client';
+import { applyTheme } from './lib/theme';
+import { useAppStore } from './store/app-store';
+import { bindEngine } from './store/engine-actions';
 import './index.css';
+
+// Before the first paint, so a dark system never flashes light.
+applyTheme(useAppStore.getState().theme);
+
+// The worker itself starts lazily, on the first load.
+const client = createEngineClient();
+bindEngine(client);
+window.uninerDebug = { client };
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

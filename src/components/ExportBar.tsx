@@ -1,0 +1,73 @@
+import { useState } from 'react';
+import { copyText, downloadText } from '../lib/download';
+import { toConllBio, toCsv, toJson, toJsonLines } from '../lib/export-formats';
+import { useAppStore } from '../store/app-store';
+import { useRunStatus } from '../store/selectors';
+
+const button =
+  'rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-50 dark:border-slate-700 dark:hover:bg-slate-800';
+
+/** The run's results, read at click time (no re-render on every streamed event). */
+function snapshot() {
+  const s = useAppStore.getState();
+  return { passage: s.runPassage, results: s.results, types: s.runTypes, model: s.answeredBy?.source ?? null };
+}
+
+/** Copy JSON; download JSONL, CoNLL BIO and CSV. */
+export function ExportBar() {
+  const status = useRunStatus();
+  const [message, setMessage] = useState('');
+  if (status === 'idle') return null;
+  const disabled = status === 'running';
+  return (
+    <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Export">
+      <button
+        type="button"
+        className={button}
+        disabled={disabled}
+        onClick={async () => {
+          const { passage, results, types, model } = snapshot();
+          setMessage((await copyText(toJson(passage, results, model, types))) ? 'JSON copied.' : 'The browser refused the clipboard.');
+        }}
+      >
+        Copy JSON
+      </button>
+      <button
+        type="button"
+        className={button}
+        disabled={disabled}
+        onClick={() => {
+          const { passage, results, types } = snapshot();
+          downloadText('entities.jsonl', toJsonLines(passage, results, types), 'application/jsonl');
+        }}
+      >
+        Download JSONL
+      </button>
+      <button
+        type="button"
+        className={button}
+        disabled={disabled}
+        onClick={() => {
+          const { passage, results, types } = snapshot();
+          downloadText('entities.conll', toConllBio(passage, results, types), 'text/plain');
+        }}
+      >
+        Download CoNLL (BIO)
+      </button>
+      <button
+        type="button"
+        className={button}
+        disabled={disabled}
+        onClick={() => {
+          const { passage, results, types } = snapshot();
+          downloadText('entities.csv', toCsv(passage, results, types), 'text/csv');
+        }}
+      >
+        Download CSV
+      </button>
+      <span role="status" className="text-sm text-slate-600 dark:text-slate-400">
+        {message}
+      </span>
+    </div>
+  );
+}

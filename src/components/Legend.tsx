@@ -1,0 +1,39 @@
+import type { CSSProperties } from 'react';
+import { colorVars, type TypeColor } from '../lib/type-colors';
+import { useRunTypes, useTypeRuns } from '../store/selectors';
+
+interface Props {
+  readonly colors: ReadonlyMap<string, TypeColor>;
+  readonly onEmphasis: (type: string | null) => void;
+}
+
+/** Colour key of the run's types; hovering or focusing an entry emphasises that type in the passage. */
+export function Legend({ colors, onEmphasis }: Props) {
+  const types = useRunTypes();
+  const runs = useTypeRuns();
+  if (!types.length) return null;
+  return (
+    <ul aria-label="Legend" className="flex flex-wrap gap-2" onMouseLeave={() => onEmphasis(null)}>
+      {types.map((type) => {
+        const color = colors.get(type);
+        const count = runs[type]?.count ?? 0;
+        return (
+          <li key={type}>
+            <button
+              type="button"
+              className="flex items-center gap-1.5 rounded-full border border-slate-300 px-2.5 py-0.5 text-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-slate-700 dark:hover:bg-slate-800"
+              aria-label={`Emphasise ${type} (${count} found)`}
+              onMouseEnter={() => onEmphasis(type)}
+              onFocus={() => onEmphasis(type)}
+              onBlur={() => onEmphasis(null)}
+            >
+              <span aria-hidden="true" className="swatch inline-block size-3 rounded-sm" style={(color ? colorVars(color) : {}) as CSSProperties} />
+              {type}
+              <span className="text-slate-600 dark:text-slate-400">{count}</span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,57 @@
+import type { FoundEntity } from '../../workers/protocol';
+import { useResults, useRunTypes, useTypeRuns } from '../store/selectors';
+
+function EntityItem({ entity }: { readonly entity: FoundEntity }) {
+  return (
+    <li>
+      {entity.text}
+      {entity.spans.length > 1 && <span className="text-slate-600 dark:text-slate-400"> ×{entity.spans.length}</span>}
+      {entity.match === 'tolerant' && <span className="text-slate-600 dark:text-slate-400"> (approximate match)</span>}
+    </li>
+  );
+}
+
+/** Entities per type with counts; strings the model gave that are not in the passage are listed apart. */
+export function ResultsList() {
+  const types = useRunTypes();
+  const results = useResults();
+  const runs = useTypeRuns();
+  if (!types.length) return null;
+  return (
+    <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+      {types.map((type) => {
+        const entities = results[type] ?? [];
+        const found = entities.filter((e) => e.spans.length > 0);
+        const missing = entities.filter((e) => e.spans.length === 0);
+        const run = runs[type];
+        return (
+          <section key={type} aria-label={`Results for ${type}`} data-result-type={type} className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
+            <h3 className="font-medium">
+              {type} <span className="text-sm font-normal text-slate-600 dark:text-slate-400">({found.length})</span>
+            </h3>
+            {found.length > 0 ? (
+              <ul className="mt-1 list-inside list-disc text-sm">
+                {found.map((entity) => (
+                  <EntityItem key={entity.text} entity={entity} />
+                ))}
+              </ul>
+            ) : (
+              <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{run?.status === 'done' ? 'None found.' : '…'}</p>
+            )}
+            {missing.length > 0 && (
+              <div className="mt-2 text-sm">
+                <h4 className="text-slate-700 dark:text-slate-300">Not found in text</h4>
+                <ul className="list-inside list-disc text-slate-600 dark:text-slate-400">
+                  {missing.map((entity) => (
+                    <li key={entity.text}>{entity.text}</li>
+                  ))}
+                </ul>
+              </div>
+            )}
+            {run?.malformed && <p className="mt-2 text-sm text-amber-800 dark:text-amber-300">Malformed answer: {run.malformed}</p>}
+          </section>
+        );
+      })}
+    </div>
+  );
+}
