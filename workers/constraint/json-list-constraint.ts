@@ -101,6 +101,21 @@ export class JsonListConstraint {
   }
 
   /**
+   * `true` when `tokenId` is in {@link allowedTokens}, except that the EOS fallback of a dead end is
+   * not reported. Costs O(bytes of the token) instead of a trie walk: with greedy decoding, checking
+   * the argmax first makes the full mask unnecessary on most steps.
+   */
+  accepts(tokenId: number): boolean {
+    if (this.isEnded() || this.state.phase === Phase.Done) return this.eos.includes(tokenId);
+    const limit = this.maxNewTokens - this.generatedCount - 1;
+    const bytes = this.table.tokenBytes[tokenId];
+    if (!bytes || limit <= 0) return false;
+    let s: AnswerState | null = this.state;
+    for (let i = 0; i < bytes.length && s; i++) s = this.grammar.step(s, bytes[i] as number);
+    return s !== null && this.grammar.finishCost(s, limit) <= limit;
+  }
+
+  /**
    * Sets every disallowed entry of one row of logits to -Infinity, in place. Ids beyond the table
    * (models whose logits are wider than the vocabulary) are disallowed too.
    */

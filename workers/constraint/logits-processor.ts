@@ -34,6 +34,26 @@ export interface JsonListProcessorOptions extends JsonListConstraintOptions {
    * row length seen at the first call, which is the same thing as long as the processor is fresh.
    */
   readonly promptLength?: number;
+  /**
+   * Set when decoding is greedy (`do_sample: false`): a row whose best token is already allowed is
+   * left untouched, since masking would not change the argmax. Skips the trie walk on most steps of
+   * a well-behaved model. Leave unset when sampling, where every logit matters.
+   */
+  readonly greedy?: boolean;
+}
+
+/** Index of the largest value (first one on ties, like the transformers.js greedy sampler). */
+function argmax(row: Float32Array): number {
+  let best = 0;
+  let max = -Infinity;
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i] as number;
+    if (v > max) {
+      max = v;
+      best = i;
+    }
+  }
+  return best;
 }
 
 /**
@@ -74,7 +94,9 @@ export class JsonListLogitsProcessor extends LogitsProcessor {
       const c = row.constraint;
       // Feed whatever this row generated since the last call (one token per step in practice).
       for (let i = row.promptLength + c.generated; i < ids.length; i++) c.advance(Number(ids[i]));
-      c.maskLogits(data.subarray(r * vocab, (r + 1) * vocab));
+      const logitsRow = data.subarray(r * vocab, (r + 1) * vocab);
+      if (this.options.greedy && c.accepts(argmax(logitsRow))) continue;
+      c.maskLogits(logitsRow);
     }
     return logits;
   }

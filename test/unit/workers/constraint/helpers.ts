@@ -1,0 +1,97 @@
+/**
+ * Shared helpers for the constraint tests: the real LLaMA 32k vocabulary as a token table, a seeded
+ * RNG, and a random walk that plays "model" by picking random allowed tokens.
+ */
+import llamaTokenizer from 'llama-tokenizer-js';
+import { JsonListConstraint, tokenByteTableFromPieces, type TokenTable } from '../../../../workers/constraint';
+
+/** LLaMA special ids: `<unk>`, `<s>`, `</s>`. */
+export const LLAMA_EOS = 2;
+
+let llamaTable: TokenTable | undefined;
+
+/** The LLaMA vocabulary read the same way as a SentencePiece tokenizer.json (built once). */
+export function llamaTokenTable(): TokenTable {
+  llamaTable ??= tokenByteTableFromPieces(llamaTokenizer.vocabById, 'sentencepiece', { specialIds: [0, 1, 2] });
+  return llamaTable;
+}
+
+/** Id of a LLaMA piece (`▁` for spaces); throws when absent so tests fail loudly. */
+export function llamaId(piece: string): number {
+  const id = llamaTokenizer.vocabByString.get(piece);
+  if (id === undefined) throw new Error(`no LLaMA piece ${JSON.stringify(piece)}`);
+  return id;
+}
+
+/** LLaMA byte-fallback token of one byte (`<0x00>` is id 3). */
+export function byteToken(b: number): number {
+  return 3 + b;
+}
+
+/** mulberry32: small, seeded, good enough for test walks. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Outcome of one random walk. */
+export interface Walk {
+  /** Generated token ids, EOS included when reached. */
+  readonly ids: number[];
+  /** The bytes of the answer (EOS excluded) decoded as UTF-8 (fatal: invalid UTF-8 throws). */
+  readonly text: string;
+  readonly endedWithEos: boolean;
+  readonly constraint: JsonListConstraint;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Generates with random choices among the allowed tokens until EOS or `maxNewTokens`. `closeBias`
+ * (0..1) is the chance of preferring structural tokens (quote, comma, bracket) when available, so
+ * walks produce lists of several strings rather than one long string.
+ */
+export function randomWalk(
+  table: TokenTable,
+  passage: string,
+  options: { seed: number; maxNewTokens: number; eos?: number; closeBias?: number; maxItems?: number },
+): Walk {
+  const eos = options.eos ?? LLAMA_EOS;
+  const rand = seededRandom(options.seed);
+  const constraint = new JsonListConstraint(table, passage, {
+    eosTokenId: eos,
+    maxNewTokens: options.maxNewTokens,
+    ...(options.maxItems !== undefined ? { maxItems: options.maxItems } : {}),
+  });
+  const ids: number[] = [];
+  const bytes: number[] = [];
+  while (ids.length < options.maxNewTokens) {
+    const allowed = constraint.allowedTokens();
+    if (allowed.length === 0) throw new Error('no token allowed');
+    let pool: ArrayLike<number> = allowed;
+    if (options.closeBias && rand() < options.closeBias) {
+      const structural = [...allowed].filter((id) => {
+        const b = table.tokenBytes[id];
+        return !!b && b.some((x) => x === 0x22 || x === 0x2c || x === 0x5d);
+      });
+      if (structural.length > 0) pool = structural;
+    }
+    const id = pool[Math.floor(rand() * pool.length)] as number;
+    ids.push(id);
+    constraint.advance(id);
+    if (id === eos) break;
+    bytes.push(...(table.tokenBytes[id] ?? []));
+  }
+  return {
+    ids,
+    text: decoder.decode(Uint8Array.from(bytes)),
+    endedWithEos: ids.at(-1) === eos,
+    constraint,
+  };
+}
