@@ -24,9 +24,19 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/workers/*', '!**/workers/protocol'], message: 'src/ talks to the engine through the worker protocol only.' },
-            { group: ['**/workers/protocol'], allowTypeImports: true, message: 'Import only types from workers/protocol.' },
-            { group: ['@huggingface/transformers', 'onnxruntime-web'], message: 'transformers.js belongs in the worker, not the main bundle.' },
+            {
+              group: ['**/workers/*', '!**/workers/protocol'],
+              message: 'src/ talks to the engine through the worker protocol only.',
+            },
+            {
+              group: ['**/workers/protocol'],
+              allowTypeImports: true,
+              message: 'Import only types from workers/protocol.',
+            },
+            {
+              group: ['@huggingface/transformers', 'onnxruntime-web'],
+              message: 'transformers.js belongs in the worker, not the main bundle.',
+            },
           ],
         },
       ],
@@ -36,7 +46,17 @@ export default tseslint.config(
     files: ['workers/**/*.ts'],
     rules: {
       // The engine is free of DOM and React and never reaches into the UI.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/*', 'react', 'react-dom', 'zustand'], message: 'workers/ must not depend on the UI.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/*', 'react', 'react-dom', 'zustand'],
+              message: 'workers/ must not depend on the UI.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -1,0 +1,103 @@
+/**
+ * The real inference stack in a real Chromium: the built app's module worker runs the synthetic
+ * LLaMA on WASM and on WebGPU (SwiftShader) and greedy-decodes the same token ids as Node.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
+import { launchChromium } from './chromium';
+import { modelUrl, openApp, selfTestInPage } from './page-helpers';
+import { TINY_LLAMA_DIR } from '../fixtures/paths';
+
+const PROMPT =
+  'A virtual assistant answers questions from a user based on the provided text. USER: Text: Ada Lovelace wrote the first program.';
+const NEW_TOKENS = 12;
+
+/** Greedy ids from Node (onnxruntime-node), the reference for both browser devices. */
+async function nodeGreedyIds(dtype: 'fp32' | 'q4'): Promise<{ promptIds: number[]; generatedIds: number[] }> {
+  env.allowLocalModels = true;
+  const tokenizer = await AutoTokenizer.from_pretrained(TINY_LLAMA_DIR);
+  const model = await AutoModelForCausalLM.from_pretrained(TINY_LLAMA_DIR, { device: 'cpu', dtype });
+  const promptIds = tokenizer.encode(PROMPT);
+  const output = (await model.generate({
+    inputs: tokenizer(PROMPT).input_ids,
+    max_new_tokens: NEW_TOKENS,
+    do_sample: false,
+    eos_token_id: 2,
+  } as never)) as { tolist(): bigint[][] };
+  await model.dispose();
+  const generatedIds = output
+    .tolist()[0]!
+    .slice(promptIds.length)
+    .map(Number)
+    .filter((id) => id !== 2);
+  return { promptIds, generatedIds };
+}
+
+describe('WASM in a module worker', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium({ webgpu: false });
+  });
+  afterAll(async () => browser?.close());
+
+  it('is cross-origin isolated (WASM threads available)', async () => {
+    const page = await openApp(browser);
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    await page.context().close();
+  });
+
+  it('runs tiny-llama fp32 on wasm with the same greedy ids as Node', async () => {
+    const reference = await nodeGreedyIds('fp32');
+    const page = await openApp(browser);
+    const result = await selfTestInPage(page, {
+      source: modelUrl('tiny-llama'),
+      dtype: 'fp32',
+      device: 'wasm',
+      prompt: PROMPT,
+      maxNewTokens: NEW_TOKENS,
+    });
+    expect(result.device).toBe('wasm');
+    expect(result.promptIds).toEqual(reference.promptIds);
+    expect(result.generatedIds).toEqual(reference.generatedIds);
+    expect(result.generatedIds.length).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
+  it('falls back to WASM and says why when there is no WebGPU adapter', async () => {
+    const page = await openApp(browser);
+    const result = await selfTestInPage(page, {
+      source: modelUrl('tiny-llama'),
+      dtype: 'q4',
+      device: 'auto',
+      prompt: PROMPT,
+      maxNewTokens: 4,
+    });
+    expect(result.device).toBe('wasm');
+    expect(result.fallbackReason).toMatch(/WebGPU|adapter/i);
+    await page.context().close();
+  });
+});
+
+describe('WebGPU (SwiftShader) in a module worker', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium({ webgpu: true });
+  });
+  afterAll(async () => browser?.close());
+
+  it('runs tiny-llama q4 on webgpu with the same greedy ids as Node', async () => {
+    const reference = await nodeGreedyIds('q4');
+    const page = await openApp(browser);
+    const result = await selfTestInPage(page, {
+      source: modelUrl('tiny-llama'),
+      dtype: 'q4',
+      device: 'webgpu',
+      prompt: PROMPT,
+      maxNewTokens: NEW_TOKENS,
+    });
+    expect(result.device).toBe('webgpu');
+    expect(result.generatedIds).toEqual(reference.generatedIds);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * `npm run extract`: the browser's NER engine over text from the command line, for batch work.
+ * Prints one JSON line per span occurrence: {"type","text","start","end"}.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createNodeEngine } from '../../workers/node-engine';
+import { resolveSource } from '../../workers/model-source';
+import { uninerPrompt } from '../../workers/prompt';
+import type { Dtype, FromWorker, PromptStyle } from '../../workers/protocol';
+
+const USAGE = `Usage: npm run extract -- --model <dir|url|hub-id|preset> --type <entity type> [--type …]
+         (--text "…" | --file passage.txt | passage on stdin)
+         [--dtype fp32|fp16|q8|q4|q4f16] [--prompt-style uniner|chat] [--dataset <name>]
+         [--no-constrain] [--max-new-tokens 256] [--print-prompts] [--stats]
+
+Prints one JSON line per span: {"type","text","start","end"} (UTF-16 offsets into the passage).
+Strings the model gave that are not in the passage are reported on stderr.`;
+
+const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function readPassage(values: { text?: string; file?: string }): string {
+  if (values.text !== undefined && values.file !== undefined)
+    throw new UsageError('Give either --text or --file, not both.');
+  if (values.text !== undefined) return values.text;
+  if (values.file !== undefined) {
+    try {
+      return readFileSync(values.file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`Cannot read --file ${values.file}: ${(error as Error).message}`);
+    }
+  }
+  if (process.stdin.isTTY) throw new UsageError('No passage: use --text, --file, or pipe the text on stdin.');
+  return readFileSync(0, 'utf8');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      type: { type: 'string', multiple: true },
+      text: { type: 'string' },
+      file: { type: 'string' },
+      dtype: { type: 'string' },
+      'prompt-style': { type: 'string' },
+      dataset: { type: 'string' },
+      'no-constrain': { type: 'boolean', default: false },
+      'max-new-tokens': { type: 'string' },
+      'print-prompts': { type: 'boolean', default: false },
+      stats: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.model) throw new UsageError('--model is required.');
+  const types = values.type ?? [];
+  if (types.length === 0) throw new UsageError('Give at least one --type.');
+  if (values.dtype !== undefined && !DTYPES.includes(values.dtype as Dtype)) {
+    throw new UsageError(`--dtype must be one of ${DTYPES.join(', ')}.`);
+  }
+  const promptStyle = values['prompt-style'];
+  if (promptStyle !== undefined && promptStyle !== 'uniner' && promptStyle !== 'chat') {
+    throw new UsageError('--prompt-style must be uniner or chat.');
+  }
+  const maxNewTokens = values['max-new-tokens'] === undefined ? 256 : Number(values['max-new-tokens']);
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1 || maxNewTokens > 4096) {
+    throw new UsageError('--max-new-tokens must be an integer between 1 and 4096.');
+  }
+  const passage = readPassage(values);
+  const datasetName = values.dataset;
+
+  if (values['print-prompts']) {
+    const source = resolveSource(values.model, { allowLocal: true });
+    if (promptStyle === 'chat' || (promptStyle === undefined && source.preset?.promptStyle === 'chat')) {
+      throw new UsageError(
+        '--print-prompts shows the UniNER conversation; chat-template prompts need the tokenizer (use --prompt-style uniner).',
+      );
+    }
+    for (const type of types)
+      console.log(JSON.stringify(uninerPrompt(passage, type, datasetName ? { datasetName } : {})));
+    return 0;
+  }
+
+  const engine = await createNodeEngine({
+    source: values.model,
+    ...(values.dtype ? { dtype: values.dtype as Dtype } : {}),
+    ...(promptStyle ? { promptStyle: promptStyle as PromptStyle } : {}),
+  });
+  const { model } = engine.ready;
+  console.error(
+    `model: ${model.displayName} (${model.isUniner ? 'UniNER' : 'not UniNER: a generic model prompted like UniNER'}), ${model.device} ${model.dtype}`,
+  );
+  const onEvent = (event: FromWorker) => {
+    if (event.type !== 'type-done') return;
+    // Two strings can land on the same span (tolerant matching): one line per span occurrence.
+    const printed = new Set<string>();
+    for (const entity of event.entities) {
+      if (entity.spans.length === 0)
+        console.error(`not found in text (${event.entityType}): ${JSON.stringify(entity.text)}`);
+      for (const span of entity.spans) {
+        const key = `${span.start}:${span.end}`;
+        if (printed.has(key)) continue;
+        printed.add(key);
+        console.log(
+          JSON.stringify({
+            type: event.entityType,
+            text: passage.slice(span.start, span.end),
+            start: span.start,
+            end: span.end,
+          }),
+        );
+      }
+    }
+    if (event.malformed) console.error(`malformed answer (${event.entityType}): ${event.malformed}`);
+  };
+  const done = await engine.extract(
+    passage,
+    types,
+    { constrain: !values['no-constrain'], maxNewTokens, ...(datasetName ? { datasetName } : {}) },
+    onEvent,
+  );
+  if (values.stats) {
+    console.error(
+      JSON.stringify({
+        ...done.stats,
+        model: model.displayName,
+        isUniner: model.isUniner,
+        device: model.device,
+        dtype: model.dtype,
+      }),
+    );
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    const usage =
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    console.error(`error: ${error.message}`);
+    if (usage) console.error(`\n${USAGE}`);
+    process.exit(usage ? 2 : 1);
+  },
+);

@@ -1,0 +1,161 @@
+/**
+ * One extraction request from start to end: validate, split long passages into chunks, encode each
+ * chunk's prefix once, answer every entity type from it (constrained or not), parse the streamed
+ * answers, align the strings to passage offsets, and report through typed events.
+ */
+import type { ExtractRequest, FoundEntity, FromWorker, LoadedModelInfo, RunStats } from './protocol';
+import type { CausalLm } from './generation';
+import { answer, encodePrefix } from './generation';
+import { encodePrompts } from './prompt-encoding';
+import { validateEntityTypes, validatePassage } from './prompt';
+import { AnswerStream } from './answer-stream';
+import { alignEntities } from './span-alignment';
+import { chunkPassage, mapFoundEntities, mergeFoundEntities } from './chunking';
+import { createConstraintProcessor } from './constraint/engine-adapter';
+
+/** Events of an extraction, minus the request id the handler adds. */
+export type ExtractEvent = Extract<
+  FromWorker,
+  { type: 'type-started' | 'type-partial' | 'type-done' | 'chunk-progress' | 'done' }
+>;
+
+/** Tokens kept free for the question, the template around the passage, and the answer. */
+const QUESTION_AND_TEMPLATE_TOKENS = 96;
+/** UniNER was distilled on passages of a few hundred tokens; longer chunks cost time and quality. */
+const MAX_CHUNK_TOKENS = 1024;
+
+/** Per-type state across chunks. */
+interface TypeResult {
+  readonly entityType: string;
+  perChunk: FoundEntity[][];
+  rawAnswers: string[];
+  problems: string[];
+  decodeTokens: number;
+  ms: number;
+}
+
+/**
+ * Runs one extraction. `emit` receives events in order; `isInterrupted` is polled between decode
+ * steps. Throws InputError for unusable input before any event.
+ */
+export async function runExtraction(
+  lm: CausalLm,
+  model: LoadedModelInfo,
+  request: Pick<ExtractRequest, 'passage' | 'entityTypes' | 'options'>,
+  emit: (event: ExtractEvent) => void,
+  isInterrupted: () => boolean,
+): Promise<RunStats> {
+  const started = performance.now();
+  const passage = validatePassage(request.passage);
+  const entityTypes = validateEntityTypes(request.entityTypes);
+  const { options } = request;
+  const promptOptions = options.datasetName ? { datasetName: options.datasetName } : {};
+
+  const budget = Math.max(
+    32,
+    Math.min(MAX_CHUNK_TOKENS, model.contextLength - options.maxNewTokens - QUESTION_AND_TEMPLATE_TOKENS),
+  );
+  const countTokens = (text: string) => lm.tokenizer.encode(text, { add_special_tokens: false }).length;
+  const chunks = chunkPassage(passage, budget, countTokens);
+
+  const results: TypeResult[] = entityTypes.map((entityType) => ({
+    entityType,
+    perChunk: [],
+    rawAnswers: [],
+    problems: [],
+    decodeTokens: 0,
+    ms: 0,
+  }));
+  let prefillTokens = 0;
+  let decodeTokens = 0;
+  let prefillMs = 0;
+  let decodeMs = 0;
+  let interrupted = false;
+
+  chunkLoop: for (const [chunkIndex, chunk] of chunks.entries()) {
+    const encoded = encodePrompts(lm.tokenizer, model.promptStyle, chunk.text, entityTypes, promptOptions);
+    const prefix = await encodePrefix(lm, encoded.prefixIds);
+    prefillTokens += prefix.ids.length;
+    prefillMs += prefix.ms;
+
+    for (const [typeIndex, prompt] of encoded.prompts.entries()) {
+      if (isInterrupted()) {
+        interrupted = true;
+        break chunkLoop;
+      }
+      const result = results[typeIndex]!;
+      const typeStarted = performance.now();
+      emit({ type: 'type-started', requestId: '', entityType: result.entityType, chunk: chunkIndex });
+
+      const stream = new AnswerStream(lm.tokenizer, lm.eosTokenIds);
+      const earlier = result.perChunk;
+      const outcome = await answer(lm, {
+        promptIds: prompt.ids,
+        prefix,
+        maxNewTokens: options.maxNewTokens,
+        ...(options.constrain
+          ? {
+              logitsProcessor: createConstraintProcessor(
+                lm,
+                chunk.text,
+                prompt.ids.length,
+                options.maxNewTokens,
+              ),
+            }
+          : {}),
+        shouldStop: isInterrupted,
+        onToken: (id) => {
+          const fresh = stream.push(id);
+          if (fresh.length === 0) return;
+          const found = mapFoundEntities(chunk.start, alignEntities(chunk.text, stream.entities()));
+          emit({
+            type: 'type-partial',
+            requestId: '',
+            entityType: result.entityType,
+            entities: mergeFoundEntities([...earlier, found]),
+          });
+        },
+      });
+      const final = stream.finish();
+      result.perChunk = [
+        ...earlier,
+        mapFoundEntities(chunk.start, alignEntities(chunk.text, final.entities)),
+      ];
+      result.rawAnswers.push(final.text);
+      if (final.problem) result.problems.push(final.problem);
+      result.decodeTokens += outcome.generatedIds.length;
+      result.ms += performance.now() - typeStarted;
+      prefillTokens += outcome.prefillTokens;
+      decodeTokens += outcome.generatedIds.length;
+      prefillMs += outcome.prefillMs;
+      decodeMs += outcome.decodeMs;
+
+      if (chunkIndex === chunks.length - 1) emitTypeDone(result, emit);
+    }
+    emit({ type: 'chunk-progress', requestId: '', done: chunkIndex + 1, total: chunks.length });
+  }
+
+  const stats: RunStats = {
+    prefillTokens,
+    decodeTokens,
+    prefillMs,
+    decodeMs,
+    ms: performance.now() - started,
+    chunks: chunks.length,
+  };
+  emit({ type: 'done', requestId: '', interrupted, stats });
+  return stats;
+}
+
+function emitTypeDone(result: TypeResult, emit: (event: ExtractEvent) => void): void {
+  emit({
+    type: 'type-done',
+    requestId: '',
+    entityType: result.entityType,
+    entities: mergeFoundEntities(result.perChunk),
+    rawAnswers: result.rawAnswers,
+    ...(result.problems.length > 0 ? { malformed: result.problems.join(' ') } : {}),
+    decodeTokens: result.decodeTokens,
+    ms: result.ms,
+  });
+}

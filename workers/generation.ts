@@ -1,0 +1,202 @@
+/**
+ * Greedy generation with passage-prefix reuse.
+ *
+ * The passage prefix (`BOS + system + passage + "I've read this text.</s>"`) is run through the model
+ * once; its key/value cache is kept as plain CPU tensors, and every entity-type question starts from
+ * a fresh cache object over those tensors. Why CPU copies: `generate` replaces the cache entries it is
+ * given and, on WebGPU, destroys replaced GPU tensors, so sharing GPU tensors between questions fails
+ * with "The tensor is disposed". A CPU snapshot is never disposed by transformers.js (it only disposes
+ * `gpu-buffer` tensors) and is uploaded once per question.
+ *
+ * We drive `model.generate` (the library's loop) and add three hooks of our own: a streamer that sees
+ * each new token, a stopping criterion for interruption, and an optional logits processor (constrained
+ * decoding).
+ */
+import type { LogitsProcessor } from '@huggingface/transformers';
+import {
+  DynamicCache,
+  StoppingCriteria,
+  Tensor,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+} from '@huggingface/transformers';
+
+/** A loaded causal LM with what generation needs to know about it. */
+export interface CausalLm {
+  readonly tokenizer: PreTrainedTokenizer;
+  readonly model: PreTrainedModel;
+  /** Token ids that end an answer (`</s>` for LLaMA; chat models may have several). */
+  readonly eosTokenIds: readonly number[];
+}
+
+/** The key/value cache of a prompt prefix, kept on the CPU so it can seed many questions. */
+export interface PrefixCache {
+  readonly ids: readonly number[];
+  readonly entries: Readonly<Record<string, Tensor>>;
+  /** Milliseconds spent running the prefix through the model. */
+  readonly ms: number;
+}
+
+/** Prefill in pieces so the full-sequence logits of a long passage never sit in memory at once. */
+const PREFILL_PIECE_TOKENS = 256;
+
+function int64(ids: readonly number[]): Tensor {
+  return new Tensor(
+    'int64',
+    BigInt64Array.from(ids, (id) => BigInt(id)),
+    [1, ids.length],
+  );
+}
+
+function ones(length: number): Tensor {
+  return new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]);
+}
+
+/** Output name `present.{i}.key` → input name `past_key_values.{i}.key`. */
+function pastName(outputName: string): string {
+  return outputName.replace(/^present/, 'past_key_values');
+}
+
+/** Copies a tensor to the CPU (downloading it if it lives on the GPU). */
+async function toCpu(tensor: Tensor): Promise<Tensor> {
+  if (tensor.location !== 'gpu-buffer') return tensor;
+  const data = await tensor.ort_tensor.getData(true);
+  return new Tensor(tensor.type as 'float32', data as Float32Array, tensor.dims);
+}
+
+/** Runs `ids` through the model (in pieces) and keeps the resulting key/value cache on the CPU. */
+export async function encodePrefix(lm: CausalLm, ids: readonly number[]): Promise<PrefixCache> {
+  const started = performance.now();
+  const cache = new DynamicCache();
+  for (let done = 0; done < ids.length; done += PREFILL_PIECE_TOKENS) {
+    const piece = ids.slice(done, done + PREFILL_PIECE_TOKENS);
+    const outputs = (await lm.model.forward({
+      input_ids: int64(piece),
+      attention_mask: ones(done + piece.length),
+      past_key_values: cache,
+    })) as Record<string, Tensor>;
+    const present: Record<string, Tensor> = {};
+    for (const [name, tensor] of Object.entries(outputs)) {
+      if (name.startsWith('present')) present[pastName(name)] = tensor;
+      else tensor.dispose();
+    }
+    cache.update(present);
+  }
+  const entries: Record<string, Tensor> = {};
+  for (const [name, tensor] of Object.entries(cache)) entries[name] = await toCpu(tensor as Tensor);
+  return { ids: [...ids], entries, ms: performance.now() - started };
+}
+
+/** Collects generated tokens as `generate` produces them (the first `put` is the prompt itself). */
+class TokenStreamer {
+  private sawPrompt = false;
+  constructor(private readonly onToken: (id: number) => void) {}
+  put(value: bigint[][]): void {
+    if (!this.sawPrompt) {
+      this.sawPrompt = true;
+      return;
+    }
+    const id = value[0]?.[0];
+    if (id !== undefined) this.onToken(Number(id));
+  }
+  end(): void {}
+}
+
+/** Stops generation at the next step boundary once `shouldStop` says so. */
+class InterruptCriterion extends StoppingCriteria {
+  constructor(private readonly shouldStop: () => boolean) {
+    super();
+  }
+  override _call(inputIds: unknown[]): boolean[] {
+    const stop = this.shouldStop();
+    return inputIds.map(() => stop);
+  }
+}
+
+/** What one question needs. */
+export interface AnswerRequest {
+  /** The whole prompt (prefix ids included when a prefix cache is given). */
+  readonly promptIds: readonly number[];
+  /** A cache of the first `prefix.ids.length` prompt ids, or none for a full re-encode. */
+  readonly prefix?: PrefixCache;
+  readonly maxNewTokens: number;
+  readonly logitsProcessor?: LogitsProcessor;
+  /** Polled after every step; `true` ends the answer early. */
+  readonly shouldStop?: () => boolean;
+  /** Called with each generated token id (EOS included). */
+  readonly onToken?: (id: number) => void;
+}
+
+/** The outcome of one question. */
+export interface AnswerResult {
+  /** Generated ids without the prompt, EOS excluded. */
+  readonly generatedIds: number[];
+  /** Prompt tokens run through the model for this question (not counting a reused prefix). */
+  readonly prefillTokens: number;
+  /** Time until the first generated token (the question's prefill). */
+  readonly prefillMs: number;
+  readonly decodeMs: number;
+  readonly stoppedByEos: boolean;
+}
+
+/** Greedily answers one prompt, from a reused prefix cache when one is given. */
+export async function answer(lm: CausalLm, request: AnswerRequest): Promise<AnswerResult> {
+  const { promptIds, prefix } = request;
+  if (prefix) {
+    const sharesPrefix =
+      prefix.ids.length < promptIds.length && prefix.ids.every((id, i) => promptIds[i] === id);
+    if (!sharesPrefix) throw new Error('The prompt does not start with the cached prefix.');
+  }
+  const started = performance.now();
+  let firstTokenAt = 0;
+  const generatedIds: number[] = [];
+  let stoppedByEos = false;
+  const streamer = new TokenStreamer((id) => {
+    if (generatedIds.length === 0 && !stoppedByEos) firstTokenAt = performance.now();
+    if (lm.eosTokenIds.includes(id)) stoppedByEos = true;
+    else if (!stoppedByEos) generatedIds.push(id);
+    request.onToken?.(id);
+  });
+  // A fresh cache object over the shared CPU tensors: generate replaces its entries, never ours.
+  const cache = prefix ? new DynamicCache({ ...prefix.entries }) : undefined;
+  try {
+    await lm.model.generate({
+      inputs: int64(promptIds),
+      attention_mask: ones(promptIds.length),
+      ...(cache ? { past_key_values: cache } : {}),
+      max_new_tokens: request.maxNewTokens,
+      do_sample: false,
+      num_beams: 1,
+      repetition_penalty: 1.0,
+      no_repeat_ngram_size: 0,
+      eos_token_id: [...lm.eosTokenIds],
+      logits_processor: request.logitsProcessor ? [request.logitsProcessor] : null,
+      stopping_criteria: [new InterruptCriterion(request.shouldStop ?? (() => false))],
+      streamer: streamer as never,
+    } as never);
+  } finally {
+    await cache?.dispose();
+  }
+  const ended = performance.now();
+  const firstAt = firstTokenAt || ended;
+  return {
+    generatedIds,
+    prefillTokens: promptIds.length - (prefix?.ids.length ?? 0),
+    prefillMs: firstAt - started,
+    decodeMs: ended - firstAt,
+    stoppedByEos,
+  };
+}
+
+/** Longest common prefix of several id sequences. */
+export function commonPrefixLength(sequences: readonly (readonly number[])[]): number {
+  const [first, ...rest] = sequences;
+  if (!first) return 0;
+  let length = first.length;
+  for (const seq of rest) {
+    let i = 0;
+    while (i < length && i < seq.length && seq[i] === first[i]) i++;
+    length = i;
+  }
+  return length;
+}

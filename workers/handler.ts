@@ -1,0 +1,171 @@
+/**
+ * The worker's message handler, free of `self` and `postMessage` so tests and the CLI drive it
+ * directly. One model at a time; one extraction at a time (a new `extract` interrupts the running
+ * one: the latest request wins); `interrupt` acts at once, between decode steps.
+ */
+import {
+  assertNever,
+  type Device,
+  type Dtype,
+  type ExtractRequest,
+  type FromWorker,
+  type LoadedModelInfo,
+  type LoadRequest,
+  type SelfTestRequest,
+  type ToWorker,
+} from './protocol';
+import { answer, type CausalLm } from './generation';
+import { chooseDevice, type WebGpuProbe } from './device';
+import { loadCausalLm } from './model-loader';
+import { resolveSource } from './model-source';
+import { runExtraction } from './extractor';
+import { ModelLoadError, toWorkerError } from './errors';
+
+/** What differs between the browser worker and Node. */
+export interface HandlerEnvironment {
+  /** `node` runs on onnxruntime-node (device `cpu`) and may load local folders. */
+  readonly runtime: 'browser' | 'node';
+  /** Asks for a WebGPU adapter (browser only). */
+  readonly probeWebGpu?: () => Promise<WebGpuProbe>;
+}
+
+interface LoadedState {
+  readonly lm: CausalLm;
+  readonly info: LoadedModelInfo;
+}
+
+export class InferenceHandler {
+  private loaded: LoadedState | undefined;
+  /** Requests run one after another (ONNX sessions cannot run concurrently). */
+  private queue: Promise<void> = Promise.resolve();
+  private readonly interrupted = new Set<string>();
+  private runningExtract: string | undefined;
+
+  constructor(
+    private readonly post: (event: FromWorker) => void,
+    private readonly environment: HandlerEnvironment,
+  ) {}
+
+  /** Handles one message; resolves when its work is finished (interrupts resolve at once). */
+  handle(message: ToWorker): Promise<void> {
+    switch (message.type) {
+      case 'interrupt':
+        this.interrupted.add(message.requestId);
+        return Promise.resolve();
+      case 'extract':
+        // The latest extraction wins: stop the one running so this one starts promptly.
+        if (this.runningExtract) this.interrupted.add(this.runningExtract);
+        return this.enqueue(message, () => this.extract(message));
+      case 'load':
+        return this.enqueue(message, () => this.load(message));
+      case 'selftest':
+        return this.enqueue(message, () => this.selftest(message));
+      default:
+        return assertNever(message);
+    }
+  }
+
+  /** The loaded model, if any (for tests and the CLI). */
+  get model(): LoadedModelInfo | undefined {
+    return this.loaded?.info;
+  }
+
+  private enqueue(message: ToWorker, work: () => Promise<void>): Promise<void> {
+    const run = async () => {
+      try {
+        await work();
+      } catch (error) {
+        this.post({
+          type: 'error',
+          requestId: message.requestId,
+          error: toWorkerError(error),
+          during: message.type,
+        });
+      }
+    };
+    this.queue = this.queue.then(run);
+    return this.queue;
+  }
+
+  private async load(message: LoadRequest): Promise<void> {
+    const source = resolveSource(message.model.source, { allowLocal: this.environment.runtime === 'node' });
+    let device: Device;
+    let dtype: Dtype;
+    let fallbackReason = message.fallbackReason;
+    if (this.environment.runtime === 'node') {
+      device = 'cpu';
+      dtype = message.model.dtype ?? source.preset?.dtypes.wasm ?? 'q4';
+    } else {
+      const probe: WebGpuProbe =
+        message.device === 'wasm' || !this.environment.probeWebGpu
+          ? { available: false, reason: 'WASM was chosen.' }
+          : await this.environment.probeWebGpu();
+      const choice = chooseDevice(message.device, probe, source.preset?.dtypes, message.model.dtype);
+      device = choice.device;
+      dtype = choice.dtype;
+      fallbackReason ??= choice.fallbackReason;
+    }
+    // Free the previous model before the next one takes memory.
+    const previous = this.loaded;
+    this.loaded = undefined;
+    await previous?.lm.model.dispose();
+
+    const loaded = await loadCausalLm({
+      source,
+      device,
+      dtype,
+      ...(message.model.promptStyle ? { promptStyle: message.model.promptStyle } : {}),
+      onProgress: (progress) =>
+        this.post({ type: 'load-progress', requestId: message.requestId, ...progress }),
+    });
+    // Warm-up: compiles WebGPU shaders and allocates buffers before the person presses Extract.
+    const warmupIds = loaded.lm.tokenizer.encode('Hello', { add_special_tokens: true });
+    await answer(loaded.lm, { promptIds: warmupIds, maxNewTokens: 1 });
+    this.loaded = { lm: loaded.lm, info: loaded.info };
+    this.post({
+      type: 'ready',
+      requestId: message.requestId,
+      model: loaded.info,
+      ...(fallbackReason ? { fallbackReason } : {}),
+      loadMs: loaded.loadMs,
+    });
+  }
+
+  private requireModel(): LoadedState {
+    if (!this.loaded) throw new ModelLoadError('No model is loaded yet: pick a model and load it first.');
+    return this.loaded;
+  }
+
+  private async extract(message: ExtractRequest): Promise<void> {
+    const { lm, info } = this.requireModel();
+    const { requestId } = message;
+    this.runningExtract = requestId;
+    try {
+      await runExtraction(
+        lm,
+        info,
+        message,
+        (event) => this.post({ ...event, requestId }),
+        () => this.interrupted.has(requestId),
+      );
+    } finally {
+      this.runningExtract = undefined;
+      this.interrupted.delete(requestId);
+    }
+  }
+
+  private async selftest(message: SelfTestRequest): Promise<void> {
+    const { lm, info } = this.requireModel();
+    const promptIds = lm.tokenizer.encode(message.prompt, { add_special_tokens: true });
+    const result = await answer(lm, { promptIds, maxNewTokens: message.maxNewTokens });
+    this.post({
+      type: 'selftest-result',
+      requestId: message.requestId,
+      device: info.device,
+      dtype: info.dtype,
+      promptIds,
+      generatedIds: result.generatedIds,
+      text: lm.tokenizer.decode(result.generatedIds, { skip_special_tokens: true }),
+    });
+  }
+}

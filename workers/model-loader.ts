@@ -1,0 +1,180 @@
+/**
+ * Loads a causal LM and its tokenizer with transformers.js, checking on the way that the source is a
+ * model we can run (config.json present, a causal LM, tokenizer files, ONNX weights of the dtype) and
+ * turning the library's failures into messages that say what to do.
+ */
+import {
+  AutoConfig,
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  env,
+  type PreTrainedModel,
+} from '@huggingface/transformers';
+import type { Device, Dtype, LoadProgressEvent, LoadedModelInfo, PromptStyle } from './protocol';
+import type { CausalLm } from './generation';
+import type { ResolvedSource, SourceInfo } from './model-source';
+import { DeviceError, ModelLoadError } from './errors';
+
+/** Download progress of one file (the worker adds the request id). */
+export type FileProgress = Omit<LoadProgressEvent, 'type' | 'requestId'>;
+
+export interface LoadOptions {
+  readonly source: SourceInfo;
+  readonly device: Device;
+  readonly dtype: Dtype;
+  readonly promptStyle?: PromptStyle;
+  readonly onProgress?: (progress: FileProgress) => void;
+}
+
+export interface LoadedLm {
+  readonly lm: CausalLm;
+  readonly info: LoadedModelInfo;
+  readonly loadMs: number;
+}
+
+/** The Hub defaults, restored whenever a Hub id is loaded after a URL. */
+const HUB_HOST = env.remoteHost;
+const HUB_TEMPLATE = env.remotePathTemplate;
+
+/** Points transformers.js at the model's files and returns the id to ask it for. */
+function configureFor(resolved: ResolvedSource): string {
+  switch (resolved.kind) {
+    case 'hub':
+      env.remoteHost = HUB_HOST;
+      env.remotePathTemplate = HUB_TEMPLATE;
+      return resolved.modelId;
+    case 'url':
+      env.remoteHost = resolved.remoteHost;
+      env.remotePathTemplate = resolved.remotePathTemplate;
+      env.allowRemoteModels = true;
+      return resolved.modelId;
+    case 'local':
+      env.allowLocalModels = true;
+      return resolved.path;
+  }
+}
+
+interface ProgressInfo {
+  status: string;
+  file?: string;
+  loaded?: number;
+  total?: number;
+}
+
+function progressAdapter(onProgress: LoadOptions['onProgress']) {
+  return (info: ProgressInfo) => {
+    if (!onProgress || !info.file) return;
+    if (info.status === 'progress') {
+      onProgress({
+        file: info.file,
+        loadedBytes: info.loaded ?? 0,
+        totalBytes: info.total ?? 0,
+        stage: 'download',
+      });
+    } else if (info.status === 'done') {
+      onProgress({
+        file: info.file,
+        loadedBytes: info.loaded ?? 0,
+        totalBytes: info.total ?? 0,
+        stage: 'done',
+      });
+    }
+  };
+}
+
+interface ModelConfig {
+  model_type?: string;
+  architectures?: string[];
+  max_position_embeddings?: number;
+  eos_token_id?: number | number[];
+}
+
+/** Model families transformers.js runs as decoder-only causal LMs with the usual KV-cache I/O. */
+function isCausalLm(config: ModelConfig): boolean {
+  return (
+    (config.architectures ?? []).some((a) => a.endsWith('ForCausalLM')) || config.model_type !== undefined
+  );
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function idsOf(value: unknown): number[] {
+  if (typeof value === 'number') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is number => typeof v === 'number');
+  return [];
+}
+
+/** Loads tokenizer and model; throws ModelLoadError / DeviceError with actionable messages. */
+export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
+  const started = performance.now();
+  const { source, device, dtype } = options;
+  const modelId = configureFor(source.resolved);
+  const progress_callback = progressAdapter(options.onProgress);
+  const where = source.requested;
+
+  let config: ModelConfig;
+  try {
+    config = (await AutoConfig.from_pretrained(modelId, { progress_callback })) as unknown as ModelConfig;
+  } catch (error) {
+    throw new ModelLoadError(
+      `Could not read config.json of "${where}" (${message(error)}). Check the Hub id or URL, and that the model host allows cross-origin requests.`,
+      { cause: error },
+    );
+  }
+  if (!isCausalLm(config)) {
+    throw new ModelLoadError(
+      `"${where}" is not a causal language model (config.json has no model_type/ForCausalLM architecture).`,
+    );
+  }
+
+  let tokenizer: CausalLm['tokenizer'];
+  try {
+    tokenizer = await AutoTokenizer.from_pretrained(modelId, { progress_callback });
+  } catch (error) {
+    throw new ModelLoadError(
+      `Could not load the tokenizer of "${where}" (${message(error)}). A transformers.js model needs tokenizer.json and tokenizer_config.json.`,
+      { cause: error },
+    );
+  }
+
+  let model: PreTrainedModel;
+  try {
+    model = await AutoModelForCausalLM.from_pretrained(modelId, { device, dtype, progress_callback });
+  } catch (error) {
+    const text = message(error);
+    if (device === 'webgpu' && !/404|not found|Could not locate/i.test(text)) {
+      throw new DeviceError(`WebGPU could not run "${where}": ${text}`, { cause: error });
+    }
+    throw new ModelLoadError(
+      `Could not load the ONNX weights of "${where}" as ${dtype} (${text}). The model folder needs onnx/model${dtype === 'fp32' ? '' : '_' + dtype}.onnx; try another weight format.`,
+      { cause: error },
+    );
+  }
+
+  const generationConfig = (model as unknown as { generation_config?: { eos_token_id?: unknown } })
+    .generation_config;
+  const eosTokenIds = [
+    ...new Set([
+      ...idsOf(generationConfig?.eos_token_id),
+      ...idsOf(config.eos_token_id),
+      ...idsOf((tokenizer as unknown as { eos_token_id?: unknown }).eos_token_id),
+    ]),
+  ];
+  if (eosTokenIds.length === 0) throw new ModelLoadError(`"${where}" declares no end-of-sequence token.`);
+
+  const hasChatTemplate = Boolean((tokenizer as unknown as { chat_template?: unknown }).chat_template);
+  const promptStyle: PromptStyle =
+    options.promptStyle ?? (source.isUniner || !hasChatTemplate ? 'uniner' : 'chat');
+  const info: LoadedModelInfo = {
+    source: source.requested,
+    displayName: source.displayName,
+    isUniner: source.isUniner,
+    promptStyle,
+    device,
+    dtype,
+    contextLength: config.max_position_embeddings ?? 2048,
+  };
+  return { lm: { tokenizer, model, eosTokenIds }, info, loadMs: performance.now() - started };
+}

@@ -1,0 +1,106 @@
+/**
+ * The model presets: pure data, no transformers.js import, so the UI may show the same list the
+ * engine loads (the one exception to "src imports only protocol types", see eslint.config.js).
+ */
+import type { Dtype, PromptStyle } from './protocol';
+
+/** A model the app offers by name. */
+export interface ModelPreset {
+  /** Stable id used in share links and settings. */
+  readonly id: string;
+  readonly label: string;
+  /** Hub id (`owner/name`) or folder URL; empty when not configured for this build. */
+  readonly source: string;
+  readonly isUniner: boolean;
+  readonly promptStyle: PromptStyle;
+  /** Weight format per device; a device that is missing here cannot run the model. */
+  readonly dtypes: {
+    readonly webgpu?: { readonly f16: Dtype; readonly noF16: Dtype };
+    readonly wasm?: Dtype;
+  };
+  /** Approximate download size in bytes per dtype (what the user waits for). */
+  readonly downloadBytes: Partial<Record<Dtype, number>>;
+  /** One line for the picker. */
+  readonly note: string;
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * Where the converted UniNER-7B lives, set at build time (`VITE_UNINER_MODEL_URL=… npm run build`).
+ * No browser-ready UniNER exists on the Hub; `tools/convert/` makes one.
+ */
+function configuredUninerSource(): string {
+  const fromVite = (import.meta as { env?: Record<string, string | undefined> }).env?.VITE_UNINER_MODEL_URL;
+  const fromNode = typeof process !== 'undefined' ? process.env?.UNINER_MODEL_URL : undefined;
+  return (fromVite ?? fromNode ?? '').trim();
+}
+
+/** Every preset, UniNER first. */
+export const MODEL_PRESETS: readonly ModelPreset[] = [
+  {
+    id: 'uniner-7b-type',
+    label: 'UniNER-7B-type (4-bit)',
+    source: configuredUninerSource(),
+    isUniner: true,
+    promptStyle: 'uniner',
+    // 7B in 4 bits is ~3.9 GB of weights: past the 4 GiB WASM heap once activations are added.
+    dtypes: { webgpu: { f16: 'q4f16', noF16: 'q4' } },
+    downloadBytes: { q4f16: 3900 * MB, q4: 4200 * MB },
+    note: 'The UniNER model of the paper. WebGPU only (about 4 GB).',
+  },
+  {
+    id: 'qwen2.5-0.5b',
+    label: 'Qwen2.5-0.5B-Instruct',
+    source: 'onnx-community/Qwen2.5-0.5B-Instruct',
+    isUniner: false,
+    promptStyle: 'chat',
+    dtypes: { webgpu: { f16: 'q4f16', noF16: 'q4' }, wasm: 'q4' },
+    downloadBytes: { q4f16: 461 * MB, q4: 786 * MB },
+    note: 'Small generic instruct model prompted like UniNER (not UniNER).',
+  },
+  {
+    id: 'smollm2-360m',
+    label: 'SmolLM2-360M-Instruct',
+    source: 'HuggingFaceTB/SmolLM2-360M-Instruct',
+    isUniner: false,
+    promptStyle: 'chat',
+    dtypes: { webgpu: { f16: 'q4f16', noF16: 'q4' }, wasm: 'q4' },
+    downloadBytes: { q4f16: 271 * MB, q4: 369 * MB },
+    note: 'Smallest and fastest generic model (not UniNER).',
+  },
+  {
+    id: 'llama-3.2-1b',
+    label: 'Llama-3.2-1B-Instruct',
+    source: 'onnx-community/Llama-3.2-1B-Instruct',
+    isUniner: false,
+    promptStyle: 'chat',
+    dtypes: { webgpu: { f16: 'q4f16', noF16: 'q4' }, wasm: 'q4' },
+    downloadBytes: { q4f16: 1010 * MB, q4: 1650 * MB },
+    note: 'Larger generic instruct model (not UniNER).',
+  },
+];
+
+/** The preset with this id, if any. */
+export function findPreset(id: string): ModelPreset | undefined {
+  return MODEL_PRESETS.find((p) => p.id === id);
+}
+
+/** The default: UniNER when this build knows where it lives, else the smallest ready model. */
+export function defaultPreset(): ModelPreset {
+  const uniner = MODEL_PRESETS.find((p) => p.isUniner && p.source !== '');
+  if (uniner) return uniner;
+  const ready = MODEL_PRESETS.filter((p) => !p.isUniner && p.source !== '');
+  const size = (p: ModelPreset) => Math.min(...Object.values(p.downloadBytes));
+  const smallest = [...ready].sort((a, b) => size(a) - size(b))[0];
+  if (!smallest) throw new Error('The model registry has no usable preset.');
+  return smallest;
+}
+
+/**
+ * Heuristic for models given by Hub id or URL: UniNER checkpoints carry "uniner" or
+ * "universal-ner" in their name and are prompted with the exact UniNER conversation.
+ */
+export function looksLikeUniner(source: string): boolean {
+  return /uni-?ner|universal-?ner/i.test(source);
+}
