@@ -159,6 +159,9 @@ function kindOf(event: FromWorker): 'load' | 'extract' | 'selftest' {
   }
 }
 
+/** The engine's error name for unusable requests (see workers/errors.ts): no retry, no restart. */
+const INPUT_ERROR = 'InputError';
+
 const EMPTY_STATS = { prefillTokens: 0, decodeTokens: 0, prefillMs: 0, decodeMs: 0, ms: 0, chunks: 0 } as const;
 
 /**
@@ -168,13 +171,18 @@ const EMPTY_STATS = { prefillTokens: 0, decodeTokens: 0, prefillMs: 0, decodeMs:
  * for `webgpu`/`auto` (the protocol does not say which device a failed load ran on, so any such error
  * counts), or on any error while the loaded model runs on WebGPU, the client terminates the worker,
  * starts a fresh one and loads the same model with `device: 'wasm'` and `fallbackReason`. An extraction
- * that failed that way is re-run on WASM under the same request id once the model is ready.
+ * that failed that way is re-run on WASM under the same request id once the model is ready. It first
+ * emits a `fallback` notice. `InputError`s (bad requests) never trigger this. Each request falls back
+ * at most once; after any other final error the worker counts as poisoned and the next `load` starts
+ * a fresh one (and the loaded model is forgotten, so the page reloads before the next extraction).
  */
 export function createEngineClient(factory: WorkerFactory = createDefaultWorker): EngineClient {
   let worker: WorkerPort | null = null;
   let generation = 0;
   let counter = 0;
   let loadedModel: LoadedModelInfo | null = null;
+  /** Set after a failure that may have broken the worker's session; the next load starts a fresh worker. */
+  let poisoned = false;
   let lastLoad: LoadParams | null = null;
   let load: PendingLoad | null = null;
   let extract: PendingExtract | null = null;
@@ -281,15 +289,21 @@ export function createEngineClient(factory: WorkerFactory = createDefaultWorker)
   function onError(event: Extract<FromWorker, { type: 'error' }>, kind: 'load' | 'extract' | 'selftest'): void {
     const reason = `${event.error.name}: ${event.error.message}`;
     const onWebgpu = loadedModel?.device === 'webgpu';
-    if (kind === 'load' && load && !load.fallbackReason && load.params.device !== 'wasm') {
+    // A bad request fails the same way anywhere and leaves the worker healthy; anything else may not.
+    const inputError = event.error.name === INPUT_ERROR;
+    if (kind === 'load' && load && !inputError && !load.fallbackReason && load.params.device !== 'wasm') {
       restartOnWasm(reason, event.requestId, 'load');
       return;
     }
-    if (kind === 'extract' && extract && onWebgpu && !extract.retried) {
+    if (kind === 'extract' && extract && !inputError && onWebgpu && !extract.retried) {
       extract.retried = true;
       extract.held = true;
       restartOnWasm(reason, event.requestId, 'extract');
       return;
+    }
+    if (!inputError) {
+      poisoned = true;
+      loadedModel = null;
     }
     emit(event);
     const failure = new EngineRequestError(event.error, event.during);
@@ -329,9 +343,11 @@ export function createEngineClient(factory: WorkerFactory = createDefaultWorker)
       lastLoad = params;
       // Loading on WASM in a worker that holds a WebGPU session is fine; the reverse after a failure is not,
       // but a user choosing WebGPU again deserves a fresh attempt in a fresh worker.
-      if (params.device !== 'wasm' && loadedModel?.device === 'wasm') {
+      // A worker whose load or generate failed keeps failing: never reuse it.
+      if (poisoned || (params.device !== 'wasm' && loadedModel?.device === 'wasm')) {
         worker?.terminate();
         worker = null;
+        poisoned = false;
       }
       loadedModel = null;
       post({ type: 'load', requestId, model: params.model, device: params.device });

@@ -92,7 +92,15 @@ export function reduceEngineEvent(state: AppState, event: ClientEvent): Partial<
         const typeRuns = Object.fromEntries(
           Object.entries(state.typeRuns).map(([t, run]) => [t, run.status === 'done' ? run : { ...run, status: 'stopped' as const }]),
         );
-        return { runStatus: 'error', runError: event.error, typeRuns };
+        // Anything but a bad request may have broken the worker's session: forget the model so the
+        // next Extract reloads it in a fresh worker (the client starts one after such a failure).
+        const broken = event.error.name !== 'InputError';
+        return {
+          runStatus: 'error',
+          runError: event.error,
+          typeRuns,
+          ...(broken ? { loadStatus: 'idle' as const, loadedModel: null } : {}),
+        };
       }
       return null;
   }

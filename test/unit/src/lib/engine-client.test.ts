@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import type { DoneEvent, RunStats } from '../../../../workers/protocol';
+import { createEngineClient, EngineRequestError, SupersededError, type ClientEvent } from '../../../../src/lib/engine-client';
+import { fakeFactory, modelInfo } from '../fake-worker';
+
+const stats: RunStats = { prefillTokens: 10, decodeTokens: 5, prefillMs: 1, decodeMs: 2, ms: 3, chunks: 1 };
+const model = { source: 'onnx-community/Qwen2.5-0.5B-Instruct' };
+const params = { passage: 'Ada Lovelace wrote notes.', entityTypes: ['person'], options: { constrain: true, maxNewTokens: 256 } };
+
+function setup() {
+  const { factory, workers } = fakeFactory();
+  const client = createEngineClient(factory);
+  const events: ClientEvent[] = [];
+  client.subscribe((e) => events.push(e));
+  return { client, workers, events };
+}
+
+describe('engine client', () => {
+  it('creates the worker lazily and numbers requests', () => {
+    const { client, workers } = setup();
+    expect(workers).toHaveLength(0);
+    const a = client.load({ model, device: 'wasm' });
+    const b = client.extract(params);
+    expect(workers).toHaveLength(1);
+    expect(a.requestId).not.toBe(b.requestId);
+    expect(workers[0]!.posted.map((m) => [m.type, m.requestId])).toEqual([
+      ['load', a.requestId],
+      ['extract', b.requestId],
+    ]);
+    expect(workers[0]!.last('load').device).toBe('wasm');
+  });
+
+  it('drops events of superseded requests, per kind', async () => {
+    const { client, workers, events } = setup();
+    const first = client.load({ model, device: 'wasm' });
+    const second = client.load({ model: { source: 'HuggingFaceTB/SmolLM2-360M-Instruct' }, device: 'wasm' });
+    await expect(first.promise).rejects.toBeInstanceOf(SupersededError);
+    const w = workers[0]!;
+    w.emit({ type: 'load-progress', requestId: first.requestId, file: 'a.onnx', loadedBytes: 1, totalBytes: 2, stage: 'download' });
+    w.emit({ type: 'ready', requestId: first.requestId, model: modelInfo('wasm'), loadMs: 5 });
+    expect(events).toEqual([]);
+    w.emit({ type: 'ready', requestId: second.requestId, model: modelInfo('wasm'), loadMs: 5 });
+    await expect(second.promise).resolves.toMatchObject({ type: 'ready' });
+
+    const run1 = client.extract(params);
+    const run2 = client.extract(params);
+    // The older run is interrupted in the worker and its promise rejected.
+    expect(w.posted.filter((m) => m.type === 'interrupt').map((m) => m.requestId)).toEqual([run1.requestId]);
+    await expect(run1.promise).rejects.toBeInstanceOf(SupersededError);
+    w.emit({ type: 'type-partial', requestId: run1.requestId, entityType: 'person', entities: [] });
+    w.emit({ type: 'done', requestId: run1.requestId, interrupted: true, stats });
+    w.emit({ type: 'type-started', requestId: run2.requestId, entityType: 'person', chunk: 0 });
+    // A load event with an extract id (or vice versa) is stale too.
+    w.emit({ type: 'load-progress', requestId: run2.requestId, file: 'x', loadedBytes: 0, totalBytes: 0, stage: 'download' });
+    const done: DoneEvent = { type: 'done', requestId: run2.requestId, interrupted: false, stats };
+    w.emit(done);
+    await expect(run2.promise).resolves.toEqual(done);
+    expect(events.map((e) => [e.type, e.requestId])).toEqual([
+      ['ready', second.requestId],
+      ['type-started', run2.requestId],
+      ['done', run2.requestId],
+    ]);
+  });
+
+  it('typed `on` listeners receive only their type', () => {
+    const { client, workers } = setup();
+    const seen: string[] = [];
+    const off = client.on('ready', (e) => seen.push(e.model.displayName));
+    const { requestId } = client.load({ model, device: 'wasm' });
+    workers[0]!.emit({ type: 'load-progress', requestId, file: 'f', loadedBytes: 1, totalBytes: 1, stage: 'done' });
+    workers[0]!.emit({ type: 'ready', requestId, model: modelInfo('wasm'), loadMs: 1 });
+    off();
+    expect(seen).toEqual(['Qwen2.5 0.5B Instruct']);
+  });
+
+  it('restarts on WASM in a fresh worker when a WebGPU load fails', async () => {
+    const { client, workers, events } = setup();
+    const { requestId, promise } = client.load({ model, device: 'auto' });
+    workers[0]!.emit({ type: 'error', requestId, error: { name: 'WebGpuError', message: 'adapter lost' }, during: 'load' });
+    expect(workers[0]!.terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    const retry = workers[1]!.last('load');
+    expect(retry).toMatchObject({ requestId, device: 'wasm', fallbackReason: 'WebGpuError: adapter lost', model });
+    expect(events).toEqual([{ type: 'fallback', requestId, during: 'load', reason: 'WebGpuError: adapter lost' }]);
+    // Late events of the dead worker are ignored.
+    workers[0]!.emit({ type: 'ready', requestId, model: modelInfo('webgpu'), loadMs: 1 });
+    expect(client.loadedModel).toBeNull();
+    workers[1]!.emit({ type: 'ready', requestId, model: modelInfo('wasm'), loadMs: 9, fallbackReason: retry.fallbackReason });
+    await expect(promise).resolves.toMatchObject({ model: { device: 'wasm' } });
+    expect(client.loadedModel?.device).toBe('wasm');
+  });
+
+  it('does not retry a WASM load, and reports the second failure', async () => {
+    const { client, workers, events } = setup();
+    const wasm = client.load({ model, device: 'wasm' });
+    workers[0]!.emit({ type: 'error', requestId: wasm.requestId, error: { name: 'ModelNotFound', message: '404' }, during: 'load' });
+    await expect(wasm.promise).rejects.toBeInstanceOf(EngineRequestError);
+    expect(workers).toHaveLength(1);
+    expect(events.map((e) => e.type)).toEqual(['error']);
+
+    // The failed worker is not reused: the next load gets a fresh one (workers[1]), its fallback another.
+    const gpu = client.load({ model, device: 'webgpu' });
+    expect(workers[0]!.terminated).toBe(true);
+    workers[1]!.emit({ type: 'error', requestId: gpu.requestId, error: { name: 'DeviceError', message: 'no adapter' }, during: 'load' });
+    workers[2]!.emit({ type: 'error', requestId: gpu.requestId, error: { name: 'OutOfMemory', message: 'too big' }, during: 'load' });
+    await expect(gpu.promise).rejects.toMatchObject({ name: 'OutOfMemory', message: 'too big' });
+    expect(workers).toHaveLength(3);
+  });
+
+  it('re-runs an extraction on WASM when it fails mid-run on WebGPU', async () => {
+    const { client, workers, events } = setup();
+    const load = client.load({ model, device: 'webgpu' });
+    workers[0]!.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('webgpu'), loadMs: 1 });
+    const run = client.extract(params);
+    workers[0]!.emit({ type: 'type-started', requestId: run.requestId, entityType: 'person', chunk: 0 });
+    workers[0]!.emit({ type: 'error', requestId: run.requestId, error: { name: 'Error', message: 'The tensor is disposed' }, during: 'extract' });
+    expect(workers[0]!.terminated).toBe(true);
+    const w = workers[1]!;
+    const reload = w.last('load');
+    expect(reload).toMatchObject({ device: 'wasm', fallbackReason: 'Error: The tensor is disposed' });
+    expect(w.posted.some((m) => m.type === 'extract')).toBe(false); // held until ready
+    w.emit({ type: 'ready', requestId: reload.requestId, model: modelInfo('wasm'), loadMs: 1 });
+    expect(w.last('extract')).toMatchObject({ requestId: run.requestId, passage: params.passage, entityTypes: ['person'] });
+    w.emit({ type: 'done', requestId: run.requestId, interrupted: false, stats });
+    await expect(run.promise).resolves.toMatchObject({ interrupted: false });
+    expect(events.map((e) => e.type)).toEqual(['ready', 'type-started', 'fallback', 'ready', 'done']);
+    expect(events[2]).toMatchObject({ during: 'extract', requestId: run.requestId });
+  });
+
+  it('reports an extraction error on WASM without restarting', async () => {
+    const { client, workers } = setup();
+    const load = client.load({ model, device: 'wasm' });
+    workers[0]!.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('wasm'), loadMs: 1 });
+    const run = client.extract(params);
+    workers[0]!.emit({ type: 'error', requestId: run.requestId, error: { name: 'ContextOverflow', message: 'too long' }, during: 'extract' });
+    await expect(run.promise).rejects.toMatchObject({ name: 'ContextOverflow' });
+    expect(workers).toHaveLength(1);
+  });
+
+  it('interrupts the current extraction', async () => {
+    const { client, workers } = setup();
+    client.interrupt(); // nothing running: no-op, no worker
+    expect(workers).toHaveLength(0);
+    const load = client.load({ model, device: 'wasm' });
+    workers[0]!.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('wasm'), loadMs: 1 });
+    const run = client.extract(params);
+    client.interrupt();
+    expect(workers[0]!.last('interrupt')).toEqual({ type: 'interrupt', requestId: run.requestId });
+    workers[0]!.emit({ type: 'done', requestId: run.requestId, interrupted: true, stats });
+    await expect(run.promise).resolves.toMatchObject({ interrupted: true });
+    client.interrupt(); // finished: no second interrupt
+    expect(workers[0]!.posted.filter((m) => m.type === 'interrupt')).toHaveLength(1);
+  });
+
+  it('interrupting a run held for a WASM restart ends it at once', async () => {
+    const { client, workers, events } = setup();
+    const load = client.load({ model, device: 'auto' });
+    workers[0]!.emit({ type: 'error', requestId: load.requestId, error: { name: 'WebGpuError', message: 'x' }, during: 'load' });
+    const run = client.extract(params);
+    expect(workers[1]!.posted.map((m) => m.type)).toEqual(['load']);
+    client.interrupt();
+    await expect(run.promise).resolves.toMatchObject({ interrupted: true });
+    expect(events.at(-1)).toMatchObject({ type: 'done', requestId: run.requestId, interrupted: true });
+  });
+
+  it('turns a worker crash into an error of the pending request', async () => {
+    const { client, workers } = setup();
+    const load = client.load({ model, device: 'wasm' });
+    workers[0]!.onerror?.({ message: 'SyntaxError in worker.ts' });
+    await expect(load.promise).rejects.toMatchObject({ name: 'WorkerCrashed', message: 'SyntaxError in worker.ts' });
+  });
+
+  it('runs a self-test and resolves with its result', async () => {
+    const { client, workers } = setup();
+    const test = client.selftest('Hello', 4);
+    const sent = workers[0]!.last('selftest');
+    expect(sent).toMatchObject({ prompt: 'Hello', maxNewTokens: 4 });
+    workers[0]!.emit({ type: 'selftest-result', requestId: sent.requestId, device: 'wasm', dtype: 'q4', promptIds: [1], generatedIds: [2], text: '' });
+    await expect(test.promise).resolves.toMatchObject({ generatedIds: [2] });
+  });
+});
+
+describe('engine client: poisoned workers', () => {
+  it('starts a fresh worker for the next load after a failure, but not after an InputError', () => {
+    const { client, workers } = setup();
+    const load = client.load({ model, device: 'wasm' });
+    workers[0]!.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('wasm'), loadMs: 1 });
+    const bad = client.extract(params);
+    workers[0]!.emit({ type: 'error', requestId: bad.requestId, error: { name: 'InputError', message: 'empty' }, during: 'extract' });
+    expect(client.loadedModel).not.toBeNull();
+    const run = client.extract(params);
+    workers[0]!.emit({ type: 'error', requestId: run.requestId, error: { name: 'RangeError', message: 'OOM' }, during: 'extract' });
+    expect(client.loadedModel).toBeNull();
+    client.load({ model, device: 'wasm' });
+    expect(workers[0]!.terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(workers[1]!.last('load').device).toBe('wasm');
+  });
+
+  it('does not fall back to WASM for an InputError on WebGPU', () => {
+    const { client, workers } = setup();
+    const load = client.load({ model, device: 'webgpu' });
+    workers[0]!.emit({ type: 'error', requestId: load.requestId, error: { name: 'InputError', message: 'bad dtype' }, during: 'load' });
+    expect(workers).toHaveLength(1);
+  });
+});
