@@ -96,7 +96,11 @@ function syntheticByteLevelPieces(size: number): string[] {
   for (let b = 0xa1; b <= 0xac; b++) bs.push(b);
   for (let b = 0xae; b <= 0xff; b++) bs.push(b);
   const cs = bs.slice();
-  for (let b = 0, n = 0; b < 256; b++) if (!bs.includes(b)) (bs.push(b), cs.push(256 + n++));
+  for (let b = 0, n = 0; b < 256; b++) {
+    if (bs.includes(b)) continue;
+    bs.push(b);
+    cs.push(256 + n++);
+  }
   const alphabet = new Array<string>(256);
   bs.forEach((b, i) => (alphabet[b] = String.fromCharCode(cs[i] as number)));
   const enc = new TextEncoder();
@@ -112,7 +116,9 @@ function syntheticByteLevelPieces(size: number): string[] {
     const a = out[Math.floor(rand() * 20000)] as string;
     const b = out[Math.floor(rand() * 20000)] as string;
     const piece = a + b;
-    if (!seen.has(piece)) (seen.add(piece), out.push(piece));
+    if (seen.has(piece)) continue;
+    seen.add(piece);
+    out.push(piece);
   }
   return out;
 }
