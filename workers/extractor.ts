@@ -74,9 +74,10 @@ export async function runExtraction(
 
   chunkLoop: for (const [chunkIndex, chunk] of chunks.entries()) {
     const encoded = encodePrompts(lm.tokenizer, model.promptStyle, chunk.text, entityTypes, promptOptions);
-    const prefix = await encodePrefix(lm, encoded.prefixIds);
-    prefillTokens += prefix.ids.length;
-    prefillMs += prefix.ms;
+    const reuse = options.reusePrefix !== false;
+    const prefix = reuse ? await encodePrefix(lm, encoded.prefixIds) : undefined;
+    prefillTokens += prefix?.ids.length ?? 0;
+    prefillMs += prefix?.ms ?? 0;
 
     for (const [typeIndex, prompt] of encoded.prompts.entries()) {
       if (isInterrupted()) {
@@ -91,7 +92,7 @@ export async function runExtraction(
       const earlier = result.perChunk;
       const outcome = await answer(lm, {
         promptIds: prompt.ids,
-        prefix,
+        ...(prefix ? { prefix } : {}),
         maxNewTokens: options.maxNewTokens,
         ...(options.constrain
           ? {

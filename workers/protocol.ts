@@ -40,6 +40,11 @@ export interface ExtractOptions {
   readonly datasetName?: string;
   /** Upper bound of generated tokens per entity type (UniNER uses 256). */
   readonly maxNewTokens: number;
+  /**
+   * Encode the passage once and answer every type from its cache (default true). `false` re-encodes
+   * the whole prompt per type, as the official UniNER code does: for benchmarks and equality checks.
+   */
+  readonly reusePrefix?: boolean;
 }
 
 /** A half-open `[start, end)` range of UTF-16 code units in the passage. */
