@@ -11,7 +11,9 @@ export function App() {
       <header className="flex flex-wrap items-center justify-between gap-2">
         <div>
           <h1 className="text-2xl font-semibold">UniNER Web</h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">Named-entity recognition that never leaves your browser</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            Named-entity recognition that never leaves your browser
+          </p>
         </div>
         <ThemeToggle />
       </header>

@@ -31,8 +31,8 @@ export function ResultsList() {
             </h3>
             {found.length > 0 ? (
               <ul className="mt-1 list-inside list-disc text-sm">
-                {found.map((entity) => (
-                  <EntityItem key={entity.text} entity={entity} />
+                {found.map((entity, i) => (
+                  <EntityItem key={`${i}:${entity.text}`} entity={entity} />
                 ))}
               </ul>
             ) : (
@@ -42,8 +42,8 @@ export function ResultsList() {
               <div className="mt-2 text-sm">
                 <h4 className="text-slate-700 dark:text-slate-300">Not found in text</h4>
                 <ul className="list-inside list-disc text-slate-600 dark:text-slate-400">
-                  {missing.map((entity) => (
-                    <li key={entity.text}>{entity.text}</li>
+                  {missing.map((entity, i) => (
+                    <li key={`${i}:${entity.text}`}>{entity.text}</li>
                   ))}
                 </ul>
               </div>

@@ -1,0 +1,128 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FoundEntity } from '../../../../workers/protocol';
+import { ResultsSection } from '../../../../src/components/ResultsSection';
+import { useAppStore, initialAppState } from '../../../../src/store/app-store';
+import { QUEUED } from '../../../../src/store/slices/run';
+
+const passage = 'Tim Cook leads Apple Inc. in Cupertino, California. Apple makes the iPhone.';
+const span = (text: string, from = 0) => {
+  const start = passage.indexOf(text, from);
+  return { start, end: start + text.length };
+};
+const results: Record<string, FoundEntity[]> = {
+  person: [{ text: 'Tim Cook', spans: [span('Tim Cook')], match: 'exact' }],
+  organization: [
+    { text: 'Apple', spans: [span('Apple'), span('Apple', 30)], match: 'exact' },
+    { text: 'Apple Inc.', spans: [span('Apple Inc.')], match: 'exact' },
+    { text: 'Google', spans: [], match: 'none' },
+  ],
+  location: [
+    { text: 'Cupertino, California', spans: [span('Cupertino, California')], match: 'exact' },
+    { text: 'California', spans: [span('California')], match: 'exact' },
+    // Crosses "Cupertino, California" on purpose.
+    { text: 'California. Apple', spans: [span('California. Apple')], match: 'tolerant' },
+  ],
+};
+const types = ['person', 'organization', 'location'];
+
+beforeEach(() => {
+  useAppStore.setState({
+    ...initialAppState,
+    passage,
+    runStatus: 'done',
+    runPassage: passage,
+    runTypes: types,
+    results,
+    typeRuns: Object.fromEntries(types.map((t) => [t, { ...QUEUED, status: 'done' as const, count: results[t]!.filter((e) => e.spans.length).length }])),
+  });
+});
+afterEach(cleanup);
+
+describe('HighlightedPassage', () => {
+  it('renders one mark per span with type and exact UTF-16 offsets', () => {
+    render(<ResultsSection />);
+    const view = screen.getByTestId('highlighted-passage');
+    const marks = [...view.querySelectorAll('mark')];
+    const expected = Object.entries(results).flatMap(([type, entities]) => entities.flatMap((e) => e.spans.map((s) => `${type}:${s.start}:${s.end}`)));
+    expect(marks.map((m) => `${m.dataset.type}:${m.dataset.start}:${m.dataset.end}`).sort()).toEqual(expected.sort());
+    // The view reproduces the passage exactly.
+    expect(view.textContent).toBe(passage);
+    // Uncut marks contain exactly their text; nesting keeps "Apple" inside "Apple Inc.".
+    const apple = view.querySelector(`mark[data-type="organization"][data-start="${span('Apple').start}"][data-end="${span('Apple').end}"]`)!;
+    expect(apple.textContent).toBe('Apple');
+    expect(apple.parentElement?.getAttribute('data-end')).toBe(String(span('Apple Inc.').end));
+    for (const mark of marks) {
+      if (mark.dataset.type === 'location' && mark.textContent !== passage.slice(Number(mark.dataset.start), Number(mark.dataset.end))) {
+        // Only the crossing span is cut; its rest follows as a continuation piece.
+        expect(mark.getAttribute('aria-label')).toContain('California. Apple');
+        expect(view.querySelector('[data-continuation][data-type="location"]')).not.toBeNull();
+      } else {
+        expect(mark.textContent).toBe(passage.slice(Number(mark.dataset.start), Number(mark.dataset.end)));
+      }
+    }
+  });
+
+  it('names the types of a span on hover and for screen readers', () => {
+    useAppStore.setState({
+      results: { ...results, person: [{ text: 'Apple', spans: [span('Apple', 30)], match: 'exact' }] },
+    });
+    render(<ResultsSection />);
+    const both = [...document.querySelectorAll(`mark[data-start="${span('Apple', 30).start}"]`)];
+    expect(both).toHaveLength(2);
+    for (const mark of both) {
+      expect(mark.getAttribute('title')).toBe('person, organization');
+      expect(mark.getAttribute('aria-label')).toBe('Apple: person, organization');
+    }
+  });
+
+  it('lists strings that are not in the text and counts per type', () => {
+    render(<ResultsSection />);
+    const org = screen.getByRole('region', { name: 'Results for organization' });
+    expect(org.textContent).toContain('Not found in text');
+    expect(org.textContent).toContain('Google');
+    expect(org.querySelector('h3')?.textContent).toContain('(2)');
+  });
+
+  it('emphasises a type while its legend entry is hovered or focused', () => {
+    render(<ResultsSection />);
+    const view = screen.getByTestId('highlighted-passage');
+    const entry = screen.getByRole('button', { name: /Emphasise location/ });
+    fireEvent.focus(entry);
+    expect(view.dataset.emphasis).toBe('location');
+    expect(document.querySelector('style')?.textContent).toContain('[data-type="location"]');
+    fireEvent.blur(entry);
+    expect(view.dataset.emphasis).toBeUndefined();
+  });
+
+  it('moves focus between marks with the arrow keys', () => {
+    render(<ResultsSection />);
+    const view = screen.getByTestId('highlighted-passage');
+    view.focus();
+    fireEvent.keyDown(view, { key: 'ArrowRight' });
+    expect((document.activeElement as HTMLElement).dataset.type).toBe('person');
+    fireEvent.keyDown(view, { key: 'ArrowRight' });
+    expect((document.activeElement as HTMLElement).dataset.start).toBe(String(span('Apple Inc.').start));
+    fireEvent.keyDown(view, { key: 'End' });
+    fireEvent.keyDown(view, { key: 'ArrowLeft' });
+    expect(document.activeElement?.tagName).toBe('MARK');
+  });
+
+  it('renders 2,000 spans over 50,000 characters without per-character elements', () => {
+    const big = 'lorem ipsum dolor sit amet '.repeat(1852).slice(0, 50_000);
+    const many: FoundEntity[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const start = i * 25;
+      many.push({ text: big.slice(start, start + 5), spans: [{ start, end: start + 5 }], match: 'exact' });
+    }
+    useAppStore.setState({ runPassage: big, passage: big, runTypes: ['x'], results: { x: many }, typeRuns: { x: { ...QUEUED, status: 'done', count: 2000 } } });
+    const t0 = performance.now();
+    render(<ResultsSection />);
+    const ms = performance.now() - t0;
+    const view = screen.getByTestId('highlighted-passage');
+    expect(view.querySelectorAll('mark')).toHaveLength(2000);
+    expect(view.querySelectorAll('*').length).toBeLessThan(2100);
+    expect(ms).toBeLessThan(5000); // jsdom is far slower than a browser; this guards against blow-ups
+  });
+});
