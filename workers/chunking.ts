@@ -50,7 +50,9 @@ export function chunkPassage(
   options: ChunkOptions = {},
 ): Chunk[] {
   if (!(budget >= 1)) {
-    throw new InputError(`The chunk token budget must be at least 1 (got ${budget}). Use a model with a longer context.`);
+    throw new InputError(
+      `The chunk token budget must be at least 1 (got ${budget}). Use a model with a longer context.`,
+    );
   }
   if (passage === '') return [];
   if (countTokens(passage) <= budget) return [{ text: passage, start: 0, end: passage.length }];
@@ -156,7 +158,8 @@ export function mergeFoundEntities(perChunk: readonly (readonly FoundEntity[])[]
         merged.set(entity.text, entry);
       }
       if (entity.match === 'tolerant' && entity.spans.length > 0) entry.tolerant = true;
-      for (const span of entity.spans) entry.spans.set(`${span.start}:${span.end}`, { start: span.start, end: span.end });
+      for (const span of entity.spans)
+        entry.spans.set(`${span.start}:${span.end}`, { start: span.start, end: span.end });
     }
   }
   return [...merged].map(([text, { spans, tolerant }]) => {
@@ -188,7 +191,8 @@ function splitToFit(
     return;
   }
   for (const [wordStart, wordEnd] of words(passage, start, end)) {
-    const wordTokens = wordEnd - wordStart === end - start ? tokens : countTokens(passage.slice(wordStart, wordEnd));
+    const wordTokens =
+      wordEnd - wordStart === end - start ? tokens : countTokens(passage.slice(wordStart, wordEnd));
     if (wordTokens <= budget) out.push({ start: wordStart, end: wordEnd, tokens: wordTokens });
     else hardCut(passage, wordStart, wordEnd, budget, countTokens, out);
   }
@@ -264,7 +268,8 @@ function safeCut(passage: string, from: number, cut: number): number {
   let withMarks = safe;
   while (withMarks > from && COMBINING_MARK.test(String.fromCodePoint(passage.codePointAt(withMarks) ?? 0))) {
     withMarks--;
-    if (isLowSurrogate(passage.charCodeAt(withMarks)) && isHighSurrogate(passage.charCodeAt(withMarks - 1))) withMarks--;
+    if (isLowSurrogate(passage.charCodeAt(withMarks)) && isHighSurrogate(passage.charCodeAt(withMarks - 1)))
+      withMarks--;
   }
   return withMarks > from ? withMarks : safe;
 }
@@ -278,7 +283,13 @@ function isLowSurrogate(unit: number): boolean {
 }
 
 /** Greedy packing of pieces into chunks, checked against the real count of each chunk. */
-function pack(passage: string, pieces: readonly Piece[], budget: number, overhead: number, countTokens: TokenCounter): Chunk[] {
+function pack(
+  passage: string,
+  pieces: readonly Piece[],
+  budget: number,
+  overhead: number,
+  countTokens: TokenCounter,
+): Chunk[] {
   const chunks: Chunk[] = [];
   let first = 0;
   while (first < pieces.length) {

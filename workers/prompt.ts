@@ -159,7 +159,9 @@ export function validateEntityTypes(entityTypes: readonly string[]): string[] {
     types.push(type);
   }
   if (types.length === 0) {
-    throw new InputError('No entity types were given. Add at least one type, such as "person" or "location".');
+    throw new InputError(
+      'No entity types were given. Add at least one type, such as "person" or "location".',
+    );
   }
   if (types.length > MAX_ENTITY_TYPES) {
     throw new InputError(

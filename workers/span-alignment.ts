@@ -142,7 +142,8 @@ function foldText(text: string): FoldedText {
         i += next > 0xffff ? 2 : 1;
         prev = next;
       }
-      piece = i - start === 1 && cp < 0x80 ? asciiLower(text.charAt(start), cp) : foldUnit(text.slice(start, i));
+      piece =
+        i - start === 1 && cp < 0x80 ? asciiLower(text.charAt(start), cp) : foldUnit(text.slice(start, i));
     }
     starts.push(foldedLength, start);
     parts.push(piece);
@@ -180,7 +181,9 @@ function isWhitespace(cp: number): boolean {
 function isWordChar(cp: number | undefined): boolean {
   if (cp === undefined) return false;
   if (cp < 0x80) {
-    return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || cp === 0x5f;
+    return (
+      (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || cp === 0x5f
+    );
   }
   return WORD.test(String.fromCodePoint(cp));
 }
@@ -207,7 +210,9 @@ function isUnitBoundary(text: string, offset: number): boolean {
 
 /** No word character on both sides of either end (a string may itself start or end with punctuation). */
 function isWholeWord(text: string, span: Span): boolean {
-  const startOk = !(isWordChar(codePointBefore(text, span.start)) && isWordChar(text.codePointAt(span.start)));
+  const startOk = !(
+    isWordChar(codePointBefore(text, span.start)) && isWordChar(text.codePointAt(span.start))
+  );
   const endOk = !(isWordChar(codePointBefore(text, span.end)) && isWordChar(text.codePointAt(span.end)));
   return startOk && endOk;
 }

@@ -30,7 +30,8 @@ export type EntityListener = (entity: string, index: number) => void;
  * inside an object item, skipped whole (its strings are keys and values, not entities); `done` after
  * the closing `]`.
  */
-type State = 'before' | 'expect-value' | 'after-value' | 'string' | 'escape' | 'unicode' | 'bare' | 'skip' | 'done';
+type State =
+  'before' | 'expect-value' | 'after-value' | 'string' | 'escape' | 'unicode' | 'bare' | 'skip' | 'done';
 
 const HEX = /^[0-9a-fA-F]$/;
 const JSON_WS = new Set([' ', '\t', '\n', '\r']);
@@ -322,7 +323,8 @@ const OFFICIAL_LIST = /^\[([^\n]*?)\]/;
  * Python's `str.isspace()` set, used by `str.strip()` and `str.split()`. It differs from JavaScript's
  * `\s`: Python counts \x1c–\x1f and \x85 and does not count U+FEFF.
  */
-const PY_WS = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const PY_WS =
+  '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const PY_STRIP = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, 'g');
 const PY_SPLIT = new RegExp(`[${PY_WS}]+`);
 
@@ -376,7 +378,10 @@ export function parseOfficial(answer: string): string[] {
  */
 export function normalizeOfficial(text: string): string {
   const lowered = text.toLowerCase().replace(ASCII_PUNCTUATION, '').replace(ARTICLES, ' ');
-  return lowered.split(PY_SPLIT).filter((word) => word !== '').join(' ');
+  return lowered
+    .split(PY_SPLIT)
+    .filter((word) => word !== '')
+    .join(' ');
 }
 
 /**

@@ -73,8 +73,16 @@ describe('sentenceBoundaries', () => {
 
   it('intl: segmenting window by window gives the ends of segmenting the whole text at once', () => {
     const parts = [
-      'Mr. Smith met Dr. Jones. ', 'he said "Hi." Then left! ', 'e.g. this one... and that? ', '(Really.) ',
-      'Line\n', '\n', '東京は大きい。', 'x'.repeat(900) + ' ', 'word '.repeat(1500) + '. ', '3.14 is pi. ',
+      'Mr. Smith met Dr. Jones. ',
+      'he said "Hi." Then left! ',
+      'e.g. this one... and that? ',
+      '(Really.) ',
+      'Line\n',
+      '\n',
+      '東京は大きい。',
+      'x'.repeat(900) + ' ',
+      'word '.repeat(1500) + '. ',
+      '3.14 is pi. ',
     ];
     let text = '';
     for (let i = 0; text.length < 60_000; i++) text += parts[(i * 7) % parts.length]!;
@@ -96,7 +104,9 @@ describe('sentenceBoundaries', () => {
 
 describe('chunkPassage', () => {
   it('returns one chunk when the passage fits, none for an empty passage', () => {
-    expect(chunkPassage(PASSAGE, 1000, countWords)).toEqual([{ text: PASSAGE, start: 0, end: PASSAGE.length }]);
+    expect(chunkPassage(PASSAGE, 1000, countWords)).toEqual([
+      { text: PASSAGE, start: 0, end: PASSAGE.length },
+    ]);
     expect(chunkPassage('', 10, countWords)).toEqual([]);
   });
 
@@ -161,7 +171,21 @@ describe('chunkPassage', () => {
 
   it('property: chunks cover the passage, fit the budget and never split a surrogate pair', () => {
     const piece = fc.constantFrom(
-      'word ', 'Longerword ', 'x', '. ', '! ', '? ', '\n', '\n\n', ' ', '😀', 'e\u0301', '東京。', '"', 'Mr. ', 'supercalifragilistic',
+      'word ',
+      'Longerword ',
+      'x',
+      '. ',
+      '! ',
+      '? ',
+      '\n',
+      '\n\n',
+      ' ',
+      '😀',
+      'e\u0301',
+      '東京。',
+      '"',
+      'Mr. ',
+      'supercalifragilistic',
     );
     fc.assert(
       fc.property(
@@ -182,7 +206,12 @@ describe('chunkPassage', () => {
   });
 
   it('completes on a 1 MB passage', () => {
-    const sentences = ['Marie Curie worked in Paris. ', 'She won two Nobel Prizes! ', 'Did Pierre help? ', 'Yes.\n'];
+    const sentences = [
+      'Marie Curie worked in Paris. ',
+      'She won two Nobel Prizes! ',
+      'Did Pierre help? ',
+      'Yes.\n',
+    ];
     let passage = '';
     for (let i = 0; passage.length < 1_000_000; i++) passage += sentences[i % sentences.length]!;
     passage += 'x'.repeat(5000) + ' ' + 'word '.repeat(2000); // a very long word and a very long sentence
@@ -196,7 +225,12 @@ describe('chunkPassage', () => {
 
 describe('mapping and merging results', () => {
   it('mapSpans shifts spans by the chunk offset', () => {
-    expect(mapSpans(10, [{ start: 0, end: 3 }, { start: 5, end: 6 }])).toEqual([
+    expect(
+      mapSpans(10, [
+        { start: 0, end: 3 },
+        { start: 5, end: 6 },
+      ]),
+    ).toEqual([
       { start: 10, end: 13 },
       { start: 15, end: 16 },
     ]);
@@ -210,14 +244,35 @@ describe('mapping and merging results', () => {
     ];
     const chunk2: FoundEntity[] = [
       { text: 'London', spans: [{ start: 90, end: 96 }], match: 'exact' },
-      { text: 'Paris', spans: [{ start: 80, end: 85 }, { start: 30, end: 35 }], match: 'exact' },
+      {
+        text: 'Paris',
+        spans: [
+          { start: 80, end: 85 },
+          { start: 30, end: 35 },
+        ],
+        match: 'exact',
+      },
       { text: 'Rome', spans: [], match: 'none' },
     ];
     const chunk3: FoundEntity[] = [{ text: 'London', spans: [{ start: 120, end: 126 }], match: 'tolerant' }];
     expect(mergeFoundEntities([chunk1, chunk2, chunk3])).toEqual([
-      { text: 'Paris', spans: [{ start: 30, end: 35 }, { start: 80, end: 85 }], match: 'exact' },
+      {
+        text: 'Paris',
+        spans: [
+          { start: 30, end: 35 },
+          { start: 80, end: 85 },
+        ],
+        match: 'exact',
+      },
       { text: 'Rome', spans: [], match: 'none' },
-      { text: 'London', spans: [{ start: 90, end: 96 }, { start: 120, end: 126 }], match: 'tolerant' },
+      {
+        text: 'London',
+        spans: [
+          { start: 90, end: 96 },
+          { start: 120, end: 126 },
+        ],
+        match: 'tolerant',
+      },
     ]);
     expect(mergeFoundEntities([])).toEqual([]);
   });
@@ -234,7 +289,9 @@ describe('mapping and merging results', () => {
     const passage = Array.from({ length: 40 }, (_, i) => `Sentence ${i} mentions Curie in Paris. `).join('');
     const chunks = chunkPassage(passage, 30, countWords);
     expect(chunks.length).toBeGreaterThan(5);
-    const perChunk = chunks.map((chunk) => mapFoundEntities(chunk.start, alignEntities(chunk.text, ['Curie', 'Paris'])));
+    const perChunk = chunks.map((chunk) =>
+      mapFoundEntities(chunk.start, alignEntities(chunk.text, ['Curie', 'Paris'])),
+    );
     expect(mergeFoundEntities(perChunk)).toEqual(alignEntities(passage, ['Curie', 'Paris']));
   });
 });

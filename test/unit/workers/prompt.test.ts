@@ -45,7 +45,7 @@ describe('UniNER prompt (byte exact)', () => {
   it('inserts the passage verbatim (newlines, spaces, quotes, </s>, emoji)', () => {
     const passage = '  Line one\n\nLine "two" {x} </s> 😀  ';
     expect(uninerPrompt(passage, 'thing')).toBe(
-      "A virtual assistant answers questions from a user based on the provided text. USER: Text:   Line one\n\nLine \"two\" {x} </s> 😀   ASSISTANT: I've read this text.</s>USER: What describes thing in the text? ASSISTANT:",
+      'A virtual assistant answers questions from a user based on the provided text. USER: Text:   Line one\n\nLine "two" {x} </s> 😀   ASSISTANT: I\'ve read this text.</s>USER: What describes thing in the text? ASSISTANT:',
     );
   });
 
@@ -53,7 +53,9 @@ describe('UniNER prompt (byte exact)', () => {
     expect(uninerQuestion('  "quoted" {braced}\n type\t ')).toBe(
       'USER: What describes "quoted" {braced} type in the text? ASSISTANT:',
     );
-    expect(uninerQuestion('Ortsname (Straße)')).toBe('USER: What describes Ortsname (Straße) in the text? ASSISTANT:');
+    expect(uninerQuestion('Ortsname (Straße)')).toBe(
+      'USER: What describes Ortsname (Straße) in the text? ASSISTANT:',
+    );
   });
 
   it('prefix + question === whole prompt for any passage and type', () => {
@@ -64,7 +66,9 @@ describe('UniNER prompt (byte exact)', () => {
         fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
         (passage, type, datasetName) => {
           const options = datasetName === undefined ? {} : { datasetName };
-          expect(uninerPrefix(passage, options) + uninerQuestion(type)).toBe(uninerPrompt(passage, type, options));
+          expect(uninerPrefix(passage, options) + uninerQuestion(type)).toBe(
+            uninerPrompt(passage, type, options),
+          );
         },
       ),
     );
@@ -100,7 +104,10 @@ describe('dataset variant (supervised checkpoints)', () => {
 describe('chat style', () => {
   it('returns the conversation as messages with the answer instruction', () => {
     expect(chatMessages(PASSAGE, 'person')).toEqual([
-      { role: 'system', content: 'A virtual assistant answers questions from a user based on the provided text.' },
+      {
+        role: 'system',
+        content: 'A virtual assistant answers questions from a user based on the provided text.',
+      },
       { role: 'user', content: 'Text: Barack Obama was born in Hawaii.' },
       { role: 'assistant', content: "I've read this text." },
       {
@@ -168,7 +175,9 @@ describe('entity type validation', () => {
     expect(normalizeEntityType('x'.repeat(MAX_ENTITY_TYPE_LENGTH))).toHaveLength(MAX_ENTITY_TYPE_LENGTH);
     expect(() => normalizeEntityType('x'.repeat(MAX_ENTITY_TYPE_LENGTH + 1))).toThrow(/limit is 100/);
     // Length counts after collapsing: padding does not make a type too long.
-    expect(normalizeEntityType(`  ${'x'.repeat(MAX_ENTITY_TYPE_LENGTH)}  `)).toHaveLength(MAX_ENTITY_TYPE_LENGTH);
+    expect(normalizeEntityType(`  ${'x'.repeat(MAX_ENTITY_TYPE_LENGTH)}  `)).toHaveLength(
+      MAX_ENTITY_TYPE_LENGTH,
+    );
   });
 
   it('dedupes case-insensitively, keeping the first spelling and the order', () => {

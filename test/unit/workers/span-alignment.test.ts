@@ -25,7 +25,11 @@ describe('exact matches', () => {
         { start: 44, end: 49 },
       ],
     });
-    expect(align(passage, 'Barack Obama')).toEqual({ text: 'Barack Obama', match: 'exact', spans: [{ start: 0, end: 12 }] });
+    expect(align(passage, 'Barack Obama')).toEqual({
+      text: 'Barack Obama',
+      match: 'exact',
+      spans: [{ start: 0, end: 12 }],
+    });
   });
 
   it('occurrences of one string do not overlap', () => {
@@ -110,7 +114,11 @@ describe('tolerant matches', () => {
 
   it('trims the string instead of highlighting surrounding whitespace', () => {
     const p = 'Barack Obama';
-    expect(align(p, ' Obama ')).toEqual({ text: ' Obama ', match: 'tolerant', spans: [{ start: 7, end: 12 }] });
+    expect(align(p, ' Obama ')).toEqual({
+      text: ' Obama ',
+      match: 'tolerant',
+      spans: [{ start: 7, end: 12 }],
+    });
   });
 
   it('keeps offsets right when folding changes length (ß → ss, İ → i̇)', () => {
@@ -152,7 +160,11 @@ describe('tolerant matches', () => {
       ],
     });
     const nfcPassage = 'Le Café.';
-    expect(align(nfcPassage, 'Cafe\u0301')).toEqual({ text: 'Cafe\u0301', match: 'tolerant', spans: [{ start: 3, end: 7 }] });
+    expect(align(nfcPassage, 'Cafe\u0301')).toEqual({
+      text: 'Cafe\u0301',
+      match: 'tolerant',
+      spans: [{ start: 3, end: 7 }],
+    });
   });
 
   it('treats different orders of combining marks as equal (canonical ordering)', () => {
@@ -201,7 +213,10 @@ describe('never splits characters', () => {
   it('property: every span is a unit-safe slice whose fold equals the entity', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.constantFrom('a', 'A', 'é', 'e\u0301', 'ß', 'SS', ' ', '\n', '😀', 'İ', 'i', '\u0307', 'x'), { maxLength: 30 }),
+        fc.array(
+          fc.constantFrom('a', 'A', 'é', 'e\u0301', 'ß', 'SS', ' ', '\n', '😀', 'İ', 'i', '\u0307', 'x'),
+          { maxLength: 30 },
+        ),
         fc.integer({ min: 0, max: 30 }),
         fc.integer({ min: 1, max: 6 }),
         (pieces, at, len) => {
@@ -215,7 +230,8 @@ describe('never splits characters', () => {
             expect(/\p{Cs}/u.test(slice)).toBe(false); // no lone surrogate
             if (found.match === 'exact') expect(slice).toBe(entity);
             if (found.match === 'tolerant') {
-              const fold = (s: string) => s.trim().replace(/\s+/g, ' ').normalize('NFD').toUpperCase().toLowerCase().normalize('NFD');
+              const fold = (s: string) =>
+                s.trim().replace(/\s+/g, ' ').normalize('NFD').toUpperCase().toLowerCase().normalize('NFD');
               expect(fold(slice)).toBe(fold(entity));
             }
           }

@@ -10,11 +10,15 @@ import {
 } from '../../../workers/stream-parser';
 
 /** Feeds `input` in pieces cut at `cuts`; returns, per piece, what feed() returned. */
-function feedPieces(input: string, cuts: readonly number[]): { perPiece: string[][]; parser: StreamingListParser } {
+function feedPieces(
+  input: string,
+  cuts: readonly number[],
+): { perPiece: string[][]; parser: StreamingListParser } {
   const parser = new StreamingListParser();
   const bounds = [0, ...[...cuts].sort((a, b) => a - b), input.length];
   const perPiece: string[][] = [];
-  for (let i = 0; i + 1 < bounds.length; i++) perPiece.push(parser.feed(input.slice(bounds[i], bounds[i + 1])));
+  for (let i = 0; i + 1 < bounds.length; i++)
+    perPiece.push(parser.feed(input.slice(bounds[i], bounds[i + 1])));
   return { perPiece, parser };
 }
 
@@ -30,7 +34,12 @@ function completionIndices(input: string): number[] {
  * Checks that cutting `input` at `cuts` yields `expected` in order, each entity returned by the feed()
  * of the piece that holds its completing character `closeAt[i]`.
  */
-function expectStreaming(input: string, cuts: readonly number[], expected: readonly string[], closeAt: readonly number[]) {
+function expectStreaming(
+  input: string,
+  cuts: readonly number[],
+  expected: readonly string[],
+  closeAt: readonly number[],
+) {
   const { perPiece, parser } = feedPieces(input, cuts);
   const bounds = [0, ...[...cuts].sort((a, b) => a - b), input.length];
   const want: string[][] = perPiece.map(() => []);
@@ -44,7 +53,10 @@ function expectStreaming(input: string, cuts: readonly number[], expected: reado
 }
 
 /** Renders a list of strings as JSON with random escapes and whitespace; records each closing quote. */
-function renderList(items: readonly string[], choices: readonly number[]): { text: string; closeAt: number[] } {
+function renderList(
+  items: readonly string[],
+  choices: readonly number[],
+): { text: string; closeAt: number[] } {
   let c = 0;
   const pick = (n: number) => (choices.length === 0 ? 0 : choices[c++ % choices.length]! % n);
   const ws = () => ['', ' ', '\n', '  \t', '\r\n'][pick(5)]!;
@@ -70,7 +82,10 @@ function renderList(items: readonly string[], choices: readonly number[]): { tex
 
 describe('StreamingListParser: well-formed answers', () => {
   it('parses a plain list', () => {
-    expect(parseAnswer('["Barack Obama", "Hawaii"]')).toEqual({ entities: ['Barack Obama', 'Hawaii'], wellFormed: true });
+    expect(parseAnswer('["Barack Obama", "Hawaii"]')).toEqual({
+      entities: ['Barack Obama', 'Hawaii'],
+      wellFormed: true,
+    });
     expect(parseAnswer('[]')).toEqual({ entities: [], wellFormed: true });
     expect(parseAnswer(' \n [ ] \n')).toEqual({ entities: [], wellFormed: true });
   });
@@ -99,7 +114,10 @@ describe('StreamingListParser: well-formed answers', () => {
     parser.feed('["x", "');
     expect(seen).toEqual([['x', 0]]);
     parser.feed('y"]');
-    expect(seen).toEqual([['x', 0], ['y', 1]]);
+    expect(seen).toEqual([
+      ['x', 0],
+      ['y', 1],
+    ]);
     expect(parser.entities).toEqual(['x', 'y']);
   });
 
@@ -178,7 +196,12 @@ describe('StreamingListParser: malformed answers are salvaged, never thrown', ()
     ['not closed', '["a", "b"', ['a', 'b'], /the list was not closed/],
     ['not closed after comma', '["a",', ['a'], /not closed/],
     ['nested lists', '[["a", "b"], "c", [["d"]]]', ['a', 'b', 'c', 'd'], /nested lists were flattened/],
-    ['numbers and literals', '[1, "a", -2.5e3, true, null, "b"]', ['a', 'b'], /non-string items were skipped/],
+    [
+      'numbers and literals',
+      '[1, "a", -2.5e3, true, null, "b"]',
+      ['a', 'b'],
+      /non-string items were skipped/,
+    ],
     ['objects', '[{"name": "x", "l": [1, "]"]}, "a"]', ['a'], /non-string items/],
     ['unquoted words', '[Barack Obama, "Hawaii"]', ['Hawaii'], /non-string items/],
     ['missing opening quote', '[Obama", "Hawaii"]', ['Hawaii'], /non-string items/],
@@ -209,27 +232,37 @@ describe('StreamingListParser: malformed answers are salvaged, never thrown', ()
 
   it('never throws on random text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('[', ']', '"', "'", ',', '\\', 'u', '0', 'a', ' ', '\n', '{', '}') }), (text) => {
-        const report = parseAnswer(text);
-        expect(Array.isArray(report.entities)).toBe(true);
-        expect(report.wellFormed).toBe(report.problem === undefined);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('[', ']', '"', "'", ',', '\\', 'u', '0', 'a', ' ', '\n', '{', '}'),
+        }),
+        (text) => {
+          const report = parseAnswer(text);
+          expect(Array.isArray(report.entities)).toBe(true);
+          expect(report.wellFormed).toBe(report.problem === undefined);
+        },
+      ),
       { seed: 7, numRuns: 2000 },
     );
   });
 
   it('well formed exactly when JSON.parse gives a list of strings', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('[', ']', '"', ',', '\\', 'n', '1', 'a', ' ', '\n', '{', '}', ':') }), (text) => {
-        let valid: boolean;
-        try {
-          const value: unknown = JSON.parse(text);
-          valid = Array.isArray(value) && value.every((v) => typeof v === 'string');
-        } catch {
-          valid = false;
-        }
-        expect(parseAnswer(text).wellFormed).toBe(valid);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('[', ']', '"', ',', '\\', 'n', '1', 'a', ' ', '\n', '{', '}', ':'),
+        }),
+        (text) => {
+          let valid: boolean;
+          try {
+            const value: unknown = JSON.parse(text);
+            valid = Array.isArray(value) && value.every((v) => typeof v === 'string');
+          } catch {
+            valid = false;
+          }
+          expect(parseAnswer(text).wellFormed).toBe(valid);
+        },
+      ),
       { seed: 11, numRuns: 3000 },
     );
   });
@@ -291,7 +324,16 @@ describe('parseOfficial (UniNER evaluate.py parser)', () => {
   });
 
   it('invalid JSON gives []', () => {
-    for (const answer of ["['a']", '["a",]', '["a" "b"]', '["a', '', 'no list', '["\ta"]', String.raw`["\x"]`]) {
+    for (const answer of [
+      "['a']",
+      '["a",]',
+      '["a" "b"]',
+      '["a',
+      '',
+      'no list',
+      '["\ta"]',
+      String.raw`["\x"]`,
+    ]) {
       expect(parseOfficial(answer)).toEqual([]);
     }
   });
