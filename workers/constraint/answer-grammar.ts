@@ -83,6 +83,12 @@ export interface AnswerGrammarOptions {
 }
 
 const NONE: readonly number[] = [];
+
+/** A character that can follow an automaton state, and the state after it. */
+interface CharStep {
+  readonly ch: PassageChar;
+  readonly target: number;
+}
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
@@ -143,6 +149,10 @@ export class AnswerGrammar {
   private readonly maxWs: number;
   private readonly keyBase: number;
   private readonly charByCodePoint: Map<number, PassageChar>;
+  /** The passage's characters sorted by UTF-16 units, and their keys `unit0 * 0x10000 + unit1`. */
+  private readonly charsByUnits: readonly PassageChar[];
+  private readonly unitKeys: Float64Array;
+  private readonly charsAfterCache = new Map<number, readonly CharStep[]>();
 
   constructor(
     readonly automaton: PassageAutomaton,
@@ -152,6 +162,9 @@ export class AnswerGrammar {
     this.maxWs = options.maxWhitespace ?? 4;
     this.keyBase = automaton.bytes.length + 1;
     this.charByCodePoint = new Map(automaton.chars.map((c) => [c.codePoint, c]));
+    const unitKey = (c: PassageChar) => (c.units[0] as number) * 0x10000 + (c.units[1] ?? 0);
+    this.charsByUnits = [...automaton.chars].sort((a, b) => unitKey(a) - unitKey(b));
+    this.unitKeys = Float64Array.from(this.charsByUnits, unitKey);
   }
 
   /** The state before any output. */
@@ -316,14 +329,16 @@ export class AnswerGrammar {
       case Esc.None:
         return this.completion(s.sam, s.len, limit, s.closed);
       case Esc.Backslash: {
-        let best = 1 + this.hexCost(s.sam, s.len, 0, 0, -1, limit - 1, s.closed);
+        let best = Infinity;
         for (let letter = 0; letter < 128; letter++) {
           const u = SIMPLE_ESCAPE[letter] as number;
           if (u < 0) continue;
           const t = this.automaton.next(s.sam, u);
           if (t >= 0) best = Math.min(best, 1 + this.completion(t, s.len + 1, Math.min(limit, best - 1) - 1, s.closed));
         }
-        return best;
+        // `\u` last: it costs at least 5 bytes, so a cheap simple escape usually skips the scan of
+        // the passage's characters.
+        return Math.min(best, 1 + this.hexCost(s.sam, s.len, 0, 0, -1, Math.min(limit, best - 1) - 1, s.closed));
       }
       case Esc.Hex:
         return this.hexCost(s.sam, s.len, s.digits, s.hex, s.high, limit, s.closed);
@@ -336,28 +351,96 @@ export class AnswerGrammar {
 
   /**
    * Cheapest way to finish a `\u` escape whose first `digits` hex digits have value `value` (low half
-   * of a pair when `high` >= 0), then the string. Only characters of the passage can be spelled, so
-   * this iterates over the passage's distinct characters; it runs only while an escape is open.
+   * of a pair when `high` >= 0), then the string. Only characters of the passage can be spelled;
+   * they are sorted by UTF-16 units, so the characters matching the typed digits are one range
+   * found by binary search (a CJK passage has thousands of distinct characters).
    */
   private hexCost(sam: number, len: number, digits: number, value: number, high: number, limit: number, closed: readonly number[]): number {
-    let best = Infinity;
     const shift = 4 * (4 - digits);
-    for (const ch of this.automaton.chars) {
-      let unit: number;
-      let rest = 4 - digits;
-      if (high < 0) {
-        unit = ch.units[0] as number;
-        if (ch.units.length === 2) rest += 6; // the \uXXXX of the low half
+    const base = high < 0 ? 0 : high * 0x10000;
+    const scale = high < 0 ? 0x10000 : 1;
+    const from = this.lowerBound(base + (value << shift) * scale);
+    const to = this.lowerBound(base + ((value + 1) << shift) * scale);
+    // Scan whichever is smaller: the characters matching the digits, or those that can follow here.
+    // At the root every character can follow: skip listing them.
+    const next = sam === 0 ? [] : this.charsAfter(sam);
+    const useRange = sam === 0 || to - from <= next.length;
+    const count = useRange ? to - from : next.length;
+    const floor = 4 - digits; // nothing can be cheaper: stop at the first candidate that reaches it
+    let best = Infinity;
+    for (let i = 0; i < count && best > floor; i++) {
+      let ch: PassageChar;
+      let t: number;
+      if (useRange) {
+        ch = this.charsByUnits[from + i] as PassageChar;
+        t = -2; // not walked yet
       } else {
-        if (ch.units.length !== 2 || ch.units[0] !== high) continue;
-        unit = ch.units[1] as number;
+        const entry = next[i] as CharStep;
+        ch = entry.ch;
+        t = entry.target;
+        const key = (ch.units[0] as number) * 0x10000 + (ch.units[1] ?? 0);
+        if (key < base + (value << shift) * scale || key >= base + ((value + 1) << shift) * scale) continue;
       }
-      if (unit >> shift !== value || rest >= best || rest > limit) continue;
-      const t = this.automaton.walk(sam, ch.utf8);
+      if (high >= 0 && ch.units.length !== 2) continue;
+      // Digits still to type, plus the whole `\uXXXX` of the low half when this is a high half.
+      const rest = floor + (high < 0 && ch.units.length === 2 ? 6 : 0);
+      if (rest >= best || rest > limit) continue;
+      if (t === -2) t = this.automaton.walk(sam, ch.utf8);
       if (t < 0) continue;
       best = Math.min(best, rest + this.completion(t, len + ch.utf8.length, Math.min(limit, best - 1) - rest, closed));
     }
     return best;
+  }
+
+  /**
+   * The whole characters that can follow automaton state `sam`, with the state after each. Cached:
+   * one answer visits few states, and away from the root the list is short.
+   */
+  private charsAfter(sam: number): readonly CharStep[] {
+    let list = this.charsAfterCache.get(sam);
+    if (list) return list;
+    const out: CharStep[] = [];
+    const a = this.automaton;
+    let cp = 0;
+    let depth = 0;
+    const visit = (state: number, need: number): void => {
+      const end = a.transStart[state + 1] as number;
+      for (let k = a.transStart[state] as number; k < end; k++) {
+        const b = a.transByte[k] as number;
+        const first = depth === 0;
+        if (first === isContinuationByte(b)) continue; // a character starts with a lead or ASCII byte
+        const left = first ? (b < 0x80 ? 0 : b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : 1) : need - 1;
+        // Decode UTF-8 on the way down: lead byte payload, then 6 bits per continuation byte.
+        const saved = cp;
+        cp = first ? b & (b < 0x80 ? 0x7f : b >= 0xf0 ? 0x07 : b >= 0xe0 ? 0x0f : 0x1f) : (cp << 6) | (b & 0x3f);
+        const target = a.transTarget[k] as number;
+        if (left === 0) {
+          const ch = this.charByCodePoint.get(cp);
+          if (ch) out.push({ ch, target });
+        } else {
+          depth++;
+          visit(target, left);
+          depth--;
+        }
+        cp = saved;
+      }
+    };
+    visit(sam, 0);
+    list = out;
+    this.charsAfterCache.set(sam, list);
+    return list;
+  }
+
+  /** First index in `charsByUnits` whose key is >= `key`. */
+  private lowerBound(key: number): number {
+    let lo = 0;
+    let hi = this.unitKeys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.unitKeys[mid] as number) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /**
