@@ -46,7 +46,12 @@ function mulberry32(seed: number): () => number {
 }
 
 /** Random walks: the worst case for the mask (every step computes the full allowed set). */
-function benchRandomWalks(table: TokenTable, automaton: PassageAutomaton, walks: number, maxNewTokens: number): number[] {
+function benchRandomWalks(
+  table: TokenTable,
+  automaton: PassageAutomaton,
+  walks: number,
+  maxNewTokens: number,
+): number[] {
   const times: number[] = [];
   for (let w = 0; w < walks; w++) {
     const rand = mulberry32(w + 1);
@@ -59,7 +64,9 @@ function benchRandomWalks(table: TokenTable, automaton: PassageAutomaton, walks:
       c.maskLogits(row);
       times.push(performance.now() - t0);
       // Prefer closing structure now and then so answers hold several strings.
-      const structural = [...allowed].filter((id) => table.tokenBytes[id]?.some((b) => b === 0x22 || b === 0x2c) ?? false);
+      const structural = [...allowed].filter(
+        (id) => table.tokenBytes[id]?.some((b) => b === 0x22 || b === 0x2c) ?? false,
+      );
       const pool = structural.length > 0 && rand() < 0.3 ? structural : [...allowed];
       const id = pool[Math.floor(rand() * pool.length)] as number;
       c.advance(id);
@@ -70,7 +77,11 @@ function benchRandomWalks(table: TokenTable, automaton: PassageAutomaton, walks:
 }
 
 /** A model-like answer (LLaMA tokenization of a real answer), full mask every step. */
-function benchScripted(table: TokenTable, automaton: PassageAutomaton, ids: number[]): { mask: number[]; accepts: number[] } {
+function benchScripted(
+  table: TokenTable,
+  automaton: PassageAutomaton,
+  ids: number[],
+): { mask: number[]; accepts: number[] } {
   const mask: number[] = [];
   const accepts: number[] = [];
   for (let rep = 0; rep < 50; rep++) {
@@ -107,7 +118,9 @@ function syntheticByteLevelPieces(size: number): string[] {
   const spell = (bytes: Uint8Array) => Array.from(bytes, (b) => alphabet[b]).join('');
   const base = llamaTokenizer.vocabById.slice(3).map((p) => {
     const m = /^<0x([0-9A-F]{2})>$/.exec(p);
-    return m ? spell(Uint8Array.of(parseInt(m[1] as string, 16))) : spell(enc.encode(p.replaceAll('\u2581', ' ')));
+    return m
+      ? spell(Uint8Array.of(parseInt(m[1] as string, 16)))
+      : spell(enc.encode(p.replaceAll('\u2581', ' ')));
   });
   const seen = new Set(base);
   const out = [...seen];
@@ -125,26 +138,40 @@ function syntheticByteLevelPieces(size: number): string[] {
 
 function main(): void {
   let t0 = performance.now();
-  const llama = tokenByteTableFromPieces(llamaTokenizer.vocabById, 'sentencepiece', { specialIds: [0, 1, 2] });
-  console.log(`LLaMA 32k table + trie: ${(performance.now() - t0).toFixed(1)} ms, ${llama.trie.nodeCount} trie nodes`);
+  const llama = tokenByteTableFromPieces(llamaTokenizer.vocabById, 'sentencepiece', {
+    specialIds: [0, 1, 2],
+  });
+  console.log(
+    `LLaMA 32k table + trie: ${(performance.now() - t0).toFixed(1)} ms, ${llama.trie.nodeCount} trie nodes`,
+  );
   t0 = performance.now();
   const automaton = new PassageAutomaton(PASSAGE);
-  console.log(`passage automaton (${automaton.bytes.length} bytes): ${(performance.now() - t0).toFixed(2)} ms, ${automaton.stateCount} states`);
+  console.log(
+    `passage automaton (${automaton.bytes.length} bytes): ${(performance.now() - t0).toFixed(2)} ms, ${automaton.stateCount} states`,
+  );
 
   benchRandomWalks(llama, automaton, 5, 64); // warm-up (JIT)
-  console.log(`LLaMA 32k, random walks, allowedTokens+maskLogits per step: ${stats(benchRandomWalks(llama, automaton, 40, 128))}`);
+  console.log(
+    `LLaMA 32k, random walks, allowedTokens+maskLogits per step: ${stats(benchRandomWalks(llama, automaton, 40, 128))}`,
+  );
 
   const answer = ' ["Barack Hussein Obama II", "Honolulu", "Hawaii", "Harvard Law Review", "Café société"]';
   const ids = [...llamaTokenizer.encode(answer, false, false), EOS];
   const scripted = benchScripted(llama, automaton, ids);
-  console.log(`LLaMA 32k, model-like answer (${ids.length} tokens), allowedTokens per step: ${stats(scripted.mask)}`);
-  console.log(`LLaMA 32k, model-like answer, accepts(argmax) per step (greedy shortcut): ${stats(scripted.accepts)}`);
+  console.log(
+    `LLaMA 32k, model-like answer (${ids.length} tokens), allowedTokens per step: ${stats(scripted.mask)}`,
+  );
+  console.log(
+    `LLaMA 32k, model-like answer, accepts(argmax) per step (greedy shortcut): ${stats(scripted.accepts)}`,
+  );
 
   // A ~4 KB passage (about a 1024-token chunk): the first step inside a string is the widest one,
   // since every token that occurs anywhere in the passage may start the string.
   const readme = createRequire(import.meta.url).resolve('llama-tokenizer-js/README.md');
   const long = new PassageAutomaton(readFileSync(readme, 'utf8').slice(0, 4000));
-  console.log(`LLaMA 32k, 4 KB passage, random walks, allowedTokens+maskLogits per step: ${stats(benchRandomWalks(llama, long, 40, 128))}`);
+  console.log(
+    `LLaMA 32k, 4 KB passage, random walks, allowedTokens+maskLogits per step: ${stats(benchRandomWalks(llama, long, 40, 128))}`,
+  );
   const first: number[] = [];
   for (let i = 0; i < 50; i++) {
     const c = new JsonListConstraint(llama, long, { eosTokenId: EOS, maxNewTokens: 256 });
@@ -158,9 +185,13 @@ function main(): void {
 
   t0 = performance.now();
   const big = tokenByteTableFromPieces(syntheticByteLevelPieces(150_000), 'bytelevel');
-  console.log(`synthetic 150k byte-level table + trie: ${(performance.now() - t0).toFixed(1)} ms, ${big.trie.nodeCount} trie nodes`);
+  console.log(
+    `synthetic 150k byte-level table + trie: ${(performance.now() - t0).toFixed(1)} ms, ${big.trie.nodeCount} trie nodes`,
+  );
   benchRandomWalks(big, automaton, 5, 64);
-  console.log(`150k byte-level, random walks, allowedTokens+maskLogits per step: ${stats(benchRandomWalks(big, automaton, 40, 128))}`);
+  console.log(
+    `150k byte-level, random walks, allowedTokens+maskLogits per step: ${stats(benchRandomWalks(big, automaton, 40, 128))}`,
+  );
 }
 
 main();

@@ -207,22 +207,27 @@ export class AnswerGrammar {
     switch (s.phase) {
       case Phase.Lead:
         if (b === 0x5b) return state(Phase.Open, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
-        if (isWhitespace(b) && s.ws < this.maxWs) return state(Phase.Lead, s.ws + 1, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        if (isWhitespace(b) && s.ws < this.maxWs)
+          return state(Phase.Lead, s.ws + 1, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
         return null;
       case Phase.Open:
         if (b === 0x5d) return state(Phase.Done, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
-        if (b === QUOTE && this.maxItems >= 1) return state(Phase.Str, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        if (b === QUOTE && this.maxItems >= 1)
+          return state(Phase.Str, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
         return null;
       case Phase.Str:
         return this.stepString(s, b);
       case Phase.AfterStr:
         if (b === 0x5d) return state(Phase.Done, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
-        if (b === 0x2c && s.items < this.maxItems) return state(Phase.AfterComma, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
-        if (isWhitespace(b) && s.ws < this.maxWs) return state(Phase.AfterStr, s.ws + 1, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        if (b === 0x2c && s.items < this.maxItems)
+          return state(Phase.AfterComma, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        if (isWhitespace(b) && s.ws < this.maxWs)
+          return state(Phase.AfterStr, s.ws + 1, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
         return null;
       case Phase.AfterComma:
         if (b === QUOTE) return state(Phase.Str, 0, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
-        if (isWhitespace(b) && s.ws < this.maxWs) return state(Phase.AfterComma, s.ws + 1, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
+        if (isWhitespace(b) && s.ws < this.maxWs)
+          return state(Phase.AfterComma, s.ws + 1, 0, 0, Esc.None, 0, 0, -1, s.items, s.closed);
         return null;
       default:
         return null;
@@ -251,9 +256,13 @@ export class AnswerGrammar {
       case Esc.None:
         if (b === QUOTE) {
           if (!this.closable(s.sam, s.len, s.closed)) return null;
-          return state(Phase.AfterStr, 0, 0, 0, Esc.None, 0, 0, -1, s.items + 1, [...s.closed, this.key(s.sam, s.len)]);
+          return state(Phase.AfterStr, 0, 0, 0, Esc.None, 0, 0, -1, s.items + 1, [
+            ...s.closed,
+            this.key(s.sam, s.len),
+          ]);
         }
-        if (b === BACKSLASH) return state(Phase.Str, 0, s.sam, s.len, Esc.Backslash, 0, 0, -1, s.items, s.closed);
+        if (b === BACKSLASH)
+          return state(Phase.Str, 0, s.sam, s.len, Esc.Backslash, 0, 0, -1, s.items, s.closed);
         return this.stepRaw(s, b);
       case Esc.Backslash: {
         if (b === U) return state(Phase.Str, 0, s.sam, s.len, Esc.Hex, 0, 0, -1, s.items, s.closed);
@@ -266,7 +275,8 @@ export class AnswerGrammar {
         const d = hexValue(b);
         if (d < 0) return null;
         const value = s.hex * 16 + d;
-        if (s.digits < 3) return state(Phase.Str, 0, s.sam, s.len, Esc.Hex, value, s.digits + 1, s.high, s.items, s.closed);
+        if (s.digits < 3)
+          return state(Phase.Str, 0, s.sam, s.len, Esc.Hex, value, s.digits + 1, s.high, s.items, s.closed);
         let cp: number;
         if (s.high < 0) {
           if (value >= 0xd800 && value <= 0xdbff) {
@@ -281,10 +291,14 @@ export class AnswerGrammar {
         const ch = this.charByCodePoint.get(cp);
         if (!ch) return null;
         const t = this.automaton.walk(s.sam, ch.utf8);
-        return t < 0 ? null : state(Phase.Str, 0, t, s.len + ch.utf8.length, Esc.None, 0, 0, -1, s.items, s.closed);
+        return t < 0
+          ? null
+          : state(Phase.Str, 0, t, s.len + ch.utf8.length, Esc.None, 0, 0, -1, s.items, s.closed);
       }
       case Esc.LowBackslash:
-        return b === BACKSLASH ? state(Phase.Str, 0, s.sam, s.len, Esc.LowU, 0, 0, s.high, s.items, s.closed) : null;
+        return b === BACKSLASH
+          ? state(Phase.Str, 0, s.sam, s.len, Esc.LowU, 0, 0, s.high, s.items, s.closed)
+          : null;
       case Esc.LowU:
         return b === U ? state(Phase.Str, 0, s.sam, s.len, Esc.Hex, 0, 0, s.high, s.items, s.closed) : null;
       default:
@@ -334,11 +348,15 @@ export class AnswerGrammar {
           const u = SIMPLE_ESCAPE[letter] as number;
           if (u < 0) continue;
           const t = this.automaton.next(s.sam, u);
-          if (t >= 0) best = Math.min(best, 1 + this.completion(t, s.len + 1, Math.min(limit, best - 1) - 1, s.closed));
+          if (t >= 0)
+            best = Math.min(best, 1 + this.completion(t, s.len + 1, Math.min(limit, best - 1) - 1, s.closed));
         }
         // `\u` last: it costs at least 5 bytes, so a cheap simple escape usually skips the scan of
         // the passage's characters.
-        return Math.min(best, 1 + this.hexCost(s.sam, s.len, 0, 0, -1, Math.min(limit, best - 1) - 1, s.closed));
+        return Math.min(
+          best,
+          1 + this.hexCost(s.sam, s.len, 0, 0, -1, Math.min(limit, best - 1) - 1, s.closed),
+        );
       }
       case Esc.Hex:
         return this.hexCost(s.sam, s.len, s.digits, s.hex, s.high, limit, s.closed);
@@ -355,7 +373,15 @@ export class AnswerGrammar {
    * they are sorted by UTF-16 units, so the characters matching the typed digits are one range
    * found by binary search (a CJK passage has thousands of distinct characters).
    */
-  private hexCost(sam: number, len: number, digits: number, value: number, high: number, limit: number, closed: readonly number[]): number {
+  private hexCost(
+    sam: number,
+    len: number,
+    digits: number,
+    value: number,
+    high: number,
+    limit: number,
+    closed: readonly number[],
+  ): number {
     const shift = 4 * (4 - digits);
     const base = high < 0 ? 0 : high * 0x10000;
     const scale = high < 0 ? 0x10000 : 1;
@@ -387,7 +413,10 @@ export class AnswerGrammar {
       if (rest >= best || rest > limit) continue;
       if (t === -2) t = this.automaton.walk(sam, ch.utf8);
       if (t < 0) continue;
-      best = Math.min(best, rest + this.completion(t, len + ch.utf8.length, Math.min(limit, best - 1) - rest, closed));
+      best = Math.min(
+        best,
+        rest + this.completion(t, len + ch.utf8.length, Math.min(limit, best - 1) - rest, closed),
+      );
     }
     return best;
   }
@@ -412,7 +441,9 @@ export class AnswerGrammar {
         const left = first ? (b < 0x80 ? 0 : b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : 1) : need - 1;
         // Decode UTF-8 on the way down: lead byte payload, then 6 bits per continuation byte.
         const saved = cp;
-        cp = first ? b & (b < 0x80 ? 0x7f : b >= 0xf0 ? 0x07 : b >= 0xe0 ? 0x0f : 0x1f) : (cp << 6) | (b & 0x3f);
+        cp = first
+          ? b & (b < 0x80 ? 0x7f : b >= 0xf0 ? 0x07 : b >= 0xe0 ? 0x0f : 0x1f)
+          : (cp << 6) | (b & 0x3f);
         const target = a.transTarget[k] as number;
         if (left === 0) {
           const ch = this.charByCodePoint.get(cp);
@@ -462,7 +493,8 @@ export class AnswerGrammar {
       if (len === 0 && isContinuationByte(b)) continue;
       const c = BYTE_COST[b] as number;
       if (c >= best || c > limit) continue;
-      const total = c + this.completion(a.transTarget[k] as number, len + 1, Math.min(limit, best - 1) - c, closed);
+      const total =
+        c + this.completion(a.transTarget[k] as number, len + 1, Math.min(limit, best - 1) - c, closed);
       if (total < best) {
         best = total;
         if (best === 1) break; // nothing non-closable is cheaper than one byte

@@ -19,7 +19,8 @@ export interface ConstrainableLm {
 let lastPassage: { readonly text: string; readonly automaton: PassageAutomaton } | null = null;
 
 function automatonFor(passage: string): PassageAutomaton {
-  if (lastPassage?.text !== passage) lastPassage = { text: passage, automaton: new PassageAutomaton(passage) };
+  if (lastPassage?.text !== passage)
+    lastPassage = { text: passage, automaton: new PassageAutomaton(passage) };
   return lastPassage.automaton;
 }
 

@@ -88,7 +88,10 @@ export class JsonListLogitsProcessor extends LogitsProcessor {
       const ids = input_ids[r] as bigint[];
       let row = this.rows[r];
       if (!row) {
-        row = { constraint: new JsonListConstraint(this.table, this.automaton, this.options), promptLength: this.options.promptLength ?? ids.length };
+        row = {
+          constraint: new JsonListConstraint(this.table, this.automaton, this.options),
+          promptLength: this.options.promptLength ?? ids.length,
+        };
         this.rows[r] = row;
       }
       const c = row.constraint;

@@ -148,7 +148,10 @@ function components(config: unknown): Json[] {
  * `ByteFallback` (LLaMA 1/2, Mistral, Gemma, T5-like Unigram) means SentencePiece. Without a decoder,
  * fall back to the pre-tokenizer, the model type, and finally to which marker dominates the pieces.
  */
-export function detectTokenizerKind(tokenizerJson: unknown, pieces: readonly (string | null | undefined)[] = []): DetectedKind {
+export function detectTokenizerKind(
+  tokenizerJson: unknown,
+  pieces: readonly (string | null | undefined)[] = [],
+): DetectedKind {
   const json = isObject(tokenizerJson) ? tokenizerJson : {};
   const decoder = components(json.decoder);
   const pre = components(json.pre_tokenizer);
@@ -156,7 +159,12 @@ export function detectTokenizerKind(tokenizerJson: unknown, pieces: readonly (st
   let spaceMarker = '\u2581';
   for (const d of decoder) {
     if (d.type === 'Metaspace' && typeof d.replacement === 'string') spaceMarker = d.replacement;
-    if (d.type === 'Replace' && d.content === ' ' && isObject(d.pattern) && typeof d.pattern.String === 'string') {
+    if (
+      d.type === 'Replace' &&
+      d.content === ' ' &&
+      isObject(d.pattern) &&
+      typeof d.pattern.String === 'string'
+    ) {
       spaceMarker = d.pattern.String;
     }
   }
@@ -189,7 +197,9 @@ export interface TokenizerLike {
   /** The parsed `tokenizer.json` (an undocumented but typed field of transformers.js 4.x). */
   readonly _tokenizerJSON?: unknown;
   /** The @huggingface/tokenizers instance, for the added-token list. */
-  readonly _tokenizer?: { get_added_tokens_decoder(): Map<number, { readonly content: string; readonly special: boolean }> };
+  readonly _tokenizer?: {
+    get_added_tokens_decoder(): Map<number, { readonly content: string; readonly special: boolean }>;
+  };
 }
 
 const tableCache = new WeakMap<object, TokenTable>();

@@ -3,7 +3,11 @@
  * RNG, and a random walk that plays "model" by picking random allowed tokens.
  */
 import llamaTokenizer from 'llama-tokenizer-js';
-import { JsonListConstraint, tokenByteTableFromPieces, type TokenTable } from '../../../../workers/constraint';
+import {
+  JsonListConstraint,
+  tokenByteTableFromPieces,
+  type TokenTable,
+} from '../../../../workers/constraint';
 
 /** LLaMA special ids: `<unk>`, `<s>`, `</s>`. */
 export const LLAMA_EOS = 2;
@@ -12,7 +16,9 @@ let llamaTable: TokenTable | undefined;
 
 /** The LLaMA vocabulary read the same way as a SentencePiece tokenizer.json (built once). */
 export function llamaTokenTable(): TokenTable {
-  llamaTable ??= tokenByteTableFromPieces(llamaTokenizer.vocabById, 'sentencepiece', { specialIds: [0, 1, 2] });
+  llamaTable ??= tokenByteTableFromPieces(llamaTokenizer.vocabById, 'sentencepiece', {
+    specialIds: [0, 1, 2],
+  });
   return llamaTable;
 }
 

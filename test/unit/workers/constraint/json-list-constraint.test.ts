@@ -72,7 +72,12 @@ describe('JsonListConstraint: random walks over the LLaMA vocabulary', () => {
 
   it('respects maxItems', () => {
     for (let seed = 1; seed <= 30; seed++) {
-      const walk = randomWalk(llamaTokenTable(), PASSAGES[0] as string, { seed, maxNewTokens: 128, closeBias: 0.8, maxItems: 2 });
+      const walk = randomWalk(llamaTokenTable(), PASSAGES[0] as string, {
+        seed,
+        maxNewTokens: 128,
+        closeBias: 0.8,
+        maxItems: 2,
+      });
       expect(expectValidAnswer(PASSAGES[0] as string, walk.text).length).toBeLessThanOrEqual(2);
     }
   });
@@ -198,7 +203,8 @@ describe('JsonListConstraint: budget rule', () => {
     for (const id of c.allowedTokens()) expect(table.tokenBytes[id]?.[0]).toBe(0x22);
     c.advance(byteToken(0x22));
     // 2 left: only `]` (tokens like "▁]" included).
-    for (const id of c.allowedTokens()) expect(new TextDecoder().decode(table.tokenBytes[id] ?? undefined).trim()).toBe(']');
+    for (const id of c.allowedTokens())
+      expect(new TextDecoder().decode(table.tokenBytes[id] ?? undefined).trim()).toBe(']');
     c.advance(llamaId(']'));
     expect([...c.allowedTokens()]).toEqual([LLAMA_EOS]);
     c.advance(LLAMA_EOS);
@@ -233,7 +239,10 @@ describe('JsonListConstraint: budget rule', () => {
 describe('JsonListConstraint: the trie walk agrees with a token-by-token check', () => {
   it('allowedTokens() equals { t | accepts(t) } along random walks', () => {
     const table = llamaTokenTable();
-    for (const [p, passage] of [PASSAGES[1], PASSAGES[2], PASSAGES[3]].entries()) {
+    // A dense CJK passage: \u escapes there go through the "characters that can follow" path.
+    let cjk = '';
+    for (let i = 0; i < 400; i++) cjk += String.fromCodePoint(0x4e00 + ((i * 7919) % 300));
+    for (const [p, passage] of [PASSAGES[1], PASSAGES[2], PASSAGES[3], cjk, cjk].entries()) {
       const walk = randomWalk(table, passage as string, { seed: 100 + p, maxNewTokens: 24, closeBias: 0.3 });
       // Replay the walk and compare at every step.
       const c = new JsonListConstraint(table, passage as string, { eosTokenId: LLAMA_EOS, maxNewTokens: 24 });

@@ -13,9 +13,17 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * Drives a processor the way `generate` does: `bigint[][]` ids (prompt + generated), a fresh float32
  * `[batch, vocab]` logits tensor per step, greedy argmax per row, stop when every row's last id is EOS.
  */
-function fakeGenerate(apply: (ids: bigint[][], logits: Tensor) => Tensor, batch: number, promptLength: number, maxNewTokens: number, seed: number) {
+function fakeGenerate(
+  apply: (ids: bigint[][], logits: Tensor) => Tensor,
+  batch: number,
+  promptLength: number,
+  maxNewTokens: number,
+  seed: number,
+) {
   const rand = seededRandom(seed);
-  const ids: bigint[][] = Array.from({ length: batch }, () => Array.from({ length: promptLength }, (_, i) => BigInt(100 + i)));
+  const ids: bigint[][] = Array.from({ length: batch }, () =>
+    Array.from({ length: promptLength }, (_, i) => BigInt(100 + i)),
+  );
   for (let step = 0; step < maxNewTokens; step++) {
     const data = new Float32Array(batch * VOCAB);
     for (let i = 0; i < data.length; i++) data[i] = rand() * 10;
@@ -42,7 +50,11 @@ function answerText(generated: number[]): string {
 describe('JsonListLogitsProcessor', () => {
   for (const greedy of [false, true]) {
     it(`constrains every row of a batch (greedy shortcut ${greedy ? 'on' : 'off'})`, () => {
-      const processor = new JsonListLogitsProcessor(llamaTokenTable(), PASSAGE, { eosTokenId: LLAMA_EOS, maxNewTokens: 40, greedy });
+      const processor = new JsonListLogitsProcessor(llamaTokenTable(), PASSAGE, {
+        eosTokenId: LLAMA_EOS,
+        maxNewTokens: 40,
+        greedy,
+      });
       const list = new LogitsProcessorList();
       list.push(processor);
       const rows = fakeGenerate((ids, logits) => list(ids, logits) as Tensor, 3, 7, 40, greedy ? 1 : 2);
@@ -59,7 +71,10 @@ describe('JsonListLogitsProcessor', () => {
   }
 
   it('sets disallowed logits to -Infinity in place and keeps allowed ones', () => {
-    const processor = new JsonListLogitsProcessor(llamaTokenTable(), PASSAGE, { eosTokenId: LLAMA_EOS, maxNewTokens: 16 });
+    const processor = new JsonListLogitsProcessor(llamaTokenTable(), PASSAGE, {
+      eosTokenId: LLAMA_EOS,
+      maxNewTokens: 16,
+    });
     const data = new Float32Array(VOCAB + 5).fill(1); // logits wider than the vocabulary
     const logits = new Tensor('float32', data, [1, VOCAB + 5]);
     expect(processor([[1n, 2n, 3n]], logits)).toBe(logits);
@@ -83,7 +98,10 @@ function fakeLlamaTokenizer() {
     get_vocab: () => new Map(llamaTokenizer.vocabById.map((piece, id) => [piece, id] as const)),
     all_special_ids: [0, 1, 2],
     _tokenizerJSON: {
-      decoder: { type: 'Sequence', decoders: [{ type: 'Replace', pattern: { String: '▁' }, content: ' ' }, { type: 'ByteFallback' }] },
+      decoder: {
+        type: 'Sequence',
+        decoders: [{ type: 'Replace', pattern: { String: '▁' }, content: ' ' }, { type: 'ByteFallback' }],
+      },
     },
   };
 }

@@ -48,9 +48,13 @@ describe('tokenByteTableFromPieces', () => {
   });
 
   it('reads SentencePiece pieces: ▁ is a space, <0xNN> is one byte, specials are null', () => {
-    const table = tokenByteTableFromPieces(['<unk>', '<s>', '</s>', '<0x0A>', '▁Obama', '▁["', 'é', '<0xE6>'], 'sentencepiece', {
-      specialIds: [0, 1, 2],
-    });
+    const table = tokenByteTableFromPieces(
+      ['<unk>', '<s>', '</s>', '<0x0A>', '▁Obama', '▁["', 'é', '<0xE6>'],
+      'sentencepiece',
+      {
+        specialIds: [0, 1, 2],
+      },
+    );
     expect(table.tokenBytes.slice(0, 3)).toEqual([null, null, null]);
     expect(bytesOf(table, 3)).toEqual([0x0a]);
     expect(bytesOf(table, 4)).toEqual(utf8(' Obama'));
@@ -68,7 +72,9 @@ describe('tokenByteTableFromPieces', () => {
     expect(bytesOf(table, 3 + 0x22)).toEqual([0x22]);
     expect(table.singleByte.every((x) => x === 1)).toBe(true);
     // Both `"` and `<0x22>` end at the same trie node.
-    expect(idsAt(table, [0x22]).sort((a, b) => a - b)).toEqual([3 + 0x22, llamaId('"')].sort((a, b) => a - b));
+    expect(idsAt(table, [0x22]).sort((a, b) => a - b)).toEqual(
+      [3 + 0x22, llamaId('"')].sort((a, b) => a - b),
+    );
   });
 
   it('puts every token in the trie at the node spelled by its bytes', () => {
@@ -102,7 +108,10 @@ describe('detectTokenizerKind', () => {
   });
 
   it('falls back to the pre-tokenizer, the model, then the pieces', () => {
-    expect(detectTokenizerKind({ pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'ByteLevel' }] } }).kind).toBe('bytelevel');
+    expect(
+      detectTokenizerKind({ pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'ByteLevel' }] } })
+        .kind,
+    ).toBe('bytelevel');
     expect(detectTokenizerKind({ model: { type: 'Unigram' } }).kind).toBe('sentencepiece');
     expect(detectTokenizerKind({}, ['Ġthe', 'Ġa', '▁x']).kind).toBe('bytelevel');
     expect(detectTokenizerKind(undefined, ['▁the']).kind).toBe('sentencepiece');
@@ -119,7 +128,7 @@ describe('buildTokenByteTable (transformers.js tokenizers)', () => {
         pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
         post_processor: null,
         decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-        model: { type: 'BPE', vocab: { '[': 0, '"': 1, 'ĠObama': 2, 'Ċ': 3, 'Ã©': 4 }, merges: [] },
+        model: { type: 'BPE', vocab: { '[': 0, '"': 1, ĠObama: 2, Ċ: 3, 'Ã©': 4 }, merges: [] },
       },
       { eos_token: '<|endoftext|>' },
     );
@@ -138,7 +147,13 @@ describe('buildTokenByteTable (transformers.js tokenizers)', () => {
       {
         version: '1.0',
         added_tokens: [addedToken(0, '<unk>', true), addedToken(1, '<s>', true), addedToken(2, '</s>', true)],
-        normalizer: { type: 'Sequence', normalizers: [{ type: 'Prepend', prepend: '▁' }, { type: 'Replace', pattern: { String: ' ' }, content: '▁' }] },
+        normalizer: {
+          type: 'Sequence',
+          normalizers: [
+            { type: 'Prepend', prepend: '▁' },
+            { type: 'Replace', pattern: { String: ' ' }, content: '▁' },
+          ],
+        },
         pre_tokenizer: null,
         post_processor: null,
         decoder: {
