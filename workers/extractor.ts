@@ -9,7 +9,7 @@ import { answer, encodePrefix } from './generation';
 import { encodePrompts } from './prompt-encoding';
 import { validateEntityTypes, validatePassage } from './prompt';
 import { AnswerStream } from './answer-stream';
-import { alignEntities } from './span-alignment';
+import { createAligner } from './span-alignment';
 import { chunkPassage, mapFoundEntities, mergeFoundEntities } from './chunking';
 import { createConstraintProcessor } from './constraint/engine-adapter';
 
@@ -73,6 +73,12 @@ export async function runExtraction(
   let interrupted = false;
 
   chunkLoop: for (const [chunkIndex, chunk] of chunks.entries()) {
+    if (isInterrupted()) {
+      interrupted = true;
+      break;
+    }
+    // One aligner per chunk: its tolerant index is built once for all types.
+    const aligner = createAligner(chunk.text);
     const encoded = encodePrompts(lm.tokenizer, model.promptStyle, chunk.text, entityTypes, promptOptions);
     const reuse = options.reusePrefix !== false;
     const prefix = reuse ? await encodePrefix(lm, encoded.prefixIds) : undefined;
@@ -108,7 +114,7 @@ export async function runExtraction(
         onToken: (id) => {
           const fresh = stream.push(id);
           if (fresh.length === 0) return;
-          const found = mapFoundEntities(chunk.start, alignEntities(chunk.text, stream.entities()));
+          const found = mapFoundEntities(chunk.start, aligner.alignAll(stream.entities()));
           emit({
             type: 'type-partial',
             requestId: '',
@@ -118,10 +124,7 @@ export async function runExtraction(
         },
       });
       const final = stream.finish();
-      result.perChunk = [
-        ...earlier,
-        mapFoundEntities(chunk.start, alignEntities(chunk.text, final.entities)),
-      ];
+      result.perChunk = [...earlier, mapFoundEntities(chunk.start, aligner.alignAll(final.entities))];
       result.rawAnswers.push(final.text);
       if (final.problem) result.problems.push(final.problem);
       result.decodeTokens += outcome.generatedIds.length;

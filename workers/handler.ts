@@ -39,7 +39,8 @@ export class InferenceHandler {
   /** Requests run one after another (ONNX sessions cannot run concurrently). */
   private queue: Promise<void> = Promise.resolve();
   private readonly interrupted = new Set<string>();
-  private runningExtract: string | undefined;
+  /** Extractions queued or running; a new one interrupts them all (the latest request wins). */
+  private readonly activeExtracts = new Set<string>();
 
   constructor(
     private readonly post: (event: FromWorker) => void,
@@ -53,8 +54,9 @@ export class InferenceHandler {
         this.interrupted.add(message.requestId);
         return Promise.resolve();
       case 'extract':
-        // The latest extraction wins: stop the one running so this one starts promptly.
-        if (this.runningExtract) this.interrupted.add(this.runningExtract);
+        // The latest extraction wins: stop the running and queued ones so this one starts promptly.
+        for (const requestId of this.activeExtracts) this.interrupted.add(requestId);
+        this.activeExtracts.add(message.requestId);
         return this.enqueue(message, () => this.extract(message));
       case 'load':
         return this.enqueue(message, () => this.load(message));
@@ -137,10 +139,9 @@ export class InferenceHandler {
   }
 
   private async extract(message: ExtractRequest): Promise<void> {
-    const { lm, info } = this.requireModel();
     const { requestId } = message;
-    this.runningExtract = requestId;
     try {
+      const { lm, info } = this.requireModel();
       await runExtraction(
         lm,
         info,
@@ -149,7 +150,7 @@ export class InferenceHandler {
         () => this.interrupted.has(requestId),
       );
     } finally {
-      this.runningExtract = undefined;
+      this.activeExtracts.delete(requestId);
       this.interrupted.delete(requestId);
     }
   }

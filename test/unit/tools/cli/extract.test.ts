@@ -1,0 +1,95 @@
+/** The extract CLI end to end, as a person runs it (a child process through tsx). */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ensureFixtures } from '../../../fixtures/ensure';
+import { SCRIPTED_LLAMA_DIR } from '../../../fixtures/paths';
+
+const root = resolve(import.meta.dirname, '../../../..');
+const cli = resolve(root, 'tools/cli/extract.ts');
+const tsx = resolve(root, 'node_modules/.bin/tsx');
+
+function run(args: string[], input?: string) {
+  const result = spawnSync(tsx, [cli, ...args], { cwd: root, input, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('npm run extract', () => {
+  it('prints one JSON line per span and stats on stderr (scripted-llama)', () => {
+    ensureFixtures();
+    const text = 'Barack Obama was born in Hawaii. Obama loved Hawaii.';
+    const { code, stdout, stderr } = run([
+      '--model',
+      SCRIPTED_LLAMA_DIR,
+      '--dtype',
+      'fp32',
+      '--type',
+      'person',
+      '--text',
+      text,
+      '--stats',
+    ]);
+    expect(code).toBe(0);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; text: string; start: number; end: number });
+    expect(lines).toEqual([
+      { type: 'person', text: 'Barack Obama', start: 0, end: 12 },
+      { type: 'person', text: 'Hawaii', start: 25, end: 31 },
+      { type: 'person', text: 'Hawaii', start: 45, end: 51 },
+    ]);
+    for (const line of lines) expect(text.slice(line.start, line.end)).toBe(line.text);
+    expect(stderr).toMatch(/not UniNER/);
+    const stats = JSON.parse(stderr.trim().split('\n').at(-1)!) as Record<string, number>;
+    expect(stats.prefillTokens).toBeGreaterThan(0);
+    expect(stats.decodeTokens).toBe(12);
+    expect(stats.ms).toBeGreaterThan(0);
+  });
+
+  it('reads the passage from stdin', () => {
+    ensureFixtures();
+    const { code, stdout } = run(
+      ['--model', SCRIPTED_LLAMA_DIR, '--dtype', 'q4', '--type', 'location'],
+      'Hawaii and Barack Obama.',
+    );
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('--print-prompts prints the exact prompts and loads nothing', () => {
+    const { code, stdout } = run([
+      '--model',
+      '/does/not/exist',
+      '--type',
+      'person',
+      '--type',
+      'drug',
+      '--text',
+      'Aspirin helps.',
+      '--print-prompts',
+    ]);
+    expect(code).toBe(0);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as string),
+    ).toEqual([
+      "A virtual assistant answers questions from a user based on the provided text. USER: Text: Aspirin helps. ASSISTANT: I've read this text.</s>USER: What describes person in the text? ASSISTANT:",
+      "A virtual assistant answers questions from a user based on the provided text. USER: Text: Aspirin helps. ASSISTANT: I've read this text.</s>USER: What describes drug in the text? ASSISTANT:",
+    ]);
+  });
+
+  it.each([
+    [['--type', 'person', '--text', 'x'], /--model is required/, 2],
+    [['--model', 'm', '--text', 'x'], /at least one --type/, 2],
+    [['--model', 'm', '--type', 't', '--text', 'x', '--dtype', 'int3'], /--dtype must be one of/, 2],
+    [['--model', 'm', '--type', 't', '--text', 'x', '--bogus'], /Unknown option/, 2],
+    [['--model', '/does/not/exist', '--type', 't', '--text', 'x'], /config\.json/, 1],
+  ])('exits non-zero with a clear message for %j', (args, message, exitCode) => {
+    const { code, stderr } = run(args);
+    expect(code).toBe(exitCode);
+    expect(stderr).toMatch(message);
+  });
+});
