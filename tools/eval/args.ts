@@ -17,6 +17,8 @@ Options:
   --predictions <file>   score this JSON Lines file of {"id", "output"} instead of running a model
   --dtype <dtype>        weight format with --model: ${['fp32', 'fp16', 'q8', 'q4', 'q4f16'].join(', ')}
   --max-new-tokens <n>   answer budget per question with --model (default 256)
+  --constrain            with --model: constrained decoding, as the app does (default off: the
+                         paper's numbers are unconstrained greedy answers read by the official parser)
   --limit <n>            only the first n questions of the data
   --out <file.jsonl>     with --model: write the raw answers as a predictions file
   --json                 print the scores as one JSON object on the last line
@@ -40,6 +42,8 @@ export type EvalArgs =
       readonly predictions?: string;
       readonly dtype?: Dtype;
       readonly maxNewTokens: number;
+      /** Constrained decoding with --model (default false, the paper's protocol). */
+      readonly constrain: boolean;
       readonly limit?: number;
       readonly out?: string;
       readonly json: boolean;
@@ -69,6 +73,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         limit: { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
+        constrain: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -85,6 +90,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     for (const flag of ['out', 'dtype', 'max-new-tokens'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} only applies with --model`);
     }
+    if (values.constrain) throw new UsageError('--constrain only applies with --model');
   }
   const dtype = values.dtype;
   if (dtype !== undefined && !DTYPES.includes(dtype as Dtype)) {
@@ -97,6 +103,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     ...(values.predictions === undefined ? {} : { predictions: values.predictions }),
     ...(dtype === undefined ? {} : { dtype: dtype as Dtype }),
     maxNewTokens: positiveInteger('--max-new-tokens', values['max-new-tokens']) ?? 256,
+    constrain: values.constrain,
     ...(values.limit === undefined ? {} : { limit: positiveInteger('--limit', values.limit) }),
     ...(values.out === undefined ? {} : { out: values.out }),
     json: values.json,

@@ -35,6 +35,7 @@ async function collectPredictions(
   let stream: AsyncIterable<Prediction> = predictWithModel(groupByPassage(questions), {
     source: model,
     maxNewTokens: args.maxNewTokens,
+    constrain: args.constrain,
     ...(args.dtype === undefined ? {} : { dtype: args.dtype }),
   });
   if (args.out !== undefined) stream = teePredictions(stream, args.out);

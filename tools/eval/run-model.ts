@@ -1,10 +1,18 @@
 /**
  * The one place where the evaluation runs a model: questions grouped by passage in, raw answers out.
  * Everything else in tools/eval works on predictions files and needs no model.
+ *
+ * Each passage is encoded once (the engine's prefix reuse) and every entity type of its group is
+ * answered from that cache. Decoding is greedy and, by default, unconstrained: the paper's numbers
+ * come from free generation scored by the official parser, so constrained decoding (`--constrain`)
+ * is an opt-in that measures the app's behaviour rather than the paper's protocol.
  */
 
-import type { Dtype } from '../../workers/protocol';
+import { createNodeEngine, type NodeEngine } from '../../workers/node-engine';
+import { MAX_ENTITY_TYPES, normalizeEntityType } from '../../workers/prompt';
+import type { Dtype, FromWorker } from '../../workers/protocol';
 import type { PassageGroup } from './data';
+import { parseOfficialRaw } from './official-parser';
 import type { Prediction } from './predictions';
 
 /** What to load and how to ask. */
@@ -15,28 +23,96 @@ export interface ModelOptions {
   readonly dtype?: Dtype;
   /** Upper bound of generated tokens per question (UniNER uses 256). */
   readonly maxNewTokens: number;
+  /** Constrained decoding (valid JSON lists of passage substrings). Default false, as in the paper. */
+  readonly constrain?: boolean;
 }
 
-/** Thrown while the engine is not connected to the evaluation tool yet. */
-export class ModelRunNotWiredError extends Error {
-  override readonly name = 'ModelRunNotWiredError';
+/**
+ * The key the engine uses to tell types apart: it trims, collapses whitespace and drops
+ * case-insensitive repeats (see `validateEntityTypes`), so `type-done` events name the normalised type.
+ * `null` for a type the engine would refuse (empty or too long).
+ */
+function typeKey(entityType: string): string | null {
+  try {
+    return normalizeEntityType(entityType).toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One answer text per type from the `rawAnswers` of its `type-done` event (one per passage chunk).
+ * Eval sentences are short, so there is one chunk and its text goes out verbatim, to be parsed by
+ * the official parser like the paper's outputs. A passage longer than one chunk has one answer per
+ * chunk; joining them would give text the official parser reads only up to the first `]`, so the
+ * chunks' lists (as the official parser reads each) are merged into one JSON list instead.
+ */
+export function answerFromChunks(rawAnswers: readonly string[]): string {
+  if (rawAnswers.length === 1) return rawAnswers[0] ?? '[]';
+  const merged: string[] = [];
+  for (const raw of rawAnswers)
+    for (const item of parseOfficialRaw(raw)) if (!merged.includes(item)) merged.push(item);
+  return JSON.stringify(merged);
+}
+
+/** Splits `items` into runs of at most `size`. */
+function batches<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Asks the engine every type of one passage; answers by {@link typeKey}. */
+async function answerGroup(
+  engine: NodeEngine,
+  group: PassageGroup,
+  options: ModelOptions,
+): Promise<Map<string, string>> {
+  const answers = new Map<string, string>();
+  // The engine dedupes types the same way typeKey does; ask each key once, in first-seen order.
+  const askable = new Map<string, string>();
+  for (const type of group.entityTypes) {
+    const key = typeKey(type);
+    if (key !== null && !askable.has(key)) askable.set(key, type);
+  }
+  if (group.passage.trim() === '') return answers; // the engine refuses it; scored as []
+  for (const types of batches([...askable.values()], MAX_ENTITY_TYPES)) {
+    const onEvent = (event: FromWorker): void => {
+      if (event.type !== 'type-done') return;
+      const key = typeKey(event.entityType);
+      if (key !== null) answers.set(key, answerFromChunks(event.rawAnswers));
+    };
+    const done = await engine.extract(
+      group.passage,
+      types,
+      { constrain: options.constrain ?? false, maxNewTokens: options.maxNewTokens, reusePrefix: true },
+      onEvent,
+    );
+    if (done.interrupted) throw new Error('The engine stopped an evaluation request early.');
+  }
+  return answers;
 }
 
 /**
  * Ask the model every question and yield `{ id, output }` with the raw answer text of each question
  * (not parsed: scoring applies the official parser). Yields one prediction per question id, including
- * every id of a group that repeats an entity type.
- *
- * Not wired yet: this will create the Node engine (workers/engine.ts), encode each passage once and
- * answer its `entityTypes`, mapping each `type-done` event's raw answer back to the question ids.
+ * every id of a group that repeats an entity type (the answer is reused). The model is loaded once,
+ * on the first iteration; load and model errors reject the iteration.
  */
-export function predictWithModel(
+export async function* predictWithModel(
   questionsByPassage: readonly PassageGroup[],
   modelOptions: ModelOptions,
-): AsyncIterable<Prediction> {
-  void questionsByPassage;
-  throw new ModelRunNotWiredError(
-    `Running a model (${modelOptions.source}) is not wired into the evaluation yet. ` +
-      'Score an existing predictions file with --predictions <file.jsonl> instead.',
-  );
+): AsyncGenerator<Prediction> {
+  if (questionsByPassage.length === 0) return;
+  const engine = await createNodeEngine({
+    source: modelOptions.source,
+    ...(modelOptions.dtype === undefined ? {} : { dtype: modelOptions.dtype }),
+  });
+  for (const group of questionsByPassage) {
+    const answers = await answerGroup(engine, group, modelOptions);
+    for (const question of group.questions) {
+      const key = typeKey(question.entityType);
+      yield { id: question.id, output: (key === null ? undefined : answers.get(key)) ?? '[]' };
+    }
+  }
 }

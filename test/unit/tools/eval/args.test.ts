@@ -10,9 +10,15 @@ describe('parseEvalArgs', () => {
       data: 'd.json',
       predictions: 'p.jsonl',
       maxNewTokens: 256,
+      constrain: false,
       limit: 10,
       json: true,
     });
+  });
+
+  it('turns on constrained decoding only when asked (the paper decodes unconstrained)', () => {
+    expect(parseEvalArgs(['--data', 'd', '--model', 'm'])).toMatchObject({ constrain: false });
+    expect(parseEvalArgs(['--data', 'd', '--model', 'm', '--constrain'])).toMatchObject({ constrain: true });
   });
 
   it('parses a model run', () => {
@@ -48,6 +54,7 @@ describe('parseEvalArgs', () => {
     [['--data', 'd'], /exactly one of --model/],
     [['--data', 'd', '--model', 'm', '--predictions', 'p'], /exactly one of --model/],
     [['--data', 'd', '--predictions', 'p', '--out', 'o'], /--out only applies with --model/],
+    [['--data', 'd', '--predictions', 'p', '--constrain'], /--constrain only applies with --model/],
     [['--data', 'd', '--model', 'm', '--limit', '0'], /--limit must be a positive integer/],
     [['--data', 'd', '--model', 'm', '--limit', 'ten'], /--limit must be a positive integer/],
     [['--data', 'd', '--model', 'm', '--dtype', 'int3'], /--dtype must be one of/],

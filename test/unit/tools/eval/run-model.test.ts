@@ -1,0 +1,98 @@
+/**
+ * The eval CLI running a model: scripted-llama always answers `["Barack Obama", "Hawaii"]`, so the
+ * scores of a tiny conversation-format file are known in advance.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureFixtures } from '../../../fixtures/ensure';
+import { SCRIPTED_ANSWER, SCRIPTED_LLAMA_DIR } from '../../../fixtures/paths';
+import { main } from '../../../../tools/eval/main';
+import { answerFromChunks } from '../../../../tools/eval/run-model';
+
+const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+/** Relative to the repo root, as a person would type it (the CLI resolves local folders). */
+const MODEL = relative(process.cwd(), SCRIPTED_LLAMA_DIR) || SCRIPTED_LLAMA_DIR;
+
+const turn = (from: string, value: string) => ({ from, value });
+const item = (id: string, passage: string, type: string, gold: string) => ({
+  id,
+  conversations: [
+    turn('human', `Text: ${passage}`),
+    turn('gpt', "I've read this text."),
+    turn('human', `What describes ${type} in the text?`),
+    turn('gpt', gold),
+  ],
+});
+
+const OBAMA = 'Barack Obama was born in Hawaii .';
+const BEATLES = 'The Beatles played in Hamburg .';
+
+async function tinyData(): Promise<{ dir: string; data: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'eval-model-'));
+  const data = join(dir, 'tiny.json');
+  await writeFile(
+    data,
+    JSON.stringify([
+      item('p0', OBAMA, 'person', '["Barack Obama"]'), // tp 1, 2 predicted
+      item('l0', OBAMA, 'location', '["Hawaii"]'), // tp 1
+      item('p0-again', OBAMA, 'person', '["Barack Obama"]'), // same type twice in one group: tp 1
+      item('l1', BEATLES, 'location', '["Hamburg"]'), // tp 0, 2 predicted
+    ]),
+  );
+  return { dir, data };
+}
+
+async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+beforeAll(() => {
+  ensureFixtures();
+  process.chdir(REPO);
+});
+
+describe('eval CLI with --model', () => {
+  it('scores the scripted answers of scripted-llama (unconstrained by default)', async () => {
+    const { dir, data } = await tinyData();
+    const out = join(dir, 'pred.jsonl');
+    const result = await run(['--model', MODEL, '--dtype', 'fp32', '--data', data, '--out', out, '--json']);
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.out.at(-1) ?? '') as Record<string, unknown>;
+    expect(json).toMatchObject({ questions: 4, gold: 4, predicted: 8, tp: 3, missing: 0 });
+    expect(json.precision).toBe(3 / 8);
+    expect(json.recall).toBe(3 / 4);
+    expect(json.f1).toBe(0.5);
+    // Every question id gets the raw scripted text, the repeated type included.
+    const lines = (await readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
+    expect(lines).toEqual(['p0', 'l0', 'p0-again', 'l1'].map((id) => ({ id, output: SCRIPTED_ANSWER })));
+  });
+
+  it('--constrain keeps answers to passage substrings', async () => {
+    const { data } = await tinyData();
+    const result = await run(['--model', MODEL, '--dtype', 'fp32', '--data', data, '--constrain', '--json']);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.out.at(-1) ?? '') as Record<string, unknown>;
+    // The Obama passage holds both scripted strings: same answers there. The Beatles passage holds
+    // neither, so whatever the constraint lets through cannot be "barack obama" or "hawaii".
+    expect(json).toMatchObject({ questions: 4, tp: 3 });
+    expect(json.predicted as number).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('answerFromChunks', () => {
+  it('passes one chunk through verbatim and merges several into one JSON list', () => {
+    expect(answerFromChunks(['["A", "B"] trailing'])).toBe('["A", "B"] trailing');
+    expect(answerFromChunks(['["A", "B"]', 'garbage', '["B", "C"]'])).toBe('["A","B","C"]');
+    expect(answerFromChunks([])).toBe('[]');
+  });
+});
