@@ -18,7 +18,9 @@ export function CachedModels() {
 
   return (
     <details className="text-sm">
-      <summary className="cursor-pointer font-medium">Cached models{models ? ` (${models.length})` : ''}</summary>
+      <summary className="cursor-pointer font-medium">
+        Cached models{models ? ` (${models.length})` : ''}
+      </summary>
       {models === null ? (
         <p>Reading the cache…</p>
       ) : models.length === 0 ? (
@@ -28,7 +30,10 @@ export function CachedModels() {
           {models.map((model) => (
             <li key={model.id} className="flex items-center justify-between gap-2">
               <span className="truncate" title={model.id}>
-                {model.id} <span className="text-slate-600 dark:text-slate-400">· {formatBytes(model.totalBytes)} · {model.files.length} files</span>
+                {model.id}{' '}
+                <span className="text-slate-600 dark:text-slate-400">
+                  · {formatBytes(model.totalBytes)} · {model.files.length} files
+                </span>
               </span>
               <button
                 type="button"

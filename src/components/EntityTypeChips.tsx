@@ -37,7 +37,10 @@ export function EntityTypeChips({ types, onAdd, onRemove, onMove, notice }: Prop
   }, [types]);
 
   const commit = (text: string) => {
-    const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+    const parts = text
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     if (parts.length) onAdd(parts);
     setDraft('');
   };
@@ -81,7 +84,10 @@ export function EntityTypeChips({ types, onAdd, onRemove, onMove, notice }: Prop
       <div className="flex flex-wrap items-center gap-1.5 rounded-md border border-slate-300 bg-white p-1.5 dark:border-slate-700 dark:bg-slate-900">
         <ul aria-label="Entity types" className="contents">
           {types.map((type, index) => (
-            <li key={type} className="flex items-center gap-0.5 rounded-full bg-slate-100 py-0.5 pr-1 pl-2.5 text-sm dark:bg-slate-800">
+            <li
+              key={type}
+              className="flex items-center gap-0.5 rounded-full bg-slate-100 py-0.5 pr-1 pl-2.5 text-sm dark:bg-slate-800"
+            >
               <span
                 ref={(el) => {
                   chipRefs.current[index] = el;
@@ -94,7 +100,13 @@ export function EntityTypeChips({ types, onAdd, onRemove, onMove, notice }: Prop
               >
                 {type}
               </span>
-              <button type="button" className={iconButton} aria-label={`Move ${type} earlier`} disabled={index === 0} onClick={() => onMove(index, index - 1)}>
+              <button
+                type="button"
+                className={iconButton}
+                aria-label={`Move ${type} earlier`}
+                disabled={index === 0}
+                onClick={() => onMove(index, index - 1)}
+              >
                 ‹
               </button>
               <button
@@ -106,7 +118,12 @@ export function EntityTypeChips({ types, onAdd, onRemove, onMove, notice }: Prop
               >
                 ›
               </button>
-              <button type="button" className={iconButton} aria-label={`Remove ${type}`} onClick={() => onRemove(index)}>
+              <button
+                type="button"
+                className={iconButton}
+                aria-label={`Remove ${type}`}
+                onClick={() => onRemove(index)}
+              >
                 ×
               </button>
             </li>

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { addEntityTypes, moveEntityType, removeEntityType, setEntityTypes } from '../store/actions';
 import { useEntityTypes, useTypesNotice } from '../store/selectors';
 import { TYPE_PRESETS } from '../lib/entity-types';
@@ -7,12 +8,20 @@ import { EntityTypeChips } from './EntityTypeChips';
 export function EntityTypesField() {
   const types = useEntityTypes();
   const notice = useTypesNotice();
+  const id = useId();
   return (
     <div className="flex flex-col gap-1">
-      <EntityTypeChips types={types} onAdd={addEntityTypes} onRemove={removeEntityType} onMove={moveEntityType} notice={notice} />
-      <label className="flex items-center gap-2 text-sm">
-        <span>Preset</span>
+      <EntityTypeChips
+        types={types}
+        onAdd={addEntityTypes}
+        onRemove={removeEntityType}
+        onMove={moveEntityType}
+        notice={notice}
+      />
+      <div className="flex items-center gap-2 text-sm">
+        <label htmlFor={id}>Label set</label>
         <select
+          id={id}
           value=""
           onChange={(event) => {
             const preset = TYPE_PRESETS.find((p) => p.id === event.target.value);
@@ -27,7 +36,7 @@ export function EntityTypesField() {
             </option>
           ))}
         </select>
-      </label>
+      </div>
     </div>
   );
 }

@@ -11,7 +11,10 @@ export function ErrorBanner() {
   ].filter((e) => !!e);
   if (!errors.length) return null;
   return (
-    <div role="alert" className="flex items-start justify-between gap-3 rounded-md border border-red-300 bg-red-50 p-3 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+    <div
+      role="alert"
+      className="flex items-start justify-between gap-3 rounded-md border border-red-300 bg-red-50 p-3 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+    >
       <ul className="flex flex-col gap-1">
         {errors.map((error) => (
           <li key={error.where}>
@@ -19,7 +22,12 @@ export function ErrorBanner() {
           </li>
         ))}
       </ul>
-      <button type="button" onClick={dismissErrors} className="rounded px-2 hover:bg-red-100 focus-visible:outline-2 focus-visible:outline-red-600 dark:hover:bg-red-900" aria-label="Dismiss errors">
+      <button
+        type="button"
+        onClick={dismissErrors}
+        className="rounded px-2 hover:bg-red-100 focus-visible:outline-2 focus-visible:outline-red-600 dark:hover:bg-red-900"
+        aria-label="Dismiss errors"
+      >
         ×
       </button>
     </div>

@@ -1,12 +1,15 @@
+import { useId } from 'react';
 import { EXAMPLE_PASSAGES } from '../lib/example-passages';
 import { setEntityTypes, setPassage } from '../store/actions';
 
 /** Loads an example passage together with the types worth asking about it. */
 export function ExamplePicker() {
+  const id = useId();
   return (
-    <label className="flex items-center gap-2 text-sm">
-      <span>Example</span>
+    <div className="flex items-center gap-2 text-sm">
+      <label htmlFor={id}>Example</label>
       <select
+        id={id}
         value=""
         onChange={(event) => {
           const example = EXAMPLE_PASSAGES.find((e) => e.id === event.target.value);
@@ -23,6 +26,6 @@ export function ExamplePicker() {
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }

@@ -10,7 +10,12 @@ const button =
 /** The run's results, read at click time (no re-render on every streamed event). */
 function snapshot() {
   const s = useAppStore.getState();
-  return { passage: s.runPassage, results: s.results, types: s.runTypes, model: s.answeredBy?.source ?? null };
+  return {
+    passage: s.runPassage,
+    results: s.results,
+    types: s.runTypes,
+    model: s.answeredBy?.source ?? null,
+  };
 }
 
 /** Copy JSON; download JSONL, CoNLL BIO and CSV. */
@@ -27,7 +32,11 @@ export function ExportBar() {
         disabled={disabled}
         onClick={async () => {
           const { passage, results, types, model } = snapshot();
-          setMessage((await copyText(toJson(passage, results, model, types))) ? 'JSON copied.' : 'The browser refused the clipboard.');
+          setMessage(
+            (await copyText(toJson(passage, results, model, types)))
+              ? 'JSON copied.'
+              : 'The browser refused the clipboard.',
+          );
         }}
       >
         Copy JSON

@@ -1,7 +1,13 @@
 import { useMemo, type KeyboardEvent } from 'react';
 import { layoutSpans, type TypedSpan } from '../lib/span-layout';
 import type { TypeColor } from '../lib/type-colors';
-import { usePassageChangedSinceRun, useResults, useRunPassage, useRunStatus, useRunTypes } from '../store/selectors';
+import {
+  usePassageChangedSinceRun,
+  useResults,
+  useRunPassage,
+  useRunStatus,
+  useRunTypes,
+} from '../store/selectors';
 import { PassageMarks } from './PassageMarks';
 
 interface Props {
@@ -26,7 +32,8 @@ function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
   let target: number;
   if (event.key === 'Home') target = 0;
   else if (event.key === 'End') target = marks.length - 1;
-  else if (event.key === 'ArrowRight' || event.key === 'ArrowDown') target = index < 0 ? 0 : Math.min(marks.length - 1, index + 1);
+  else if (event.key === 'ArrowRight' || event.key === 'ArrowDown')
+    target = index < 0 ? 0 : Math.min(marks.length - 1, index + 1);
   else target = index < 0 ? marks.length - 1 : Math.max(0, index - 1);
   marks[target]?.focus();
 }
@@ -58,7 +65,11 @@ export function HighlightedPassage({ colors, emphasis }: Props) {
   const layout = useMemo(() => layoutSpans(text.length, spans, types), [text, spans, types]);
 
   if (status === 'idle') {
-    return <p className="text-sm text-slate-600 dark:text-slate-400">Highlights appear here as soon as the model names them.</p>;
+    return (
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        Highlights appear here as soon as the model names them.
+      </p>
+    );
   }
   return (
     <div>

@@ -27,7 +27,11 @@ export function Legend({ colors, onEmphasis }: Props) {
               onFocus={() => onEmphasis(type)}
               onBlur={() => onEmphasis(null)}
             >
-              <span aria-hidden="true" className="swatch inline-block size-3 rounded-sm" style={(color ? colorVars(color) : {}) as CSSProperties} />
+              <span
+                aria-hidden="true"
+                className="swatch inline-block size-3 rounded-sm"
+                style={(color ? colorVars(color) : {}) as CSSProperties}
+              />
               {type}
               <span className="text-slate-600 dark:text-slate-400">{count}</span>
             </button>

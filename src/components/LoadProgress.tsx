@@ -7,20 +7,38 @@ export function LoadProgress() {
   const status = useLoadStatus();
   const files = Object.values(useLoadFiles());
   if (status !== 'loading' || files.length === 0) {
-    return status === 'loading' ? <p className="text-sm" role="status">Starting the engine…</p> : null;
+    return status === 'loading' ? (
+      <p className="text-sm" role="status">
+        Starting the engine…
+      </p>
+    ) : null;
   }
-  const loaded = files.reduce((sum, f) => sum + (f.stage === 'done' ? Math.max(f.loadedBytes, f.totalBytes) : f.loadedBytes), 0);
+  const loaded = files.reduce(
+    (sum, f) => sum + (f.stage === 'done' ? Math.max(f.loadedBytes, f.totalBytes) : f.loadedBytes),
+    0,
+  );
   const total = files.every((f) => f.totalBytes > 0) ? files.reduce((sum, f) => sum + f.totalBytes, 0) : 0;
   return (
     <div className="flex flex-col gap-2" aria-label="Model download">
-      <ProgressBar label="Overall" value={loaded} max={total} text={`${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''}`} />
+      <ProgressBar
+        label="Overall"
+        value={loaded}
+        max={total}
+        text={`${formatBytes(loaded)}${total ? ` of ${formatBytes(total)}` : ''}`}
+      />
       {files.map((f) => (
         <ProgressBar
           key={f.file}
           label={f.file}
           value={f.loadedBytes}
           max={f.totalBytes}
-          text={f.stage === 'cached' ? 'from cache' : f.stage === 'done' ? 'done' : `${formatBytes(f.loadedBytes)}${f.totalBytes ? ` / ${formatBytes(f.totalBytes)}` : ''}`}
+          text={
+            f.stage === 'cached'
+              ? 'from cache'
+              : f.stage === 'done'
+                ? 'done'
+                : `${formatBytes(f.loadedBytes)}${f.totalBytes ? ` / ${formatBytes(f.totalBytes)}` : ''}`
+          }
         />
       ))}
     </div>

@@ -1,11 +1,31 @@
 import { useId } from 'react';
 import type { DevicePreference, Dtype } from '../../workers/protocol';
-import { findPreset, formatBytes, isConfigured, MODEL_PRESETS, validateCustomSource } from '../lib/model-presets';
-import { setCustomSource, setDevicePreference, setDtype, setModelChoice, setPresetId } from '../store/actions';
+import {
+  findPreset,
+  formatBytes,
+  isConfigured,
+  MODEL_PRESETS,
+  validateCustomSource,
+} from '../lib/model-presets';
+import {
+  setCustomSource,
+  setDevicePreference,
+  setDtype,
+  setModelChoice,
+  setPresetId,
+} from '../store/actions';
 import { loadSelectedModel } from '../store/engine-actions';
-import { useCustomSource, useDevicePreference, useDtype, useLoadStatus, useModelChoice, usePresetId } from '../store/selectors';
+import {
+  useCustomSource,
+  useDevicePreference,
+  useDtype,
+  useLoadStatus,
+  useModelChoice,
+  usePresetId,
+} from '../store/selectors';
 
-const field = 'w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900';
+const field =
+  'w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900';
 const DTYPES: readonly (Dtype | 'auto')[] = ['auto', 'q4f16', 'q4', 'q8', 'fp16', 'fp32'];
 const DEVICES: readonly { value: DevicePreference; label: string }[] = [
   { value: 'auto', label: 'Auto (WebGPU if it works, else WASM)' },
@@ -36,10 +56,20 @@ export function ModelPicker() {
       <fieldset className="flex flex-col gap-2">
         <legend className="mb-1 font-medium">Which model</legend>
         <label className="flex items-center gap-2">
-          <input type="radio" name={`${id}-choice`} checked={choice === 'preset'} onChange={() => setModelChoice('preset')} />
+          <input
+            type="radio"
+            name={`${id}-choice`}
+            checked={choice === 'preset'}
+            onChange={() => setModelChoice('preset')}
+          />
           Preset
         </label>
-        <select aria-label="Model preset" className={field} value={presetId} onChange={(event) => setPresetId(event.target.value)}>
+        <select
+          aria-label="Model preset"
+          className={field}
+          value={presetId}
+          onChange={(event) => setPresetId(event.target.value)}
+        >
           {MODEL_PRESETS.map((p) => (
             <option key={p.id} value={p.id}>
               {p.label}
@@ -50,12 +80,20 @@ export function ModelPicker() {
         </select>
         {choice === 'preset' && preset && !isConfigured(preset) && (
           <p className="text-amber-800 dark:text-amber-300">
-            {preset.label} is not configured in this build: there is no public ONNX export yet. Set VITE_UNINER_MODEL_URL when building.
+            {preset.label} is not configured in this build: there is no public ONNX export yet. Set
+            VITE_UNINER_MODEL_URL when building.
           </p>
         )}
-        {choice === 'preset' && preset?.source && <p className="text-slate-600 dark:text-slate-400">Source: {preset.source}</p>}
+        {choice === 'preset' && preset?.source && (
+          <p className="text-slate-600 dark:text-slate-400">Source: {preset.source}</p>
+        )}
         <label className="flex items-center gap-2">
-          <input type="radio" name={`${id}-choice`} checked={choice === 'custom'} onChange={() => setModelChoice('custom')} />
+          <input
+            type="radio"
+            name={`${id}-choice`}
+            checked={choice === 'custom'}
+            onChange={() => setModelChoice('custom')}
+          />
           Custom Hub id or URL
         </label>
         <input
@@ -69,26 +107,40 @@ export function ModelPicker() {
         />
         {customProblem && <p className="text-red-700 dark:text-red-300">{customProblem}</p>}
       </fieldset>
-      <label className="flex flex-col gap-1">
-        <span className="font-medium">Device</span>
-        <select className={field} value={device} onChange={(event) => setDevicePreference(event.target.value as DevicePreference)}>
+      <div className="flex flex-col gap-1">
+        <label htmlFor={`${id}-device`} className="font-medium">
+          Device
+        </label>
+        <select
+          id={`${id}-device`}
+          className={field}
+          value={device}
+          onChange={(event) => setDevicePreference(event.target.value as DevicePreference)}
+        >
           {DEVICES.map((d) => (
             <option key={d.value} value={d.value}>
               {d.label}
             </option>
           ))}
         </select>
-      </label>
-      <label className="flex flex-col gap-1">
-        <span className="font-medium">Weight format</span>
-        <select className={field} value={dtype} onChange={(event) => setDtype(event.target.value as Dtype | 'auto')}>
+      </div>
+      <div className="flex flex-col gap-1">
+        <label htmlFor={`${id}-dtype`} className="font-medium">
+          Weight format
+        </label>
+        <select
+          id={`${id}-dtype`}
+          className={field}
+          value={dtype}
+          onChange={(event) => setDtype(event.target.value as Dtype | 'auto')}
+        >
           {DTYPES.map((d) => (
             <option key={d} value={d}>
               {d === 'auto' ? 'Auto (best for the device)' : d}
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <button
         type="submit"
         disabled={loading}

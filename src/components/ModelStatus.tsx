@@ -11,8 +11,12 @@ export function ModelStatus() {
   if (!model) {
     return (
       <div className="text-sm">
-        <p className="text-slate-600 dark:text-slate-400">{status === 'loading' ? 'Loading…' : 'No model loaded. Extract loads the selected one.'}</p>
-        {fallback && status === 'loading' && <p className="text-amber-800 dark:text-amber-300">WebGPU failed ({fallback}); retrying on WASM.</p>}
+        <p className="text-slate-600 dark:text-slate-400">
+          {status === 'loading' ? 'Loading…' : 'No model loaded. Extract loads the selected one.'}
+        </p>
+        {fallback && status === 'loading' && (
+          <p className="text-amber-800 dark:text-amber-300">WebGPU failed ({fallback}); retrying on WASM.</p>
+        )}
       </div>
     );
   }
@@ -46,7 +50,13 @@ export function ModelStatus() {
         </>
       )}
       <dt className="text-slate-600 dark:text-slate-400">Kind</dt>
-      <dd>{model.isUniner ? 'UniNER' : <span className="text-amber-800 dark:text-amber-300">Generic instruct model, not UniNER</span>}</dd>
+      <dd>
+        {model.isUniner ? (
+          'UniNER'
+        ) : (
+          <span className="text-amber-800 dark:text-amber-300">Generic instruct model, not UniNER</span>
+        )}
+      </dd>
     </dl>
   );
 }

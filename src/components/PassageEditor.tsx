@@ -1,5 +1,11 @@
 import { useId } from 'react';
-import { DEFAULT_CONTEXT_TOKENS, estimateChunks, estimateTokens, MAX_PASSAGE_CHARS, WARN_FRACTION } from '../lib/passage-limits';
+import {
+  DEFAULT_CONTEXT_TOKENS,
+  estimateChunks,
+  estimateTokens,
+  MAX_PASSAGE_CHARS,
+  WARN_FRACTION,
+} from '../lib/passage-limits';
 import { setPassage } from '../store/actions';
 import { useLoadedModel, usePassage } from '../store/selectors';
 import { ExamplePicker } from './ExamplePicker';
@@ -34,9 +40,15 @@ export function PassageEditor() {
         placeholder="Paste a passage…"
         className="w-full resize-y rounded-md border border-slate-300 bg-white p-2 font-mono text-sm focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-slate-700 dark:bg-slate-900"
       />
-      <p id={`${id}-count`} className={`text-sm ${warn ? 'text-amber-800 dark:text-amber-300' : 'text-slate-600 dark:text-slate-400'}`} aria-live="polite">
-        {chars.toLocaleString('en')} / {MAX_PASSAGE_CHARS.toLocaleString('en')} characters · ≈{tokens.toLocaleString('en')} tokens
-        {chunks > 1 && ` · longer than the model's ${context.toLocaleString('en')}-token window: it will be split into ≈${chunks} chunks`}
+      <p
+        id={`${id}-count`}
+        className={`text-sm ${warn ? 'text-amber-800 dark:text-amber-300' : 'text-slate-600 dark:text-slate-400'}`}
+        aria-live="polite"
+      >
+        {chars.toLocaleString('en')} / {MAX_PASSAGE_CHARS.toLocaleString('en')} characters · ≈
+        {tokens.toLocaleString('en')} tokens
+        {chunks > 1 &&
+          ` · longer than the model's ${context.toLocaleString('en')}-token window: it will be split into ≈${chunks} chunks`}
         {atLimit && ' · limit reached: text beyond this point is not accepted'}
       </p>
     </div>

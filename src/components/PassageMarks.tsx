@@ -29,7 +29,14 @@ export const PassageMarks = memo(function PassageMarks({ text, layout, colors, t
       const label = `${text.slice(span.start, span.end)}: ${types.join(', ')}`;
       if (node.continuation) {
         return (
-          <span key={index} className="entity" data-type={span.type} data-continuation="" title={types.join(', ')} style={style}>
+          <span
+            key={index}
+            className="entity"
+            data-type={span.type}
+            data-continuation=""
+            title={types.join(', ')}
+            style={style}
+          >
             {render(node.children)}
           </span>
         );

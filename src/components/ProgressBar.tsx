@@ -27,7 +27,10 @@ export function ProgressBar({ label, value, max, text }: Props) {
         aria-valuetext={text}
         className="h-1.5 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
       >
-        <div className={`h-full bg-indigo-600 dark:bg-indigo-400 ${known ? '' : 'w-1/3 animate-pulse'}`} style={known ? { width: `${percent}%` } : undefined} />
+        <div
+          className={`h-full bg-indigo-600 dark:bg-indigo-400 ${known ? '' : 'w-1/3 animate-pulse'}`}
+          style={known ? { width: `${percent}%` } : undefined}
+        />
       </div>
     </div>
   );

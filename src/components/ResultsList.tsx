@@ -5,8 +5,12 @@ function EntityItem({ entity }: { readonly entity: FoundEntity }) {
   return (
     <li>
       {entity.text}
-      {entity.spans.length > 1 && <span className="text-slate-600 dark:text-slate-400"> ×{entity.spans.length}</span>}
-      {entity.match === 'tolerant' && <span className="text-slate-600 dark:text-slate-400"> (approximate match)</span>}
+      {entity.spans.length > 1 && (
+        <span className="text-slate-600 dark:text-slate-400"> ×{entity.spans.length}</span>
+      )}
+      {entity.match === 'tolerant' && (
+        <span className="text-slate-600 dark:text-slate-400"> (approximate match)</span>
+      )}
     </li>
   );
 }
@@ -25,9 +29,15 @@ export function ResultsList() {
         const missing = entities.filter((e) => e.spans.length === 0);
         const run = runs[type];
         return (
-          <section key={type} aria-label={`Results for ${type}`} data-result-type={type} className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
+          <section
+            key={type}
+            aria-label={`Results for ${type}`}
+            data-result-type={type}
+            className="rounded-md border border-slate-200 p-3 dark:border-slate-800"
+          >
             <h3 className="font-medium">
-              {type} <span className="text-sm font-normal text-slate-600 dark:text-slate-400">({found.length})</span>
+              {type}{' '}
+              <span className="text-sm font-normal text-slate-600 dark:text-slate-400">({found.length})</span>
             </h3>
             {found.length > 0 ? (
               <ul className="mt-1 list-inside list-disc text-sm">
@@ -36,7 +46,9 @@ export function ResultsList() {
                 ))}
               </ul>
             ) : (
-              <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{run?.status === 'done' ? 'None found.' : '…'}</p>
+              <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+                {run?.status === 'done' ? 'None found.' : '…'}
+              </p>
             )}
             {missing.length > 0 && (
               <div className="mt-2 text-sm">
@@ -48,7 +60,11 @@ export function ResultsList() {
                 </ul>
               </div>
             )}
-            {run?.malformed && <p className="mt-2 text-sm text-amber-800 dark:text-amber-300">Malformed answer: {run.malformed}</p>}
+            {run?.malformed && (
+              <p className="mt-2 text-sm text-amber-800 dark:text-amber-300">
+                Malformed answer: {run.malformed}
+              </p>
+            )}
           </section>
         );
       })}

@@ -13,7 +13,10 @@ export function ResultsSection() {
   const colors = useMemo(() => assignTypeColors(types), [types]);
   const [emphasis, setEmphasis] = useState<string | null>(null);
   return (
-    <section aria-labelledby="results-heading" className="flex flex-col gap-3 rounded-lg border border-slate-200 p-4 md:col-span-2 dark:border-slate-800">
+    <section
+      aria-labelledby="results-heading"
+      className="flex flex-col gap-3 rounded-lg border border-slate-200 p-4 md:col-span-2 dark:border-slate-800"
+    >
       <h2 id="results-heading" className="text-lg font-semibold">
         Results
       </h2>

@@ -29,14 +29,31 @@ export function RunControls() {
 
   return (
     <div className="flex flex-wrap items-center gap-3">
-      <button type="button" className={primary} disabled={running} onClick={() => void runExtraction()} aria-keyshortcuts="Control+Enter Meta+Enter">
+      <button
+        type="button"
+        className={primary}
+        disabled={running}
+        onClick={() => void runExtraction()}
+        aria-keyshortcuts="Control+Enter Meta+Enter"
+      >
         Extract
       </button>
-      <button type="button" className={secondary} disabled={!running} onClick={stopExtraction} aria-keyshortcuts="Escape">
+      <button
+        type="button"
+        className={secondary}
+        disabled={!running}
+        onClick={stopExtraction}
+        aria-keyshortcuts="Escape"
+      >
         Stop
       </button>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={constrain} onChange={(event) => setConstrain(event.target.checked)} className="size-4" />
+        <input
+          type="checkbox"
+          checked={constrain}
+          onChange={(event) => setConstrain(event.target.checked)}
+          className="size-4"
+        />
         Constrained decoding (only valid lists of strings from the passage)
       </label>
       <span className="text-sm text-slate-600 dark:text-slate-400">

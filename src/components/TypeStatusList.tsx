@@ -31,7 +31,10 @@ export function TypeStatusList() {
           const run = runs[type];
           return (
             <li key={type} data-type-status={run?.status ?? 'queued'} className="flex items-center gap-2">
-              <span aria-hidden="true" className={`inline-block size-2 rounded-full ${dot[run?.status ?? 'queued']}`} />
+              <span
+                aria-hidden="true"
+                className={`inline-block size-2 rounded-full ${dot[run?.status ?? 'queued']}`}
+              />
               <span className="font-medium">{type}</span>
               <span className="text-slate-600 dark:text-slate-400">{describe(run)}</span>
             </li>
@@ -45,8 +48,8 @@ export function TypeStatusList() {
       )}
       {stats && (
         <p className="mt-1 text-slate-600 dark:text-slate-400">
-          {status === 'interrupted' ? 'Stopped' : 'Finished'} in {(stats.ms / 1000).toFixed(2)} s · {stats.prefillTokens} prompt tokens · {stats.decodeTokens}{' '}
-          generated tokens
+          {status === 'interrupted' ? 'Stopped' : 'Finished'} in {(stats.ms / 1000).toFixed(2)} s ·{' '}
+          {stats.prefillTokens} prompt tokens · {stats.decodeTokens} generated tokens
         </p>
       )}
     </div>

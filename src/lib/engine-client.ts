@@ -85,7 +85,10 @@ export interface EngineClient {
   /** Stops the current extraction; it still ends with `done` (`interrupted: true`). No-op when none runs. */
   interrupt(): void;
   /** Greedy-decodes a raw prompt on the loaded model (diagnostic). */
-  selftest(prompt: string, maxNewTokens?: number): { requestId: string; promise: Promise<SelfTestResultEvent> };
+  selftest(
+    prompt: string,
+    maxNewTokens?: number,
+  ): { requestId: string; promise: Promise<SelfTestResultEvent> };
   /** Every event of current requests. Returns an unsubscribe function. */
   subscribe(listener: (event: ClientEvent) => void): () => void;
   /** Events of one type only. Returns an unsubscribe function. */
@@ -100,7 +103,9 @@ export interface EngineClient {
 
 /** The production factory: the engine's module worker, bundled separately by Vite. */
 export function createDefaultWorker(): WorkerPort {
-  return new Worker(new URL('../../workers/worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerPort;
+  return new Worker(new URL('../../workers/worker.ts', import.meta.url), {
+    type: 'module',
+  }) as unknown as WorkerPort;
 }
 
 interface Deferred<T> {
@@ -162,7 +167,14 @@ function kindOf(event: FromWorker): 'load' | 'extract' | 'selftest' {
 /** The engine's error name for unusable requests (see workers/errors.ts): no retry, no restart. */
 const INPUT_ERROR = 'InputError';
 
-const EMPTY_STATS = { prefillTokens: 0, decodeTokens: 0, prefillMs: 0, decodeMs: 0, ms: 0, chunks: 0 } as const;
+const EMPTY_STATS = {
+  prefillTokens: 0,
+  decodeTokens: 0,
+  prefillMs: 0,
+  decodeMs: 0,
+  ms: 0,
+  chunks: 0,
+} as const;
 
 /**
  * Creates the client. The worker is created lazily, so constructing a client costs nothing.
@@ -219,7 +231,8 @@ export function createEngineClient(factory: WorkerFactory = createDefaultWorker)
   function crashed(message: string): void {
     const error: WorkerError = { name: 'WorkerCrashed', message };
     if (load) handle({ type: 'error', requestId: load.requestId, error, during: 'load' });
-    if (extract && !extract.held) handle({ type: 'error', requestId: extract.requestId, error, during: 'extract' });
+    if (extract && !extract.held)
+      handle({ type: 'error', requestId: extract.requestId, error, during: 'extract' });
     if (selftest) handle({ type: 'error', requestId: selftest.requestId, error, during: 'selftest' });
   }
 
@@ -240,7 +253,13 @@ export function createEngineClient(factory: WorkerFactory = createDefaultWorker)
     load = retry;
     current.load = retry.requestId;
     emit({ type: 'fallback', requestId, during, reason });
-    post({ type: 'load', requestId: retry.requestId, model: params.model, device: 'wasm', fallbackReason: reason });
+    post({
+      type: 'load',
+      requestId: retry.requestId,
+      model: params.model,
+      device: 'wasm',
+      fallbackReason: reason,
+    });
   }
 
   function handle(event: FromWorker): void {
@@ -286,7 +305,10 @@ export function createEngineClient(factory: WorkerFactory = createDefaultWorker)
     }
   }
 
-  function onError(event: Extract<FromWorker, { type: 'error' }>, kind: 'load' | 'extract' | 'selftest'): void {
+  function onError(
+    event: Extract<FromWorker, { type: 'error' }>,
+    kind: 'load' | 'extract' | 'selftest',
+  ): void {
     const reason = `${event.error.name}: ${event.error.message}`;
     const onWebgpu = loadedModel?.device === 'webgpu';
     // A bad request fails the same way anywhere and leaves the worker healthy; anything else may not.
@@ -373,7 +395,12 @@ export function createEngineClient(factory: WorkerFactory = createDefaultWorker)
         // Never reached the worker: end it here, as the worker would.
         const pending = extract;
         extract = null;
-        const done: DoneEvent = { type: 'done', requestId: pending.requestId, interrupted: true, stats: EMPTY_STATS };
+        const done: DoneEvent = {
+          type: 'done',
+          requestId: pending.requestId,
+          interrupted: true,
+          stats: EMPTY_STATS,
+        };
         emit(done);
         pending.resolve(done);
         return;

@@ -37,7 +37,17 @@ export const EXAMPLE_PASSAGES: readonly ExamplePassage[] = [
       'architecture based solely on attention that reached a BLEU score of 28.4 on the WMT 2014 ' +
       'English-to-German machine translation task. Their implementation, written in Python with ' +
       'TensorFlow, later inspired BERT from researchers at the University of Washington and Google.',
-    types: ['algorithm', 'conference', 'researcher', 'organization', 'metrics', 'task', 'programming language', 'product', 'university'],
+    types: [
+      'algorithm',
+      'conference',
+      'researcher',
+      'organization',
+      'metrics',
+      'task',
+      'programming language',
+      'product',
+      'university',
+    ],
   },
   {
     id: 'restaurant',
@@ -56,6 +66,16 @@ export const EXAMPLE_PASSAGES: readonly ExamplePassage[] = [
       'George Harrison wrote "Something" and "Here Comes the Sun", playing a Moog synthesizer on several ' +
       'tracks, and the record blends rock with touches of blues and pop. It won a Grammy Award for ' +
       'engineering and topped the charts in the United Kingdom and the United States.',
-    types: ['album', 'band', 'musical artist', 'song', 'musical instrument', 'music genre', 'award', 'country', 'location'],
+    types: [
+      'album',
+      'band',
+      'musical artist',
+      'song',
+      'musical instrument',
+      'music genre',
+      'award',
+      'country',
+      'location',
+    ],
   },
 ];

@@ -17,7 +17,11 @@ export interface SpanRow {
 }
 
 /** Every span of every type, deduplicated, sorted by start, end, then type order. */
-export function spanRows(passage: string, results: ResultsByType, typeOrder: readonly string[] = Object.keys(results)): SpanRow[] {
+export function spanRows(
+  passage: string,
+  results: ResultsByType,
+  typeOrder: readonly string[] = Object.keys(results),
+): SpanRow[] {
   const rank = new Map(typeOrder.map((t, i) => [t, i]));
   const seen = new Set<string>();
   const rows: SpanRow[] = [];
@@ -45,9 +49,20 @@ export interface ExportDocument {
 }
 
 /** Pretty-printed JSON of the whole run: passage, model, results per type (with match kind) and flat spans. */
-export function toJson(passage: string, results: ResultsByType, model: string | null, typeOrder?: readonly string[]): string {
+export function toJson(
+  passage: string,
+  results: ResultsByType,
+  model: string | null,
+  typeOrder?: readonly string[],
+): string {
   const entityTypes = typeOrder ?? Object.keys(results);
-  const doc: ExportDocument = { passage, model, entityTypes, results, spans: spanRows(passage, results, entityTypes) };
+  const doc: ExportDocument = {
+    passage,
+    model,
+    entityTypes,
+    results,
+    spans: spanRows(passage, results, entityTypes),
+  };
   return JSON.stringify(doc, null, 2);
 }
 

@@ -16,7 +16,11 @@ export interface CacheStorageLike {
 /** The part of `Cache` used here. */
 export interface CacheLike {
   keys(): Promise<readonly { url: string }[]>;
-  match(request: { url: string } | string): Promise<{ headers: { get(name: string): string | null }; blob(): Promise<{ size: number }> } | undefined>;
+  match(
+    request: { url: string } | string,
+  ): Promise<
+    { headers: { get(name: string): string | null }; blob(): Promise<{ size: number }> } | undefined
+  >;
   delete(request: { url: string } | string): Promise<boolean>;
 }
 
@@ -60,7 +64,9 @@ function defaultStorage(): CacheStorageLike | null {
 }
 
 /** Lists cached models, largest first. Empty when Cache Storage is unavailable or the cache does not exist. */
-export async function listCachedModels(storage: CacheStorageLike | null = defaultStorage()): Promise<CachedModel[]> {
+export async function listCachedModels(
+  storage: CacheStorageLike | null = defaultStorage(),
+): Promise<CachedModel[]> {
   if (!storage || !(await storage.has(TRANSFORMERS_CACHE_NAME))) return [];
   const cache = await storage.open(TRANSFORMERS_CACHE_NAME);
   const groups = new Map<string, { url: string; bytes: number }[]>();
@@ -77,7 +83,10 @@ export async function listCachedModels(storage: CacheStorageLike | null = defaul
 }
 
 /** Deletes every cached file of one model; returns how many entries were removed. */
-export async function deleteCachedModel(id: string, storage: CacheStorageLike | null = defaultStorage()): Promise<number> {
+export async function deleteCachedModel(
+  id: string,
+  storage: CacheStorageLike | null = defaultStorage(),
+): Promise<number> {
   if (!storage || !(await storage.has(TRANSFORMERS_CACHE_NAME))) return 0;
   const cache = await storage.open(TRANSFORMERS_CACHE_NAME);
   let removed = 0;

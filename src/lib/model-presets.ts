@@ -114,5 +114,7 @@ export function validateCustomSource(value: string): string | null {
       return 'That URL is not valid.';
     }
   }
-  return /^[\w.-]+\/[\w.-]+$/.test(text) ? null : 'A Hub id looks like owner/name, e.g. onnx-community/Qwen2.5-0.5B-Instruct.';
+  return /^[\w.-]+\/[\w.-]+$/.test(text)
+    ? null
+    : 'A Hub id looks like owner/name, e.g. onnx-community/Qwen2.5-0.5B-Instruct.';
 }

@@ -123,7 +123,8 @@ export function layoutSpans(
     if (added) active.sort((x, y) => priority.get(x)! - priority.get(y)!);
 
     let common = 0;
-    while (common < stack.length && common < active.length && stack[common]!.span === active[common]) common++;
+    while (common < stack.length && common < active.length && stack[common]!.span === active[common])
+      common++;
     while (stack.length > common) close();
     for (let i = common; i < active.length; i++) {
       const span = active[i]!;

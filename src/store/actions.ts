@@ -18,7 +18,9 @@ export function addEntityTypes(raw: readonly string[]): boolean {
   const { list, duplicates } = addTypes(get().entityTypes, raw);
   set({
     entityTypes: list,
-    typesNotice: duplicates.length ? `Already in the list: ${duplicates.map((d) => `“${d}”`).join(', ')}` : null,
+    typesNotice: duplicates.length
+      ? `Already in the list: ${duplicates.map((d) => `“${d}”`).join(', ')}`
+      : null,
   });
   return duplicates.length === 0;
 }

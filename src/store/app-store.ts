@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { createJSONStorage, persist } from 'zustand/middleware';
+import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import type { AppState } from './app-state';
 import { createEntityTypesSlice } from './slices/entity-types';
 import { createModelSlice } from './slices/model';
@@ -17,6 +17,26 @@ export function persistedPart(state: AppState): Partial<AppState> {
   return out as Partial<AppState>;
 }
 
+/**
+ * localStorage that skips writes of an unchanged value: persist serialises on every `set`, and runs
+ * stream many events whose persisted part (passage, types, settings) does not change.
+ */
+function dedupedLocalStorage(): StateStorage {
+  let last: string | null = null;
+  return {
+    getItem: (name) => localStorage.getItem(name),
+    setItem: (name, value) => {
+      if (value === last && localStorage.getItem(name) === value) return;
+      last = value;
+      localStorage.setItem(name, value);
+    },
+    removeItem: (name) => {
+      last = null;
+      localStorage.removeItem(name);
+    },
+  };
+}
+
 /** The one store. Middleware wraps only the combined store, never a slice. */
 export const useAppStore = create<AppState>()(
   persist(
@@ -30,7 +50,7 @@ export const useAppStore = create<AppState>()(
     {
       name: STORAGE_KEY,
       version: 1,
-      storage: createJSONStorage(() => localStorage),
+      storage: createJSONStorage(dedupedLocalStorage),
       partialize: persistedPart,
     },
   ),

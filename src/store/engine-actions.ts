@@ -30,12 +30,16 @@ export function selectedModel(state: AppState): { model: ModelSource } | { probl
   const dtype = state.dtype === 'auto' ? undefined : state.dtype;
   if (state.modelChoice === 'custom') {
     const problem = validateCustomSource(state.customSource);
-    return problem ? { problem } : { model: { source: state.customSource.trim(), ...(dtype ? { dtype } : {}) } };
+    return problem
+      ? { problem }
+      : { model: { source: state.customSource.trim(), ...(dtype ? { dtype } : {}) } };
   }
   const preset = findPreset(state.presetId);
   if (!preset) return { problem: 'Choose a model.' };
   if (!isConfigured(preset)) {
-    return { problem: `${preset.label} is not configured in this build (set VITE_UNINER_MODEL_URL). Pick another model.` };
+    return {
+      problem: `${preset.label} is not configured in this build (set VITE_UNINER_MODEL_URL). Pick another model.`,
+    };
   }
   return { model: { source: preset.source, ...(dtype ? { dtype } : {}) } };
 }
@@ -50,10 +54,16 @@ export async function loadSelectedModel(): Promise<boolean> {
   const state = useAppStore.getState();
   const choice = selectedModel(state);
   if ('problem' in choice) {
-    useAppStore.setState({ loadStatus: 'error', loadError: { name: 'NoModelSelected', message: choice.problem } });
+    useAppStore.setState({
+      loadStatus: 'error',
+      loadError: { name: 'NoModelSelected', message: choice.problem },
+    });
     return false;
   }
-  const { requestId, promise } = requireClient().load({ model: choice.model, device: state.devicePreference });
+  const { requestId, promise } = requireClient().load({
+    model: choice.model,
+    device: state.devicePreference,
+  });
   useAppStore.setState({
     loadStatus: 'loading',
     loadRequestId: requestId,
@@ -85,11 +95,17 @@ export async function runExtraction(): Promise<void> {
   const passage = state.passage;
   const types = [...state.entityTypes];
   if (!passage.trim()) {
-    useAppStore.setState({ runStatus: 'error', runError: { name: 'EmptyPassage', message: 'Paste or type a passage first.' } });
+    useAppStore.setState({
+      runStatus: 'error',
+      runError: { name: 'EmptyPassage', message: 'Paste or type a passage first.' },
+    });
     return;
   }
   if (types.length === 0) {
-    useAppStore.setState({ runStatus: 'error', runError: { name: 'NoEntityTypes', message: 'Add at least one entity type.' } });
+    useAppStore.setState({
+      runStatus: 'error',
+      runError: { name: 'NoEntityTypes', message: 'Add at least one entity type.' },
+    });
     return;
   }
   if (!loadedMatchesSelection(state)) {

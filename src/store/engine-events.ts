@@ -78,7 +78,10 @@ export function reduceEngineEvent(state: AppState, event: ClientEvent): Partial<
     case 'done': {
       if (event.requestId !== state.runRequestId) return null;
       const typeRuns = Object.fromEntries(
-        Object.entries(state.typeRuns).map(([t, run]) => [t, run.status === 'done' ? run : { ...run, status: 'stopped' as const }]),
+        Object.entries(state.typeRuns).map(([t, run]) => [
+          t,
+          run.status === 'done' ? run : { ...run, status: 'stopped' as const },
+        ]),
       );
       return { runStatus: event.interrupted ? 'interrupted' : 'done', runStats: event.stats, typeRuns };
     }
@@ -88,9 +91,15 @@ export function reduceEngineEvent(state: AppState, event: ClientEvent): Partial<
       if (event.during === 'load' && event.requestId === state.loadRequestId) {
         return { loadStatus: 'error', loadError: event.error, loadedModel: null };
       }
-      if ((event.during === 'extract' || event.during === 'interrupt') && event.requestId === state.runRequestId) {
+      if (
+        (event.during === 'extract' || event.during === 'interrupt') &&
+        event.requestId === state.runRequestId
+      ) {
         const typeRuns = Object.fromEntries(
-          Object.entries(state.typeRuns).map(([t, run]) => [t, run.status === 'done' ? run : { ...run, status: 'stopped' as const }]),
+          Object.entries(state.typeRuns).map(([t, run]) => [
+            t,
+            run.status === 'done' ? run : { ...run, status: 'stopped' as const },
+          ]),
         );
         // Anything but a bad request may have broken the worker's session: forget the model so the
         // next Extract reloads it in a fresh worker (the client starts one after such a failure).

@@ -39,4 +39,5 @@ export const useAnsweredBy = () => useAppStore((s) => s.answeredBy);
 /** True while a run is in progress. */
 export const useIsRunning = () => useAppStore((s) => s.runStatus === 'running');
 /** True when the passage was edited after the last run (highlights refer to the old text). */
-export const usePassageChangedSinceRun = () => useAppStore((s) => s.runStatus !== 'idle' && s.passage !== s.runPassage);
+export const usePassageChangedSinceRun = () =>
+  useAppStore((s) => s.runStatus !== 'idle' && s.passage !== s.runPassage);

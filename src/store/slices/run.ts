@@ -57,4 +57,12 @@ export const createRunSlice: AppStateCreator<RunSlice> = () => ({
 });
 
 /** A type's state before the model reaches it. */
-export const QUEUED: TypeRun = { status: 'queued', count: 0, notFound: 0, ms: null, decodeTokens: 0, malformed: null, rawAnswers: [] };
+export const QUEUED: TypeRun = {
+  status: 'queued',
+  count: 0,
+  notFound: 0,
+  ms: null,
+  decodeTokens: 0,
+  malformed: null,
+  rawAnswers: [],
+};

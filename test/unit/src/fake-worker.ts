@@ -41,7 +41,10 @@ export function fakeFactory(): { factory: WorkerFactory; workers: FakeWorker[] }
   };
 }
 
-export function modelInfo(device: LoadedModelInfo['device'], overrides: Partial<LoadedModelInfo> = {}): LoadedModelInfo {
+export function modelInfo(
+  device: LoadedModelInfo['device'],
+  overrides: Partial<LoadedModelInfo> = {},
+): LoadedModelInfo {
   return {
     source: 'onnx-community/Qwen2.5-0.5B-Instruct',
     displayName: 'Qwen2.5 0.5B Instruct',

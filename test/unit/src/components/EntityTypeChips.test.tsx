@@ -25,7 +25,10 @@ function Harness({ initial = [] as string[] }) {
   );
 }
 
-const chips = () => within(screen.getByRole('list', { name: 'Entity types' })).queryAllByRole('listitem').map((li) => li.querySelector('[data-chip]')!.textContent);
+const chips = () =>
+  within(screen.getByRole('list', { name: 'Entity types' }))
+    .queryAllByRole('listitem')
+    .map((li) => li.querySelector('[data-chip]')!.textContent);
 const input = () => screen.getByLabelText('Entity types', { selector: 'input' });
 
 afterEach(cleanup);

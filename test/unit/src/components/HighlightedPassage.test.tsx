@@ -35,7 +35,12 @@ beforeEach(() => {
     runPassage: passage,
     runTypes: types,
     results,
-    typeRuns: Object.fromEntries(types.map((t) => [t, { ...QUEUED, status: 'done' as const, count: results[t]!.filter((e) => e.spans.length).length }])),
+    typeRuns: Object.fromEntries(
+      types.map((t) => [
+        t,
+        { ...QUEUED, status: 'done' as const, count: results[t]!.filter((e) => e.spans.length).length },
+      ]),
+    ),
   });
 });
 afterEach(cleanup);
@@ -45,16 +50,25 @@ describe('HighlightedPassage', () => {
     render(<ResultsSection />);
     const view = screen.getByTestId('highlighted-passage');
     const marks = [...view.querySelectorAll('mark')];
-    const expected = Object.entries(results).flatMap(([type, entities]) => entities.flatMap((e) => e.spans.map((s) => `${type}:${s.start}:${s.end}`)));
-    expect(marks.map((m) => `${m.dataset.type}:${m.dataset.start}:${m.dataset.end}`).sort()).toEqual(expected.sort());
+    const expected = Object.entries(results).flatMap(([type, entities]) =>
+      entities.flatMap((e) => e.spans.map((s) => `${type}:${s.start}:${s.end}`)),
+    );
+    expect(marks.map((m) => `${m.dataset.type}:${m.dataset.start}:${m.dataset.end}`).sort()).toEqual(
+      expected.sort(),
+    );
     // The view reproduces the passage exactly.
     expect(view.textContent).toBe(passage);
     // Uncut marks contain exactly their text; nesting keeps "Apple" inside "Apple Inc.".
-    const apple = view.querySelector(`mark[data-type="organization"][data-start="${span('Apple').start}"][data-end="${span('Apple').end}"]`)!;
+    const apple = view.querySelector(
+      `mark[data-type="organization"][data-start="${span('Apple').start}"][data-end="${span('Apple').end}"]`,
+    )!;
     expect(apple.textContent).toBe('Apple');
     expect(apple.parentElement?.getAttribute('data-end')).toBe(String(span('Apple Inc.').end));
     for (const mark of marks) {
-      if (mark.dataset.type === 'location' && mark.textContent !== passage.slice(Number(mark.dataset.start), Number(mark.dataset.end))) {
+      if (
+        mark.dataset.type === 'location' &&
+        mark.textContent !== passage.slice(Number(mark.dataset.start), Number(mark.dataset.end))
+      ) {
         // Only the crossing span is cut; its rest follows as a continuation piece.
         expect(mark.getAttribute('aria-label')).toContain('California. Apple');
         expect(view.querySelector('[data-continuation][data-type="location"]')).not.toBeNull();
@@ -116,7 +130,13 @@ describe('HighlightedPassage', () => {
       const start = i * 25;
       many.push({ text: big.slice(start, start + 5), spans: [{ start, end: start + 5 }], match: 'exact' });
     }
-    useAppStore.setState({ runPassage: big, passage: big, runTypes: ['x'], results: { x: many }, typeRuns: { x: { ...QUEUED, status: 'done', count: 2000 } } });
+    useAppStore.setState({
+      runPassage: big,
+      passage: big,
+      runTypes: ['x'],
+      results: { x: many },
+      typeRuns: { x: { ...QUEUED, status: 'done', count: 2000 } },
+    });
     const t0 = performance.now();
     render(<ResultsSection />);
     const ms = performance.now() - t0;

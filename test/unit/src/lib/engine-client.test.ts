@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { DoneEvent, RunStats } from '../../../../workers/protocol';
-import { createEngineClient, EngineRequestError, SupersededError, type ClientEvent } from '../../../../src/lib/engine-client';
+import {
+  createEngineClient,
+  EngineRequestError,
+  SupersededError,
+  type ClientEvent,
+} from '../../../../src/lib/engine-client';
 import { fakeFactory, modelInfo } from '../fake-worker';
 
 const stats: RunStats = { prefillTokens: 10, decodeTokens: 5, prefillMs: 1, decodeMs: 2, ms: 3, chunks: 1 };
 const model = { source: 'onnx-community/Qwen2.5-0.5B-Instruct' };
-const params = { passage: 'Ada Lovelace wrote notes.', entityTypes: ['person'], options: { constrain: true, maxNewTokens: 256 } };
+const params = {
+  passage: 'Ada Lovelace wrote notes.',
+  entityTypes: ['person'],
+  options: { constrain: true, maxNewTokens: 256 },
+};
 
 function setup() {
   const { factory, workers } = fakeFactory();
@@ -36,7 +45,14 @@ describe('engine client', () => {
     const second = client.load({ model: { source: 'HuggingFaceTB/SmolLM2-360M-Instruct' }, device: 'wasm' });
     await expect(first.promise).rejects.toBeInstanceOf(SupersededError);
     const w = workers[0]!;
-    w.emit({ type: 'load-progress', requestId: first.requestId, file: 'a.onnx', loadedBytes: 1, totalBytes: 2, stage: 'download' });
+    w.emit({
+      type: 'load-progress',
+      requestId: first.requestId,
+      file: 'a.onnx',
+      loadedBytes: 1,
+      totalBytes: 2,
+      stage: 'download',
+    });
     w.emit({ type: 'ready', requestId: first.requestId, model: modelInfo('wasm'), loadMs: 5 });
     expect(events).toEqual([]);
     w.emit({ type: 'ready', requestId: second.requestId, model: modelInfo('wasm'), loadMs: 5 });
@@ -51,7 +67,14 @@ describe('engine client', () => {
     w.emit({ type: 'done', requestId: run1.requestId, interrupted: true, stats });
     w.emit({ type: 'type-started', requestId: run2.requestId, entityType: 'person', chunk: 0 });
     // A load event with an extract id (or vice versa) is stale too.
-    w.emit({ type: 'load-progress', requestId: run2.requestId, file: 'x', loadedBytes: 0, totalBytes: 0, stage: 'download' });
+    w.emit({
+      type: 'load-progress',
+      requestId: run2.requestId,
+      file: 'x',
+      loadedBytes: 0,
+      totalBytes: 0,
+      stage: 'download',
+    });
     const done: DoneEvent = { type: 'done', requestId: run2.requestId, interrupted: false, stats };
     w.emit(done);
     await expect(run2.promise).resolves.toEqual(done);
@@ -67,7 +90,14 @@ describe('engine client', () => {
     const seen: string[] = [];
     const off = client.on('ready', (e) => seen.push(e.model.displayName));
     const { requestId } = client.load({ model, device: 'wasm' });
-    workers[0]!.emit({ type: 'load-progress', requestId, file: 'f', loadedBytes: 1, totalBytes: 1, stage: 'done' });
+    workers[0]!.emit({
+      type: 'load-progress',
+      requestId,
+      file: 'f',
+      loadedBytes: 1,
+      totalBytes: 1,
+      stage: 'done',
+    });
     workers[0]!.emit({ type: 'ready', requestId, model: modelInfo('wasm'), loadMs: 1 });
     off();
     expect(seen).toEqual(['Qwen2.5 0.5B Instruct']);
@@ -76,16 +106,34 @@ describe('engine client', () => {
   it('restarts on WASM in a fresh worker when a WebGPU load fails', async () => {
     const { client, workers, events } = setup();
     const { requestId, promise } = client.load({ model, device: 'auto' });
-    workers[0]!.emit({ type: 'error', requestId, error: { name: 'WebGpuError', message: 'adapter lost' }, during: 'load' });
+    workers[0]!.emit({
+      type: 'error',
+      requestId,
+      error: { name: 'WebGpuError', message: 'adapter lost' },
+      during: 'load',
+    });
     expect(workers[0]!.terminated).toBe(true);
     expect(workers).toHaveLength(2);
     const retry = workers[1]!.last('load');
-    expect(retry).toMatchObject({ requestId, device: 'wasm', fallbackReason: 'WebGpuError: adapter lost', model });
-    expect(events).toEqual([{ type: 'fallback', requestId, during: 'load', reason: 'WebGpuError: adapter lost' }]);
+    expect(retry).toMatchObject({
+      requestId,
+      device: 'wasm',
+      fallbackReason: 'WebGpuError: adapter lost',
+      model,
+    });
+    expect(events).toEqual([
+      { type: 'fallback', requestId, during: 'load', reason: 'WebGpuError: adapter lost' },
+    ]);
     // Late events of the dead worker are ignored.
     workers[0]!.emit({ type: 'ready', requestId, model: modelInfo('webgpu'), loadMs: 1 });
     expect(client.loadedModel).toBeNull();
-    workers[1]!.emit({ type: 'ready', requestId, model: modelInfo('wasm'), loadMs: 9, fallbackReason: retry.fallbackReason });
+    workers[1]!.emit({
+      type: 'ready',
+      requestId,
+      model: modelInfo('wasm'),
+      loadMs: 9,
+      fallbackReason: retry.fallbackReason,
+    });
     await expect(promise).resolves.toMatchObject({ model: { device: 'wasm' } });
     expect(client.loadedModel?.device).toBe('wasm');
   });
@@ -93,7 +141,12 @@ describe('engine client', () => {
   it('does not retry a WASM load, and reports the second failure', async () => {
     const { client, workers, events } = setup();
     const wasm = client.load({ model, device: 'wasm' });
-    workers[0]!.emit({ type: 'error', requestId: wasm.requestId, error: { name: 'ModelNotFound', message: '404' }, during: 'load' });
+    workers[0]!.emit({
+      type: 'error',
+      requestId: wasm.requestId,
+      error: { name: 'ModelNotFound', message: '404' },
+      during: 'load',
+    });
     await expect(wasm.promise).rejects.toBeInstanceOf(EngineRequestError);
     expect(workers).toHaveLength(1);
     expect(events.map((e) => e.type)).toEqual(['error']);
@@ -101,8 +154,18 @@ describe('engine client', () => {
     // The failed worker is not reused: the next load gets a fresh one (workers[1]), its fallback another.
     const gpu = client.load({ model, device: 'webgpu' });
     expect(workers[0]!.terminated).toBe(true);
-    workers[1]!.emit({ type: 'error', requestId: gpu.requestId, error: { name: 'DeviceError', message: 'no adapter' }, during: 'load' });
-    workers[2]!.emit({ type: 'error', requestId: gpu.requestId, error: { name: 'OutOfMemory', message: 'too big' }, during: 'load' });
+    workers[1]!.emit({
+      type: 'error',
+      requestId: gpu.requestId,
+      error: { name: 'DeviceError', message: 'no adapter' },
+      during: 'load',
+    });
+    workers[2]!.emit({
+      type: 'error',
+      requestId: gpu.requestId,
+      error: { name: 'OutOfMemory', message: 'too big' },
+      during: 'load',
+    });
     await expect(gpu.promise).rejects.toMatchObject({ name: 'OutOfMemory', message: 'too big' });
     expect(workers).toHaveLength(3);
   });
@@ -113,14 +176,23 @@ describe('engine client', () => {
     workers[0]!.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('webgpu'), loadMs: 1 });
     const run = client.extract(params);
     workers[0]!.emit({ type: 'type-started', requestId: run.requestId, entityType: 'person', chunk: 0 });
-    workers[0]!.emit({ type: 'error', requestId: run.requestId, error: { name: 'Error', message: 'The tensor is disposed' }, during: 'extract' });
+    workers[0]!.emit({
+      type: 'error',
+      requestId: run.requestId,
+      error: { name: 'Error', message: 'The tensor is disposed' },
+      during: 'extract',
+    });
     expect(workers[0]!.terminated).toBe(true);
     const w = workers[1]!;
     const reload = w.last('load');
     expect(reload).toMatchObject({ device: 'wasm', fallbackReason: 'Error: The tensor is disposed' });
     expect(w.posted.some((m) => m.type === 'extract')).toBe(false); // held until ready
     w.emit({ type: 'ready', requestId: reload.requestId, model: modelInfo('wasm'), loadMs: 1 });
-    expect(w.last('extract')).toMatchObject({ requestId: run.requestId, passage: params.passage, entityTypes: ['person'] });
+    expect(w.last('extract')).toMatchObject({
+      requestId: run.requestId,
+      passage: params.passage,
+      entityTypes: ['person'],
+    });
     w.emit({ type: 'done', requestId: run.requestId, interrupted: false, stats });
     await expect(run.promise).resolves.toMatchObject({ interrupted: false });
     expect(events.map((e) => e.type)).toEqual(['ready', 'type-started', 'fallback', 'ready', 'done']);
@@ -132,7 +204,12 @@ describe('engine client', () => {
     const load = client.load({ model, device: 'wasm' });
     workers[0]!.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('wasm'), loadMs: 1 });
     const run = client.extract(params);
-    workers[0]!.emit({ type: 'error', requestId: run.requestId, error: { name: 'ContextOverflow', message: 'too long' }, during: 'extract' });
+    workers[0]!.emit({
+      type: 'error',
+      requestId: run.requestId,
+      error: { name: 'ContextOverflow', message: 'too long' },
+      during: 'extract',
+    });
     await expect(run.promise).rejects.toMatchObject({ name: 'ContextOverflow' });
     expect(workers).toHaveLength(1);
   });
@@ -155,7 +232,12 @@ describe('engine client', () => {
   it('interrupting a run held for a WASM restart ends it at once', async () => {
     const { client, workers, events } = setup();
     const load = client.load({ model, device: 'auto' });
-    workers[0]!.emit({ type: 'error', requestId: load.requestId, error: { name: 'WebGpuError', message: 'x' }, during: 'load' });
+    workers[0]!.emit({
+      type: 'error',
+      requestId: load.requestId,
+      error: { name: 'WebGpuError', message: 'x' },
+      during: 'load',
+    });
     const run = client.extract(params);
     expect(workers[1]!.posted.map((m) => m.type)).toEqual(['load']);
     client.interrupt();
@@ -167,7 +249,10 @@ describe('engine client', () => {
     const { client, workers } = setup();
     const load = client.load({ model, device: 'wasm' });
     workers[0]!.onerror?.({ message: 'SyntaxError in worker.ts' });
-    await expect(load.promise).rejects.toMatchObject({ name: 'WorkerCrashed', message: 'SyntaxError in worker.ts' });
+    await expect(load.promise).rejects.toMatchObject({
+      name: 'WorkerCrashed',
+      message: 'SyntaxError in worker.ts',
+    });
   });
 
   it('runs a self-test and resolves with its result', async () => {
@@ -175,7 +260,15 @@ describe('engine client', () => {
     const test = client.selftest('Hello', 4);
     const sent = workers[0]!.last('selftest');
     expect(sent).toMatchObject({ prompt: 'Hello', maxNewTokens: 4 });
-    workers[0]!.emit({ type: 'selftest-result', requestId: sent.requestId, device: 'wasm', dtype: 'q4', promptIds: [1], generatedIds: [2], text: '' });
+    workers[0]!.emit({
+      type: 'selftest-result',
+      requestId: sent.requestId,
+      device: 'wasm',
+      dtype: 'q4',
+      promptIds: [1],
+      generatedIds: [2],
+      text: '',
+    });
     await expect(test.promise).resolves.toMatchObject({ generatedIds: [2] });
   });
 });
@@ -186,10 +279,20 @@ describe('engine client: poisoned workers', () => {
     const load = client.load({ model, device: 'wasm' });
     workers[0]!.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('wasm'), loadMs: 1 });
     const bad = client.extract(params);
-    workers[0]!.emit({ type: 'error', requestId: bad.requestId, error: { name: 'InputError', message: 'empty' }, during: 'extract' });
+    workers[0]!.emit({
+      type: 'error',
+      requestId: bad.requestId,
+      error: { name: 'InputError', message: 'empty' },
+      during: 'extract',
+    });
     expect(client.loadedModel).not.toBeNull();
     const run = client.extract(params);
-    workers[0]!.emit({ type: 'error', requestId: run.requestId, error: { name: 'RangeError', message: 'OOM' }, during: 'extract' });
+    workers[0]!.emit({
+      type: 'error',
+      requestId: run.requestId,
+      error: { name: 'RangeError', message: 'OOM' },
+      during: 'extract',
+    });
     expect(client.loadedModel).toBeNull();
     client.load({ model, device: 'wasm' });
     expect(workers[0]!.terminated).toBe(true);
@@ -200,7 +303,12 @@ describe('engine client: poisoned workers', () => {
   it('does not fall back to WASM for an InputError on WebGPU', () => {
     const { client, workers } = setup();
     const load = client.load({ model, device: 'webgpu' });
-    workers[0]!.emit({ type: 'error', requestId: load.requestId, error: { name: 'InputError', message: 'bad dtype' }, during: 'load' });
+    workers[0]!.emit({
+      type: 'error',
+      requestId: load.requestId,
+      error: { name: 'InputError', message: 'bad dtype' },
+      during: 'load',
+    });
     expect(workers).toHaveLength(1);
   });
 });

@@ -61,7 +61,9 @@ describe('export formats', () => {
 
   it('JSON Lines parse back to {type,text,start,end}', () => {
     const lines = toJsonLines(passage, results, order).trimEnd().split('\n');
-    const parsed = lines.map((line) => JSON.parse(line) as { type: string; text: string; start: number; end: number });
+    const parsed = lines.map(
+      (line) => JSON.parse(line) as { type: string; text: string; start: number; end: number },
+    );
     expect(parsed).toHaveLength(4);
     for (const p of parsed) {
       expect(Object.keys(p)).toEqual(['type', 'text', 'start', 'end']);

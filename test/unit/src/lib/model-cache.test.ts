@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { deleteCachedModel, listCachedModels, modelIdOfUrl, TRANSFORMERS_CACHE_NAME, type CacheLike, type CacheStorageLike } from '../../../../src/lib/model-cache';
+import {
+  deleteCachedModel,
+  listCachedModels,
+  modelIdOfUrl,
+  TRANSFORMERS_CACHE_NAME,
+  type CacheLike,
+  type CacheStorageLike,
+} from '../../../../src/lib/model-cache';
 
-function fakeStorage(entries: Record<string, { length?: number; body: number }>): { storage: CacheStorageLike; map: Map<string, { length?: number; body: number }> } {
+function fakeStorage(entries: Record<string, { length?: number; body: number }>): {
+  storage: CacheStorageLike;
+  map: Map<string, { length?: number; body: number }>;
+} {
   const map = new Map(Object.entries(entries));
   const cache: CacheLike = {
     keys: async () => [...map.keys()].map((url) => ({ url })),
@@ -9,7 +19,10 @@ function fakeStorage(entries: Record<string, { length?: number; body: number }>)
       const entry = map.get(typeof request === 'string' ? request : request.url);
       if (!entry) return undefined;
       return {
-        headers: { get: (name: string) => (name === 'content-length' && entry.length !== undefined ? String(entry.length) : null) },
+        headers: {
+          get: (name: string) =>
+            name === 'content-length' && entry.length !== undefined ? String(entry.length) : null,
+        },
         blob: async () => ({ size: entry.body }),
       };
     },
@@ -23,7 +36,9 @@ const hf = 'https://huggingface.co/onnx-community/Qwen2.5-0.5B-Instruct/resolve/
 describe('model cache', () => {
   it('groups Hub URLs by owner/name and other URLs by folder', () => {
     expect(modelIdOfUrl(`${hf}/onnx/model_q4f16.onnx`)).toBe('onnx-community/Qwen2.5-0.5B-Instruct');
-    expect(modelIdOfUrl('https://example.org/models/uniner-7b/onnx/model.onnx_data')).toBe('models/uniner-7b');
+    expect(modelIdOfUrl('https://example.org/models/uniner-7b/onnx/model.onnx_data')).toBe(
+      'models/uniner-7b',
+    );
     expect(modelIdOfUrl('https://example.org/models/uniner-7b/tokenizer.json')).toBe('models/uniner-7b');
   });
 
@@ -31,7 +46,10 @@ describe('model cache', () => {
     const { storage, map } = fakeStorage({
       [`${hf}/config.json`]: { length: 1000, body: 1000 },
       [`${hf}/onnx/model_q4f16.onnx`]: { body: 400_000 },
-      'https://huggingface.co/HuggingFaceTB/SmolLM2-360M-Instruct/resolve/main/onnx/model_q4.onnx': { length: 900_000, body: 0 },
+      'https://huggingface.co/HuggingFaceTB/SmolLM2-360M-Instruct/resolve/main/onnx/model_q4.onnx': {
+        length: 900_000,
+        body: 0,
+      },
     });
     const models = await listCachedModels(storage);
     expect(models.map((m) => [m.id, m.totalBytes, m.files.length])).toEqual([
@@ -44,6 +62,13 @@ describe('model cache', () => {
 
   it('is empty without Cache Storage or without the cache', async () => {
     expect(await listCachedModels(null)).toEqual([]);
-    expect(await listCachedModels({ has: async () => false, open: async () => { throw new Error('no'); } })).toEqual([]);
+    expect(
+      await listCachedModels({
+        has: async () => false,
+        open: async () => {
+          throw new Error('no');
+        },
+      }),
+    ).toEqual([]);
   });
 });

@@ -1,11 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flattenText, layoutSpans, primaryMarks, type LayoutNode, type MarkNode, type TypedSpan } from '../../../../src/lib/span-layout';
+import {
+  flattenText,
+  layoutSpans,
+  primaryMarks,
+  type LayoutNode,
+  type MarkNode,
+  type TypedSpan,
+} from '../../../../src/lib/span-layout';
 
 /** A compact picture of a layout: text as [start,end], marks as {type@start-end(+cont): children}. */
 function show(nodes: readonly LayoutNode[]): string {
   return nodes
-    .map((n) => (n.kind === 'text' ? `${n.start}-${n.end}` : `<${n.span.type}${n.continuation ? '+' : ''} ${n.start}-${n.end}>${show(n.children)}</>`))
+    .map((n) =>
+      n.kind === 'text'
+        ? `${n.start}-${n.end}`
+        : `<${n.span.type}${n.continuation ? '+' : ''} ${n.start}-${n.end}>${show(n.children)}</>`,
+    )
     .join(' ');
 }
 
@@ -64,7 +75,9 @@ describe('layoutSpans', () => {
       { type: 'b', start: 2, end: 8 },
       { type: 'c', start: 5, end: 12 },
     ]);
-    expect(show(layout)).toBe('<a 0-10>0-2 <b 2-8>2-5 <c 5-8>5-8</></> <c+ 8-10>8-10</></> <c+ 10-12>10-12</>');
+    expect(show(layout)).toBe(
+      '<a 0-10>0-2 <b 2-8>2-5 <c 5-8>5-8</></> <c+ 8-10>8-10</></> <c+ 10-12>10-12</>',
+    );
   });
 
   it('drops empty, out-of-range and duplicate spans', () => {
@@ -80,7 +93,11 @@ describe('layoutSpans', () => {
 
   it('covers the text exactly once and keeps one primary mark per distinct span (property)', () => {
     const spanArb = fc
-      .record({ type: fc.constantFrom('a', 'b', 'c'), start: fc.nat(40), len: fc.integer({ min: 1, max: 15 }) })
+      .record({
+        type: fc.constantFrom('a', 'b', 'c'),
+        start: fc.nat(40),
+        len: fc.integer({ min: 1, max: 15 }),
+      })
       .map(({ type, start, len }) => ({ type, start, end: Math.min(40, start + len) }))
       .filter((s) => s.end > s.start);
     fc.assert(
@@ -98,7 +115,9 @@ describe('layoutSpans', () => {
         const distinct = new Set(spans.map((s) => `${s.type}:${s.start}:${s.end}`));
         const primaries = primaryMarks(layout);
         expect(primaries).toHaveLength(distinct.size);
-        expect(new Set(primaries.map((m) => `${m.span.type}:${m.span.start}:${m.span.end}`))).toEqual(distinct);
+        expect(new Set(primaries.map((m) => `${m.span.type}:${m.span.start}:${m.span.end}`))).toEqual(
+          distinct,
+        );
         // A primary mark starts at its span's start; each piece lies inside its span and its parent.
         for (const mark of allMarks(layout)) {
           expect(mark.start).toBeGreaterThanOrEqual(mark.span.start);
@@ -107,7 +126,9 @@ describe('layoutSpans', () => {
         }
         // Pieces of one span tile the span.
         for (const key of distinct) {
-          const pieces = allMarks(layout).filter((m) => `${m.span.type}:${m.span.start}:${m.span.end}` === key);
+          const pieces = allMarks(layout).filter(
+            (m) => `${m.span.type}:${m.span.start}:${m.span.end}` === key,
+          );
           const covered = pieces.reduce((sum, m) => sum + (m.end - m.start), 0);
           expect(covered).toBe(pieces[0]!.span.end - pieces[0]!.span.start);
         }
@@ -117,7 +138,9 @@ describe('layoutSpans', () => {
           const [type, s, e] = key.split(':');
           const span = { type: type!, start: Number(s), end: Number(e) };
           const crossed = spans.some((o) => crosses(o, span));
-          const pieces = allMarks(layout).filter((m) => `${m.span.type}:${m.span.start}:${m.span.end}` === key);
+          const pieces = allMarks(layout).filter(
+            (m) => `${m.span.type}:${m.span.start}:${m.span.end}` === key,
+          );
           if (!crossed) expect(pieces).toHaveLength(1);
         }
       }),

@@ -43,15 +43,37 @@ describe('store ← engine client (fake worker)', () => {
     const load = w.last('load');
     expect(load.model.source).toBe('onnx-community/Qwen2.5-0.5B-Instruct');
     expect(useAppStore.getState().loadStatus).toBe('loading');
-    act(() => w.emit({ type: 'load-progress', requestId: load.requestId, file: 'onnx/model_q4f16.onnx', loadedBytes: 50, totalBytes: 100, stage: 'download' }));
-    expect(screen.getByRole('progressbar', { name: 'onnx/model_q4f16.onnx' }).getAttribute('aria-valuenow')).toBe('50');
-    await act(async () => w.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('webgpu'), loadMs: 1234 }));
+    act(() =>
+      w.emit({
+        type: 'load-progress',
+        requestId: load.requestId,
+        file: 'onnx/model_q4f16.onnx',
+        loadedBytes: 50,
+        totalBytes: 100,
+        stage: 'download',
+      }),
+    );
+    expect(
+      screen.getByRole('progressbar', { name: 'onnx/model_q4f16.onnx' }).getAttribute('aria-valuenow'),
+    ).toBe('50');
+    await act(async () =>
+      w.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('webgpu'), loadMs: 1234 }),
+    );
     const extract = w.last('extract');
-    expect(extract).toMatchObject({ passage, entityTypes: ['person', 'location'], options: { constrain: true, maxNewTokens: 256 } });
+    expect(extract).toMatchObject({
+      passage,
+      entityTypes: ['person', 'location'],
+      options: { constrain: true, maxNewTokens: 256 },
+    });
     const id = extract.requestId;
     act(() => {
       w.emit({ type: 'type-started', requestId: id, entityType: 'person', chunk: 0 });
-      w.emit({ type: 'type-partial', requestId: id, entityType: 'person', entities: [{ text: 'Ada Lovelace', spans: [{ start: 0, end: 12 }], match: 'exact' }] });
+      w.emit({
+        type: 'type-partial',
+        requestId: id,
+        entityType: 'person',
+        entities: [{ text: 'Ada Lovelace', spans: [{ start: 0, end: 12 }], match: 'exact' }],
+      });
     });
     // Highlights appear while the answer streams.
     expect(document.querySelector('mark[data-type="person"][data-start="0"][data-end="12"]')).not.toBeNull();
@@ -70,11 +92,21 @@ describe('store ← engine client (fake worker)', () => {
         decodeTokens: 8,
         ms: 420,
       });
-      w.emit({ type: 'type-done', requestId: id, entityType: 'location', entities: [{ text: 'London', spans: [{ start: 36, end: 42 }], match: 'exact' }], rawAnswers: ['["London"]'], decodeTokens: 3, ms: 100 });
+      w.emit({
+        type: 'type-done',
+        requestId: id,
+        entityType: 'location',
+        entities: [{ text: 'London', spans: [{ start: 36, end: 42 }], match: 'exact' }],
+        rawAnswers: ['["London"]'],
+        decodeTokens: 3,
+        ms: 100,
+      });
       w.emit({ type: 'done', requestId: id, interrupted: false, stats });
     });
     expect(document.querySelectorAll('mark')).toHaveLength(3);
-    expect(document.querySelector('[data-type-status="done"]')?.textContent).toMatch(/person.*done: 2 found in 0\.42 s/);
+    expect(document.querySelector('[data-type-status="done"]')?.textContent).toMatch(
+      /person.*done: 2 found in 0\.42 s/,
+    );
     expect(screen.getByText(/Answered by/).textContent).toContain('not UniNER');
     expect(screen.getByText('200.0 tokens/s')).toBeTruthy();
     expect(document.querySelector('[data-device="webgpu"]')?.textContent).toBe('WebGPU');
@@ -87,16 +119,37 @@ describe('store ← engine client (fake worker)', () => {
     workers[0]!.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('webgpu'), loadMs: 1 });
     await new Promise((resolve) => setTimeout(resolve, 0));
     const id = workers[0]!.last('extract').requestId;
-    workers[0]!.emit({ type: 'type-partial', requestId: id, entityType: 'person', entities: [{ text: 'Ada', spans: [{ start: 0, end: 3 }], match: 'exact' }] });
-    workers[0]!.emit({ type: 'error', requestId: id, error: { name: 'DeviceError', message: 'device lost' }, during: 'extract' });
+    workers[0]!.emit({
+      type: 'type-partial',
+      requestId: id,
+      entityType: 'person',
+      entities: [{ text: 'Ada', spans: [{ start: 0, end: 3 }], match: 'exact' }],
+    });
+    workers[0]!.emit({
+      type: 'error',
+      requestId: id,
+      error: { name: 'DeviceError', message: 'device lost' },
+      during: 'extract',
+    });
     let state = useAppStore.getState();
     expect(state.results).toEqual({});
     expect(state.typeRuns.person?.status).toBe('queued');
     expect(state.runNotice).toContain('re-running');
     expect(state.fallbackReason).toBe('DeviceError: device lost');
     const w = workers[1]!;
-    w.emit({ type: 'ready', requestId: w.last('load').requestId, model: modelInfo('wasm'), loadMs: 2, fallbackReason: 'DeviceError: device lost' });
-    w.emit({ type: 'error', requestId: id, error: { name: 'InputError', message: 'Too many types.' }, during: 'extract' });
+    w.emit({
+      type: 'ready',
+      requestId: w.last('load').requestId,
+      model: modelInfo('wasm'),
+      loadMs: 2,
+      fallbackReason: 'DeviceError: device lost',
+    });
+    w.emit({
+      type: 'error',
+      requestId: id,
+      error: { name: 'InputError', message: 'Too many types.' },
+      during: 'extract',
+    });
     await running;
     state = useAppStore.getState();
     expect(state.answeredBy?.device).toBe('wasm');
@@ -113,7 +166,9 @@ describe('store ← engine client (fake worker)', () => {
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Extract' }));
     const w = workers[0]!;
-    await act(async () => w.emit({ type: 'ready', requestId: w.last('load').requestId, model: modelInfo('wasm'), loadMs: 1 }));
+    await act(async () =>
+      w.emit({ type: 'ready', requestId: w.last('load').requestId, model: modelInfo('wasm'), loadMs: 1 }),
+    );
     const id = w.last('extract').requestId;
     await user.click(screen.getByRole('button', { name: 'Stop' }));
     expect(w.last('interrupt').requestId).toBe(id);
