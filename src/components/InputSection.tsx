@@ -1,3 +1,4 @@
+import { AdvancedOptions } from './AdvancedOptions';
 import { EntityTypesField } from './EntityTypesField';
 import { PassageEditor } from './PassageEditor';
 import { RunControls } from './RunControls';
@@ -13,6 +14,7 @@ export function InputSection() {
       <PassageEditor />
       <EntityTypesField />
       <RunControls />
+      <AdvancedOptions />
       <TypeStatusList />
     </section>
   );

@@ -1,0 +1,42 @@
+import { useId } from 'react';
+import { setDatasetName, setMaxNewTokens } from '../store/actions';
+import { useDatasetName, useMaxNewTokens } from '../store/selectors';
+
+const field =
+  'w-40 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900';
+
+/** Answer budget and the optional dataset name of supervised UniNER checkpoints. */
+export function AdvancedOptions() {
+  const maxNewTokens = useMaxNewTokens();
+  const datasetName = useDatasetName();
+  const id = useId();
+  return (
+    <details className="text-sm">
+      <summary className="cursor-pointer">Advanced options</summary>
+      <div className="mt-2 flex flex-col gap-2">
+        <div className="flex flex-wrap items-center gap-2">
+          <label htmlFor={`${id}-max`}>Max new tokens per type</label>
+          <input
+            id={`${id}-max`}
+            type="number"
+            min={1}
+            max={2048}
+            value={maxNewTokens}
+            onChange={(event) => setMaxNewTokens(event.target.valueAsNumber)}
+            className={field}
+          />
+        </div>
+        <div className="flex flex-wrap items-center gap-2">
+          <label htmlFor={`${id}-dataset`}>Dataset name (supervised UniNER checkpoints only)</label>
+          <input
+            id={`${id}-dataset`}
+            value={datasetName}
+            placeholder="none"
+            onChange={(event) => setDatasetName(event.target.value)}
+            className={field}
+          />
+        </div>
+      </div>
+    </details>
+  );
+}
