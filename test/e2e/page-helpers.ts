@@ -55,3 +55,33 @@ export async function selfTestInPage(
     };
   }, args);
 }
+
+/** Raw answers per type and stats of one extraction in the page (model already loaded). */
+export async function extractInPage(
+  page: Page,
+  args: {
+    passage: string;
+    entityTypes: string[];
+    constrain: boolean;
+    maxNewTokens: number;
+    reusePrefix: boolean;
+  },
+): Promise<{ answers: Record<string, string[]>; prefillTokens: number; decodeTokens: number }> {
+  return page.evaluate(async ({ passage, entityTypes, constrain, maxNewTokens, reusePrefix }) => {
+    const client = window.uninerDebug!.client;
+    const answers: Record<string, string[]> = {};
+    const off = client.on('type-done', (event) => {
+      answers[event.entityType] = [...event.rawAnswers];
+    });
+    try {
+      const done = await client.extract({
+        passage,
+        entityTypes,
+        options: { constrain, maxNewTokens, reusePrefix },
+      }).promise;
+      return { answers, prefillTokens: done.stats.prefillTokens, decodeTokens: done.stats.decodeTokens };
+    } finally {
+      off();
+    }
+  }, args);
+}
