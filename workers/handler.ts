@@ -36,6 +36,8 @@ interface LoadedState {
 
 export class InferenceHandler {
   private loaded: LoadedState | undefined;
+  /** The device the current load chose (reported with load errors). */
+  private loadingDevice: Device | undefined;
   /** Requests run one after another (ONNX sessions cannot run concurrently). */
   private queue: Promise<void> = Promise.resolve();
   private readonly interrupted = new Set<string>();
@@ -90,6 +92,7 @@ export class InferenceHandler {
   }
 
   private async load(message: LoadRequest): Promise<void> {
+    this.loadingDevice = undefined;
     const source = resolveSource(message.model.source, { allowLocal: this.environment.runtime === 'node' });
     let device: Device;
     let dtype: Dtype;
@@ -107,6 +110,7 @@ export class InferenceHandler {
       dtype = choice.dtype;
       fallbackReason ??= choice.fallbackReason;
     }
+    this.loadingDevice = device;
     // Free the previous model before the next one takes memory.
     const previous = this.loaded;
     this.loaded = undefined;

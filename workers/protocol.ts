@@ -235,6 +235,11 @@ export interface ErrorEvent {
   readonly error: WorkerError;
   /** Which request kind failed. */
   readonly during: ToWorker['type'];
+  /**
+   * The device the failed request ran (or was about to run) on, when one was chosen. Only a
+   * `webgpu` failure is worth a WASM retry in a fresh worker.
+   */
+  readonly device?: Device;
 }
 
 /** Every message the worker sends to the page. */
