@@ -148,6 +148,6 @@ describe('InferenceHandler', () => {
     expect(error.error.name).toBe('ModelLoadError');
     expect(error.error.message).toMatch(pattern);
     // The device is reported once one was chosen, so the client retries on WASM only for WebGPU failures.
-    expect(error.device).toBe(model.source === TINY_LLAMA_DIR ? 'cpu' : undefined);
+    expect(error.device).toBe(model.source === 'not a model!' ? undefined : 'cpu');
   });
 });
