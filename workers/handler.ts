@@ -79,11 +79,13 @@ export class InferenceHandler {
       try {
         await work();
       } catch (error) {
+        const device = message.type === 'load' ? this.loadingDevice : this.loaded?.info.device;
         this.post({
           type: 'error',
           requestId: message.requestId,
           error: toWorkerError(error),
           during: message.type,
+          ...(device ? { device } : {}),
         });
       }
     };
