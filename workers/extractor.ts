@@ -5,7 +5,7 @@
  */
 import type { ExtractRequest, FoundEntity, FromWorker, LoadedModelInfo, RunStats } from './protocol';
 import type { CausalLm } from './generation';
-import { answer, encodePrefix } from './generation';
+import { answer, answerBatch, encodePrefix } from './generation';
 import { encodePrompts } from './prompt-encoding';
 import { validateEntityTypes, validatePassage } from './prompt';
 import { AnswerStream } from './answer-stream';
@@ -85,56 +85,81 @@ export async function runExtraction(
     prefillTokens += prefix?.ids.length ?? 0;
     prefillMs += prefix?.ms ?? 0;
 
-    for (const [typeIndex, prompt] of encoded.prompts.entries()) {
+    // Types answered together: one by one, or in batches of `batchSize` rows from the shared prefix.
+    const batchSize = prefix ? Math.max(1, Math.floor(options.batchSize ?? 1)) : 1;
+    for (let first = 0; first < encoded.prompts.length; first += batchSize) {
       if (isInterrupted()) {
         interrupted = true;
         break chunkLoop;
       }
-      const result = results[typeIndex]!;
-      const typeStarted = performance.now();
-      emit({ type: 'type-started', requestId: '', entityType: result.entityType, chunk: chunkIndex });
-
-      const stream = new AnswerStream(lm.tokenizer, lm.eosTokenIds);
-      const earlier = result.perChunk;
-      const outcome = await answer(lm, {
-        promptIds: prompt.ids,
-        ...(prefix ? { prefix } : {}),
-        maxNewTokens: options.maxNewTokens,
-        ...(options.constrain
-          ? {
-              logitsProcessor: createConstraintProcessor(
-                lm,
-                chunk.text,
-                prompt.ids.length,
-                options.maxNewTokens,
-              ),
-            }
-          : {}),
-        shouldStop: isInterrupted,
-        onToken: (id) => {
-          const fresh = stream.push(id);
-          if (fresh.length === 0) return;
-          const found = mapFoundEntities(chunk.start, aligner.alignAll(stream.entities()));
-          emit({
-            type: 'type-partial',
-            requestId: '',
-            entityType: result.entityType,
-            entities: mergeFoundEntities([...earlier, found]),
-          });
-        },
+      const group = encoded.prompts.slice(first, first + batchSize).map((prompt, offset) => {
+        const result = results[first + offset]!;
+        emit({ type: 'type-started', requestId: '', entityType: result.entityType, chunk: chunkIndex });
+        return {
+          prompt,
+          result,
+          earlier: result.perChunk,
+          stream: new AnswerStream(lm.tokenizer, lm.eosTokenIds),
+        };
       });
-      const final = stream.finish();
-      result.perChunk = [...earlier, mapFoundEntities(chunk.start, aligner.alignAll(final.entities))];
-      result.rawAnswers.push(final.text);
-      if (final.problem) result.problems.push(final.problem);
-      result.decodeTokens += outcome.generatedIds.length;
-      result.ms += performance.now() - typeStarted;
-      prefillTokens += outcome.prefillTokens;
-      decodeTokens += outcome.generatedIds.length;
-      prefillMs += outcome.prefillMs;
-      decodeMs += outcome.decodeMs;
+      const groupStarted = performance.now();
+      const onToken = (row: number, id: number) => {
+        const member = group[row]!;
+        if (member.stream.push(id).length === 0) return;
+        const found = mapFoundEntities(chunk.start, aligner.alignAll(member.stream.entities()));
+        emit({
+          type: 'type-partial',
+          requestId: '',
+          entityType: member.result.entityType,
+          entities: mergeFoundEntities([...member.earlier, found]),
+        });
+      };
+      const promptLength = Math.max(...group.map((m) => m.prompt.ids.length));
+      const logitsProcessor = options.constrain
+        ? createConstraintProcessor(lm, chunk.text, promptLength, options.maxNewTokens)
+        : undefined;
+      const common = {
+        maxNewTokens: options.maxNewTokens,
+        ...(logitsProcessor ? { logitsProcessor } : {}),
+        shouldStop: isInterrupted,
+      };
+      const outcomes =
+        group.length === 1
+          ? [
+              await answer(lm, {
+                ...common,
+                promptIds: group[0]!.prompt.ids,
+                ...(prefix ? { prefix } : {}),
+                onToken: (id) => onToken(0, id),
+              }),
+            ]
+          : await answerBatch(lm, {
+              ...common,
+              prompts: group.map((m) => m.prompt.ids),
+              prefix: prefix!,
+              onToken,
+            });
 
-      if (chunkIndex === chunks.length - 1) emitTypeDone(result, emit);
+      const groupMs = performance.now() - groupStarted;
+      for (const [row, member] of group.entries()) {
+        const outcome = outcomes[row]!;
+        const final = member.stream.finish();
+        const { result } = member;
+        result.perChunk = [
+          ...member.earlier,
+          mapFoundEntities(chunk.start, aligner.alignAll(final.entities)),
+        ];
+        result.rawAnswers.push(final.text);
+        if (final.problem) result.problems.push(final.problem);
+        result.decodeTokens += outcome.generatedIds.length;
+        result.ms += groupMs;
+        prefillTokens += outcome.prefillTokens;
+        decodeTokens += outcome.generatedIds.length;
+        if (chunkIndex === chunks.length - 1) emitTypeDone(result, emit);
+      }
+      // Rows of a batch share their wall time: count it once.
+      prefillMs += Math.max(...outcomes.map((o) => o.prefillMs));
+      decodeMs += Math.max(...outcomes.map((o) => o.decodeMs));
     }
     emit({ type: 'chunk-progress', requestId: '', done: chunkIndex + 1, total: chunks.length });
   }

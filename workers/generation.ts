@@ -113,6 +113,16 @@ class InterruptCriterion extends StoppingCriteria {
   }
 }
 
+/** Marks rows done once they produced EOS (tracked by the batch streamer). */
+class RowsEndedCriterion extends StoppingCriteria {
+  constructor(private readonly ended: readonly boolean[]) {
+    super();
+  }
+  override _call(inputIds: unknown[]): boolean[] {
+    return inputIds.map((_, row) => this.ended[row] ?? false);
+  }
+}
+
 /** What one question needs. */
 export interface AnswerRequest {
   /** The whole prompt (prefix ids included when a prefix cache is given). */
@@ -186,6 +196,123 @@ export async function answer(lm: CausalLm, request: AnswerRequest): Promise<Answ
     decodeMs: ended - firstAt,
     stoppedByEos,
   };
+}
+
+/** What a batch of questions over one prefix needs. */
+export interface BatchRequest {
+  /** Whole prompts (each starting with the prefix ids). */
+  readonly prompts: readonly (readonly number[])[];
+  readonly prefix: PrefixCache;
+  readonly maxNewTokens: number;
+  /** One processor for the whole batch (it keeps per-row state). */
+  readonly logitsProcessor?: LogitsProcessor;
+  readonly shouldStop?: () => boolean;
+  /** Called with each row's generated token id, until that row's EOS. */
+  readonly onToken?: (row: number, id: number) => void;
+}
+
+/** Id used under attention-mask zeros: never attended to, so any valid id does. */
+const PAD_ID = 0;
+
+/** Repeats a `[1, …]` CPU tensor `rows` times along the batch dimension. */
+function repeatRows(tensor: Tensor, rows: number): Tensor {
+  const data = tensor.data as Float32Array;
+  const out = new (data.constructor as Float32ArrayConstructor)(data.length * rows);
+  for (let r = 0; r < rows; r++) out.set(data, r * data.length);
+  return new Tensor(tensor.type as 'float32', out, [rows, ...tensor.dims.slice(1)]);
+}
+
+/**
+ * Answers several questions about one prefix in one batch: every decode step runs all rows at once,
+ * which on a GPU costs about the same as one row. Question parts of different lengths are padded
+ * between prefix and question with attention-mask zeros (positions come from the mask's cumulative
+ * sum, so each row sees exactly its own prompt). Needs a graph that honours arbitrary attention
+ * masks (standard optimum exports do; GroupQueryAttention-fused exports may not), hence opt-in.
+ */
+export async function answerBatch(lm: CausalLm, request: BatchRequest): Promise<AnswerResult[]> {
+  const { prompts, prefix } = request;
+  const rows = prompts.length;
+  const prefixLength = prefix.ids.length;
+  for (const ids of prompts) {
+    if (!(prefixLength < ids.length && prefix.ids.every((id, i) => ids[i] === id))) {
+      throw new Error('A prompt of the batch does not start with the cached prefix.');
+    }
+  }
+  const longest = Math.max(...prompts.map((ids) => ids.length));
+  const inputIds = new BigInt64Array(rows * longest);
+  const mask = new BigInt64Array(rows * longest);
+  prompts.forEach((ids, r) => {
+    const pad = longest - ids.length;
+    for (let i = 0; i < longest; i++) {
+      const inPrefix = i < prefixLength;
+      const isPad = !inPrefix && i < prefixLength + pad;
+      const id = inPrefix ? ids[i]! : isPad ? PAD_ID : ids[i - pad]!;
+      inputIds[r * longest + i] = BigInt(id);
+      mask[r * longest + i] = isPad ? 0n : 1n;
+    }
+  });
+
+  const started = performance.now();
+  const firstTokenAt: number[] = new Array<number>(rows).fill(0);
+  const generated: number[][] = prompts.map(() => []);
+  const ended: boolean[] = new Array<boolean>(rows).fill(false);
+  let sawPrompt = false;
+  const streamer = {
+    put(value: bigint[][]) {
+      if (!sawPrompt) {
+        sawPrompt = true;
+        return;
+      }
+      value.forEach((tokens, r) => {
+        const id = Number(tokens[0]);
+        if (ended[r]) return;
+        if (generated[r]!.length === 0) firstTokenAt[r] = performance.now();
+        if (lm.eosTokenIds.includes(id)) ended[r] = true;
+        else generated[r]!.push(id);
+        request.onToken?.(r, id);
+      });
+    },
+    end() {},
+  };
+  const entries: Record<string, Tensor> = {};
+  for (const [name, tensor] of Object.entries(prefix.entries)) entries[name] = repeatRows(tensor, rows);
+  const cache = new DynamicCache(entries);
+  try {
+    await lm.model.generate({
+      inputs: new Tensor('int64', inputIds, [rows, longest]),
+      attention_mask: new Tensor('int64', mask, [rows, longest]),
+      past_key_values: cache,
+      max_new_tokens: request.maxNewTokens,
+      do_sample: false,
+      num_beams: 1,
+      repetition_penalty: 1.0,
+      no_repeat_ngram_size: 0,
+      eos_token_id: [...lm.eosTokenIds],
+      pad_token_id: PAD_ID,
+      logits_processor: request.logitsProcessor ? [request.logitsProcessor] : null,
+      // A row that generated EOS is done even if it samples more tokens while other rows finish
+      // (the library only looks at each row's last token).
+      stopping_criteria: [
+        new InterruptCriterion(request.shouldStop ?? (() => false)),
+        new RowsEndedCriterion(ended),
+      ],
+      streamer: streamer as never,
+    } as never);
+  } finally {
+    await cache.dispose();
+  }
+  const finished = performance.now();
+  return prompts.map((ids, r) => {
+    const firstAt = firstTokenAt[r] || finished;
+    return {
+      generatedIds: generated[r]!,
+      // Padding is run through the model too: count what the batch really computed for this row.
+      prefillTokens: longest - prefixLength,
+      prefillMs: firstAt - started,
+      decodeMs: finished - firstAt,
+      stoppedByEos: ended[r]!,
+    };
+  });
 }
 
 /** Longest common prefix of several id sequences. */

@@ -45,6 +45,12 @@ export interface ExtractOptions {
    * the whole prompt per type, as the official UniNER code does: for benchmarks and equality checks.
    */
   readonly reusePrefix?: boolean;
+  /**
+   * Entity types decoded together in one batch from the shared prefix (default 1). On a GPU a step
+   * of batch K costs about one of batch 1. Needs a model graph that honours arbitrary attention
+   * masks (standard optimum exports; GroupQueryAttention-fused exports may not), hence opt-in.
+   */
+  readonly batchSize?: number;
 }
 
 /** A half-open `[start, end)` range of UTF-16 code units in the passage. */

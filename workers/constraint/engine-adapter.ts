@@ -41,5 +41,7 @@ export function createConstraintProcessor(
     eosTokenId: lm.eosTokenIds,
     maxNewTokens,
     promptLength,
+    // The engine always decodes greedily: a row whose argmax is already allowed needs no mask.
+    greedy: true,
   });
 }

@@ -137,3 +137,38 @@ describe('constrained decoding on random weights', () => {
     }
   });
 });
+
+describe('batched decoding of several types', () => {
+  const passage = 'Ada Lovelace worked with Charles Babbage on the Analytical Engine in London.';
+  // Questions of different token lengths, so the batch pads between prefix and question.
+  const types = ['person', 'location', 'programming language', 'organisation or company', 'misc'];
+
+  it.each([
+    ['fp32', false],
+    ['fp32', true],
+    ['q4', true],
+  ] as const)(
+    'gives the same greedy answers as one type at a time (tiny-llama %s, constrained %s)',
+    async (dtype, constrain) => {
+      const engine = await engineFor('tiny', dtype);
+      const options = { constrain, maxNewTokens: 20 };
+      const single = await extractEvents(engine, passage, types, { ...options, batchSize: 1 });
+      const batched = await extractEvents(engine, passage, types, { ...options, batchSize: 3 });
+      const answers = (events: FromWorker[]) => types.map((t) => doneByType(events).get(t)!.rawAnswers);
+      expect(answers(batched)).toEqual(answers(single));
+      expect(batched.filter((e) => e.type === 'type-started')).toHaveLength(types.length);
+    },
+  );
+
+  it('streams each row of the batch: scripted answers and offsets per type', async () => {
+    const engine = await engineFor('scripted');
+    const events = await extractEvents(engine, PASSAGE, ['person', 'programming language', 'x'], {
+      batchSize: 3,
+    });
+    for (const result of doneByType(events).values()) {
+      expect(result.rawAnswers).toEqual(['["Barack Obama", "Hawaii"]']);
+      expect(result.entities.map((e) => e.text)).toEqual(['Barack Obama', 'Hawaii']);
+    }
+    expect(events.filter((e) => e.type === 'type-partial')).toHaveLength(6);
+  });
+});
