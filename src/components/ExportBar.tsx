@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { copyText, downloadText } from '../lib/download';
 import { toConllBio, toCsv, toJson, toJsonLines } from '../lib/export-formats';
+import { describeSource } from '../lib/model-presets';
 import { useAppStore } from '../store/app-store';
 import { useRunStatus } from '../store/selectors';
 
@@ -14,7 +15,8 @@ function snapshot() {
     passage: s.runPassage,
     results: s.results,
     types: s.runTypes,
-    model: s.answeredBy?.source ?? null,
+    // A preset id means little outside the app: name the Hub id or URL it stands for.
+    model: s.answeredBy ? describeSource(s.answeredBy.source) : null,
   };
 }
 

@@ -5,6 +5,7 @@ import {
   formatBytes,
   isConfigured,
   MODEL_PRESETS,
+  presetDevices,
   validateCustomSource,
 } from '../lib/model-presets';
 import {
@@ -67,13 +68,14 @@ export function ModelPicker() {
         <select
           aria-label="Model preset"
           className={field}
-          value={presetId}
+          value={preset?.id ?? presetId}
           onChange={(event) => setPresetId(event.target.value)}
         >
           {MODEL_PRESETS.map((p) => (
             <option key={p.id} value={p.id}>
               {p.label}
               {isConfigured(p) ? ` · ≈${formatBytes(p.sizes[0]?.bytes ?? 0)}` : ' · not configured'}
+              {p.dtypes.wasm ? '' : ' · WebGPU only'}
               {p.isUniner ? '' : ' · generic, not UniNER'}
             </option>
           ))}
@@ -85,7 +87,9 @@ export function ModelPicker() {
           </p>
         )}
         {choice === 'preset' && preset?.source && (
-          <p className="text-slate-600 dark:text-slate-400">Source: {preset.source}</p>
+          <p className="break-words text-slate-600 dark:text-slate-400">
+            {preset.note} Source: {preset.source} · runs on {presetDevices(preset)}
+          </p>
         )}
         <label className="flex items-center gap-2">
           <input

@@ -1,8 +1,18 @@
 /**
- * The models the model panel offers. A plain data list for now: the worker's model registry will own
- * the authoritative list later (dtype choice, context length), and this file should then mirror it.
+ * The models the model panel offers: a view of the engine's own list (`workers/model-registry.ts`,
+ * pure data), so the picker and the worker can never disagree about ids, sources, dtypes or sizes.
+ * Only display helpers live here.
+ *
+ * The page sends the *preset id* to the worker (not the preset's Hub id or URL): the worker resolves
+ * it to the same preset and so knows the per-device weight formats and whether the model is UniNER,
+ * which a bare URL (e.g. the build's `VITE_UNINER_MODEL_URL`) does not say.
  */
 import type { Dtype } from '../../workers/protocol';
+import {
+  defaultPreset,
+  MODEL_PRESETS as REGISTRY_PRESETS,
+  type ModelPreset as RegistryPreset,
+} from '../../workers/model-registry';
 
 /** Approximate download size of one weight format. */
 export interface PresetSize {
@@ -11,88 +21,67 @@ export interface PresetSize {
   readonly bytes: number;
 }
 
-/** One model the user can pick. */
-export interface ModelPreset {
-  /** Stable id (also what share links and the store keep). */
-  readonly id: string;
-  /** What the picker shows. */
-  readonly label: string;
-  /** Hub id (`owner/name`) or folder URL handed to the worker; empty when not configured. */
-  readonly source: string;
-  /** True only for UniNER checkpoints; the rest are generic instruct models prompted the same way. */
-  readonly isUniner: boolean;
-  /** Approximate sizes per weight format, smallest first. */
+/** One model the user can pick: the registry's preset plus its sizes, smallest first. */
+export interface ModelPreset extends RegistryPreset {
+  /** Approximate sizes per weight format, smallest first (from `downloadBytes`). */
   readonly sizes: readonly PresetSize[];
 }
 
-const MB = 1024 * 1024;
-const GB = 1024 * MB;
+function withSizes(preset: RegistryPreset): ModelPreset {
+  const sizes = Object.entries(preset.downloadBytes)
+    .filter((entry): entry is [Dtype, number] => typeof entry[1] === 'number')
+    .map(([dtype, bytes]) => ({ dtype, bytes }))
+    .sort((a, b) => a.bytes - b.bytes);
+  return { ...preset, sizes };
+}
 
-/** The UniNER export's location comes from the build environment: there is no public ONNX export yet. */
-export const UNINER_MODEL_URL: string = (import.meta.env.VITE_UNINER_MODEL_URL ?? '').trim();
+/** Every preset, in the registry's order (UniNER first). */
+export const MODEL_PRESETS: readonly ModelPreset[] = REGISTRY_PRESETS.map(withSizes);
 
-/** Every preset, the default first among those that are configured. */
-export const MODEL_PRESETS: readonly ModelPreset[] = [
-  {
-    id: 'uniner-7b',
-    label: 'UniNER-7B (UniversalNER)',
-    source: UNINER_MODEL_URL,
-    isUniner: true,
-    sizes: [
-      { dtype: 'q4f16', bytes: 3.9 * GB },
-      { dtype: 'q4', bytes: 4.2 * GB },
-    ],
-  },
-  {
-    id: 'qwen2.5-0.5b-instruct',
-    label: 'Qwen2.5 0.5B Instruct',
-    source: 'onnx-community/Qwen2.5-0.5B-Instruct',
-    isUniner: false,
-    sizes: [
-      { dtype: 'q4f16', bytes: 460 * MB },
-      { dtype: 'q4', bytes: 790 * MB },
-      { dtype: 'q8', bytes: 500 * MB },
-      { dtype: 'fp16', bytes: 990 * MB },
-    ],
-  },
-  {
-    id: 'llama-3.2-1b-instruct',
-    label: 'Llama 3.2 1B Instruct',
-    source: 'onnx-community/Llama-3.2-1B-Instruct',
-    isUniner: false,
-    sizes: [
-      { dtype: 'q4f16', bytes: 1.0 * GB },
-      { dtype: 'q4', bytes: 1.6 * GB },
-      { dtype: 'q8', bytes: 1.2 * GB },
-      { dtype: 'fp16', bytes: 2.4 * GB },
-    ],
-  },
-  {
-    id: 'smollm2-360m-instruct',
-    label: 'SmolLM2 360M Instruct',
-    source: 'HuggingFaceTB/SmolLM2-360M-Instruct',
-    isUniner: false,
-    sizes: [
-      { dtype: 'q4f16', bytes: 270 * MB },
-      { dtype: 'q4', bytes: 360 * MB },
-      { dtype: 'q8', bytes: 390 * MB },
-      { dtype: 'fp16', bytes: 730 * MB },
-    ],
-  },
-];
+/** The id the picker starts on: UniNER when this build knows where it lives, else the smallest model. */
+export const DEFAULT_PRESET_ID: string = defaultPreset().id;
 
-/** The id the picker starts on: UniNER when configured, else the smallest generic model. */
-export const DEFAULT_PRESET_ID: string = UNINER_MODEL_URL ? 'uniner-7b' : 'qwen2.5-0.5b-instruct';
+/**
+ * Ids the page used before it read the registry (kept in localStorage settings and old share links),
+ * mapped to today's ids.
+ */
+const LEGACY_IDS: Readonly<Record<string, string>> = {
+  'uniner-7b': 'uniner-7b-type',
+  'qwen2.5-0.5b-instruct': 'qwen2.5-0.5b',
+  'llama-3.2-1b-instruct': 'llama-3.2-1b',
+  'smollm2-360m-instruct': 'smollm2-360m',
+};
 
-/** A preset by id. */
+/** A preset by id (legacy ids included). */
 export function findPreset(id: string): ModelPreset | undefined {
-  return MODEL_PRESETS.find((preset) => preset.id === id);
+  const wanted = LEGACY_IDS[id] ?? id;
+  return MODEL_PRESETS.find((preset) => preset.id === wanted);
 }
 
 /** True when the preset can be loaded (UniNER needs `VITE_UNINER_MODEL_URL`). */
 export function isConfigured(preset: ModelPreset): boolean {
   return preset.source.length > 0;
 }
+
+/** Devices the preset has weights for, in words ("WebGPU, WASM"). */
+export function presetDevices(preset: ModelPreset): string {
+  const devices: string[] = [];
+  if (preset.dtypes.webgpu) devices.push('WebGPU');
+  if (preset.dtypes.wasm) devices.push('WASM');
+  return devices.join(', ');
+}
+
+/**
+ * Where a loaded model came from, for exports and display: a preset id becomes its Hub id or URL;
+ * anything else (a Hub id or URL typed by the user) is returned as is.
+ */
+export function describeSource(source: string): string {
+  const preset = MODEL_PRESETS.find((p) => p.id === source);
+  return preset && isConfigured(preset) ? preset.source : source;
+}
+
+const MB = 1024 * 1024;
+const GB = 1024 * MB;
 
 /** `1.2 GB`, `460 MB`, `12 kB`. */
 export function formatBytes(bytes: number): string {

@@ -41,7 +41,9 @@ export function selectedModel(state: AppState): { model: ModelSource } | { probl
       problem: `${preset.label} is not configured in this build (set VITE_UNINER_MODEL_URL). Pick another model.`,
     };
   }
-  return { model: { source: preset.source, ...(dtype ? { dtype } : {}) } };
+  // The preset id, not its source: the worker resolves it to the same registry entry and so knows
+  // its per-device weights and that it is UniNER (a bare URL says neither).
+  return { model: { source: preset.id, ...(dtype ? { dtype } : {}) } };
 }
 
 function requireClient(): EngineClient {
