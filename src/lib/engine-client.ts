@@ -5,6 +5,7 @@
  * Only *types* come from the protocol (the engine itself must stay out of the main bundle).
  */
 import type {
+  Device,
   DevicePreference,
   DoneEvent,
   ExtractOptions,
@@ -167,6 +168,32 @@ function kindOf(event: FromWorker): 'load' | 'extract' | 'selftest' {
 /** The engine's error name for unusable requests (see workers/errors.ts): no retry, no restart. */
 const INPUT_ERROR = 'InputError';
 
+/** The client's own error name for a worker that died (`onerror`): the worker cannot say where. */
+const WORKER_CRASHED = 'WorkerCrashed';
+
+/**
+ * Whether a failed request is worth a restart on WASM in a fresh worker.
+ *
+ * - `InputError`: never (the request itself is bad; it fails the same way anywhere).
+ * - The error names its device (`ErrorEvent.device`): only `webgpu` — a failure on WASM (a missing
+ *   file, a 404, out of memory) would fail the same way again.
+ * - No device: the request failed before a device was chosen (an unusable source, or a model that
+ *   needs WebGPU where there is none), so WASM cannot help either. The one exception is a worker
+ *   crash, which the client reports itself and which carries no device: it is retried when the
+ *   request may have been on WebGPU (a load that asked for `webgpu`/`auto`, or a model running there).
+ */
+export function shouldRetryOnWasm(
+  error: WorkerError,
+  device: Device | undefined,
+  context: { requested: DevicePreference | undefined; loadedDevice: Device | undefined },
+): boolean {
+  if (error.name === INPUT_ERROR) return false;
+  if (device !== undefined) return device === 'webgpu';
+  if (error.name !== WORKER_CRASHED) return false;
+  if (context.loadedDevice !== undefined) return context.loadedDevice === 'webgpu';
+  return context.requested !== undefined && context.requested !== 'wasm';
+}
+
 const EMPTY_STATS = {
   prefillTokens: 0,
   decodeTokens: 0,
@@ -179,14 +206,13 @@ const EMPTY_STATS = {
 /**
  * Creates the client. The worker is created lazily, so constructing a client costs nothing.
  *
- * Fallback: a failed WebGPU session poisons its worker, so on a load `error` for a request that asked
- * for `webgpu`/`auto` (the protocol does not say which device a failed load ran on, so any such error
- * counts), or on any error while the loaded model runs on WebGPU, the client terminates the worker,
- * starts a fresh one and loads the same model with `device: 'wasm'` and `fallbackReason`. An extraction
- * that failed that way is re-run on WASM under the same request id once the model is ready. It first
- * emits a `fallback` notice. `InputError`s (bad requests) never trigger this. Each request falls back
- * at most once; after any other final error the worker counts as poisoned and the next `load` starts
- * a fresh one (and the loaded model is forgotten, so the page reloads before the next extraction).
+ * Fallback: a failed WebGPU session poisons its worker, so when a request fails *on WebGPU* the
+ * client terminates the worker, starts a fresh one and loads the same model with `device: 'wasm'` and
+ * `fallbackReason` (see {@link shouldRetryOnWasm} for what counts). An extraction that failed that
+ * way is re-run on WASM under the same request id once the model is ready. It first emits a
+ * `fallback` notice. Each request falls back at most once; after any other final error the worker
+ * counts as poisoned and the next `load` starts a fresh one (and the loaded model is forgotten, so
+ * the page reloads before the next extraction).
  */
 export function createEngineClient(factory: WorkerFactory = createDefaultWorker): EngineClient {
   let worker: WorkerPort | null = null;
@@ -229,7 +255,7 @@ export function createEngineClient(factory: WorkerFactory = createDefaultWorker)
 
   /** An uncaught worker error: report it as an error of whatever is pending. */
   function crashed(message: string): void {
-    const error: WorkerError = { name: 'WorkerCrashed', message };
+    const error: WorkerError = { name: WORKER_CRASHED, message };
     if (load) handle({ type: 'error', requestId: load.requestId, error, during: 'load' });
     if (extract && !extract.held)
       handle({ type: 'error', requestId: extract.requestId, error, during: 'extract' });
@@ -310,14 +336,17 @@ export function createEngineClient(factory: WorkerFactory = createDefaultWorker)
     kind: 'load' | 'extract' | 'selftest',
   ): void {
     const reason = `${event.error.name}: ${event.error.message}`;
-    const onWebgpu = loadedModel?.device === 'webgpu';
+    const retry = shouldRetryOnWasm(event.error, event.device, {
+      requested: kind === 'load' ? load?.params.device : undefined,
+      loadedDevice: kind === 'load' ? undefined : loadedModel?.device,
+    });
     // A bad request fails the same way anywhere and leaves the worker healthy; anything else may not.
     const inputError = event.error.name === INPUT_ERROR;
-    if (kind === 'load' && load && !inputError && !load.fallbackReason && load.params.device !== 'wasm') {
+    if (kind === 'load' && load && retry && !load.fallbackReason) {
       restartOnWasm(reason, event.requestId, 'load');
       return;
     }
-    if (kind === 'extract' && extract && !inputError && onWebgpu && !extract.retried) {
+    if (kind === 'extract' && extract && retry && !extract.retried) {
       extract.retried = true;
       extract.held = true;
       restartOnWasm(reason, event.requestId, 'extract');
@@ -343,7 +372,7 @@ export function createEngineClient(factory: WorkerFactory = createDefaultWorker)
       const pending = selftest;
       selftest = null;
       pending.reject(failure);
-      if (onWebgpu) restartOnWasm(reason, event.requestId, 'selftest');
+      if (retry) restartOnWasm(reason, event.requestId, 'selftest');
     }
   }
 

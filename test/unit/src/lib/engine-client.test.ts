@@ -3,6 +3,7 @@ import type { DoneEvent, RunStats } from '../../../../workers/protocol';
 import {
   createEngineClient,
   EngineRequestError,
+  shouldRetryOnWasm,
   SupersededError,
   type ClientEvent,
 } from '../../../../src/lib/engine-client';
@@ -111,6 +112,7 @@ describe('engine client', () => {
       requestId,
       error: { name: 'WebGpuError', message: 'adapter lost' },
       during: 'load',
+      device: 'webgpu',
     });
     expect(workers[0]!.terminated).toBe(true);
     expect(workers).toHaveLength(2);
@@ -146,6 +148,7 @@ describe('engine client', () => {
       requestId: wasm.requestId,
       error: { name: 'ModelNotFound', message: '404' },
       during: 'load',
+      device: 'wasm',
     });
     await expect(wasm.promise).rejects.toBeInstanceOf(EngineRequestError);
     expect(workers).toHaveLength(1);
@@ -157,14 +160,16 @@ describe('engine client', () => {
     workers[1]!.emit({
       type: 'error',
       requestId: gpu.requestId,
-      error: { name: 'DeviceError', message: 'no adapter' },
+      error: { name: 'DeviceError', message: 'device lost' },
       during: 'load',
+      device: 'webgpu',
     });
     workers[2]!.emit({
       type: 'error',
       requestId: gpu.requestId,
       error: { name: 'OutOfMemory', message: 'too big' },
       during: 'load',
+      device: 'wasm',
     });
     await expect(gpu.promise).rejects.toMatchObject({ name: 'OutOfMemory', message: 'too big' });
     expect(workers).toHaveLength(3);
@@ -181,6 +186,7 @@ describe('engine client', () => {
       requestId: run.requestId,
       error: { name: 'Error', message: 'The tensor is disposed' },
       during: 'extract',
+      device: 'webgpu',
     });
     expect(workers[0]!.terminated).toBe(true);
     const w = workers[1]!;
@@ -209,6 +215,7 @@ describe('engine client', () => {
       requestId: run.requestId,
       error: { name: 'ContextOverflow', message: 'too long' },
       during: 'extract',
+      device: 'wasm',
     });
     await expect(run.promise).rejects.toMatchObject({ name: 'ContextOverflow' });
     expect(workers).toHaveLength(1);
@@ -237,6 +244,7 @@ describe('engine client', () => {
       requestId: load.requestId,
       error: { name: 'WebGpuError', message: 'x' },
       during: 'load',
+      device: 'webgpu',
     });
     const run = client.extract(params);
     expect(workers[1]!.posted.map((m) => m.type)).toEqual(['load']);
@@ -308,7 +316,103 @@ describe('engine client: poisoned workers', () => {
       requestId: load.requestId,
       error: { name: 'InputError', message: 'bad dtype' },
       during: 'load',
+      device: 'webgpu',
     });
     expect(workers).toHaveLength(1);
+  });
+});
+
+describe('engine client: which failures restart on WASM (ErrorEvent.device)', () => {
+  it('does not restart when an auto load failed on WASM (e.g. a missing file: WASM again would fail too)', async () => {
+    const { client, workers, events } = setup();
+    const load = client.load({ model, device: 'auto' });
+    workers[0]!.emit({
+      type: 'error',
+      requestId: load.requestId,
+      error: { name: 'ModelLoadError', message: 'config.json: 404' },
+      during: 'load',
+      device: 'wasm',
+    });
+    await expect(load.promise).rejects.toMatchObject({ name: 'ModelLoadError' });
+    expect(workers).toHaveLength(1);
+    expect(events.map((e) => e.type)).toEqual(['error']);
+  });
+
+  it('does not restart when a load failed before any device was chosen', async () => {
+    const { client, workers } = setup();
+    const bad = client.load({ model: { source: 'not a model' }, device: 'webgpu' });
+    workers[0]!.emit({
+      type: 'error',
+      requestId: bad.requestId,
+      error: { name: 'ModelLoadError', message: '"not a model" is not a model' },
+      during: 'load',
+    });
+    await expect(bad.promise).rejects.toMatchObject({ name: 'ModelLoadError' });
+    const big = client.load({ model, device: 'auto' });
+    workers[1]!.emit({
+      type: 'error',
+      requestId: big.requestId,
+      error: { name: 'DeviceError', message: 'This model needs WebGPU' },
+      during: 'load',
+    });
+    await expect(big.promise).rejects.toMatchObject({ name: 'DeviceError' });
+    expect(workers).toHaveLength(2);
+    expect(workers.flatMap((w) => w.posted).filter((m) => m.type === 'load' && m.fallbackReason)).toEqual([]);
+  });
+
+  it('restarts after a worker crash during a load that may have been on WebGPU, not during a WASM one', async () => {
+    const { client, workers, events } = setup();
+    const gpu = client.load({ model, device: 'auto' });
+    workers[0]!.onerror?.({ message: 'GPU process died' });
+    expect(workers).toHaveLength(2);
+    expect(workers[1]!.last('load')).toMatchObject({ device: 'wasm', requestId: gpu.requestId });
+    expect(events).toEqual([
+      {
+        type: 'fallback',
+        requestId: gpu.requestId,
+        during: 'load',
+        reason: 'WorkerCrashed: GPU process died',
+      },
+    ]);
+    const wasm = client.load({ model, device: 'wasm' });
+    workers[1]!.onerror?.({ message: 'out of memory' });
+    await expect(wasm.promise).rejects.toMatchObject({ name: 'WorkerCrashed' });
+    expect(workers).toHaveLength(2);
+  });
+
+  it('restarts an extraction whose worker crashed while the model ran on WebGPU', () => {
+    const { client, workers } = setup();
+    const load = client.load({ model, device: 'webgpu' });
+    workers[0]!.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('webgpu'), loadMs: 1 });
+    client.extract(params);
+    workers[0]!.onerror?.({ message: 'device lost' });
+    expect(workers).toHaveLength(2);
+    expect(workers[1]!.last('load')).toMatchObject({ device: 'wasm' });
+  });
+
+  it('decides from the device the failure names', () => {
+    const none = { requested: undefined, loadedDevice: undefined };
+    const err = (name: string) => ({ name, message: 'x' });
+    expect(shouldRetryOnWasm(err('Error'), 'webgpu', none)).toBe(true);
+    expect(shouldRetryOnWasm(err('InputError'), 'webgpu', none)).toBe(false);
+    expect(shouldRetryOnWasm(err('Error'), 'wasm', { requested: 'auto', loadedDevice: undefined })).toBe(
+      false,
+    );
+    expect(shouldRetryOnWasm(err('Error'), 'cpu', none)).toBe(false);
+    expect(
+      shouldRetryOnWasm(err('ModelLoadError'), undefined, { requested: 'auto', loadedDevice: undefined }),
+    ).toBe(false);
+    expect(
+      shouldRetryOnWasm(err('WorkerCrashed'), undefined, { requested: 'auto', loadedDevice: undefined }),
+    ).toBe(true);
+    expect(
+      shouldRetryOnWasm(err('WorkerCrashed'), undefined, { requested: 'wasm', loadedDevice: undefined }),
+    ).toBe(false);
+    expect(
+      shouldRetryOnWasm(err('WorkerCrashed'), undefined, { requested: undefined, loadedDevice: 'webgpu' }),
+    ).toBe(true);
+    expect(
+      shouldRetryOnWasm(err('WorkerCrashed'), undefined, { requested: undefined, loadedDevice: 'wasm' }),
+    ).toBe(false);
   });
 });
