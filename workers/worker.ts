@@ -7,6 +7,8 @@ import { env } from '@huggingface/transformers';
 // breaks offline use and leaks the fact of a visit to a third party.
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+// Model downloads that stall fail with a clear error instead of hanging the load forever.
+import './fetch-guard';
 import { InferenceHandler } from './handler';
 import { probeWebGpu, type GpuLike } from './device';
 import type { FromWorker, ToWorker } from './protocol';
@@ -32,6 +34,7 @@ env.allowRemoteModels = true;
 const handler = new InferenceHandler((event) => scope.postMessage(event), {
   runtime: 'browser',
   probeWebGpu: () => probeWebGpu(scope.navigator.gpu),
+  deviceMemoryGb: () => (scope.navigator as { deviceMemory?: number }).deviceMemory,
 });
 
 scope.onmessage = (event) => {
