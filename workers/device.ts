@@ -5,16 +5,25 @@
 import type { Device, DevicePreference, Dtype } from './protocol';
 import type { ModelPreset } from './model-registry';
 import { DeviceError } from './errors';
+import { WEBGPU_DEFAULT_LIMIT } from './memory-estimate';
 
 /** What the WebGPU probe found. */
 export type WebGpuProbe =
-  | { readonly available: true; readonly shaderF16: boolean; readonly description: string }
+  | {
+      readonly available: true;
+      readonly shaderF16: boolean;
+      readonly description: string;
+      /** The adapter's buffer limits (onnxruntime-web requests these): a weight must fit one buffer. */
+      readonly maxBufferSize: number;
+      readonly maxStorageBufferBindingSize: number;
+    }
   | { readonly available: false; readonly reason: string };
 
 /** The slice of `navigator.gpu` the probe needs (typed here so the engine needs no WebGPU typings). */
 export interface GpuLike {
   requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<{
     readonly features: { has(name: string): boolean };
+    readonly limits?: { readonly maxBufferSize?: number; readonly maxStorageBufferBindingSize?: number };
     readonly info?: {
       readonly vendor?: string;
       readonly architecture?: string;
@@ -36,7 +45,13 @@ export async function probeWebGpu(gpu: GpuLike | undefined): Promise<WebGpuProbe
     const info = adapter.info;
     const description =
       [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
-    return { available: true, shaderF16: adapter.features.has('shader-f16'), description };
+    return {
+      available: true,
+      shaderF16: adapter.features.has('shader-f16'),
+      description,
+      maxBufferSize: adapter.limits?.maxBufferSize ?? WEBGPU_DEFAULT_LIMIT,
+      maxStorageBufferBindingSize: adapter.limits?.maxStorageBufferBindingSize ?? WEBGPU_DEFAULT_LIMIT,
+    };
   } catch (error) {
     return { available: false, reason: `Requesting a WebGPU adapter failed: ${(error as Error).message}` };
   }

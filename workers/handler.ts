@@ -17,6 +17,7 @@ import {
 import { answer, type CausalLm } from './generation';
 import { chooseDevice, type WebGpuProbe } from './device';
 import { loadCausalLm } from './model-loader';
+import type { MemoryBudget } from './memory-estimate';
 import { resolveSource } from './model-source';
 import { runExtraction } from './extractor';
 import { ModelLoadError, toWorkerError } from './errors';
@@ -27,6 +28,8 @@ export interface HandlerEnvironment {
   readonly runtime: 'browser' | 'node';
   /** Asks for a WebGPU adapter (browser only). */
   readonly probeWebGpu?: () => Promise<WebGpuProbe>;
+  /** `navigator.deviceMemory` (GB, a coarse lower bound) where the browser tells. */
+  readonly deviceMemoryGb?: () => number | undefined;
 }
 
 interface LoadedState {
@@ -99,6 +102,7 @@ export class InferenceHandler {
     let device: Device;
     let dtype: Dtype;
     let fallbackReason = message.fallbackReason;
+    let memoryBudget: MemoryBudget = { device: 'cpu' };
     if (this.environment.runtime === 'node') {
       device = 'cpu';
       dtype = message.model.dtype ?? source.preset?.dtypes.wasm ?? 'q4';
@@ -111,6 +115,17 @@ export class InferenceHandler {
       device = choice.device;
       dtype = choice.dtype;
       fallbackReason ??= choice.fallbackReason;
+      const deviceMemoryGb = this.environment.deviceMemoryGb?.();
+      const memory = deviceMemoryGb ? { deviceMemoryGb } : {};
+      memoryBudget =
+        device === 'webgpu' && probe.available
+          ? {
+              device,
+              maxBufferSize: probe.maxBufferSize,
+              maxStorageBufferBindingSize: probe.maxStorageBufferBindingSize,
+              ...memory,
+            }
+          : { device: 'wasm', ...memory };
     }
     this.loadingDevice = device;
     // Free the previous model before the next one takes memory.
@@ -123,6 +138,8 @@ export class InferenceHandler {
       device,
       dtype,
       ...(message.model.promptStyle ? { promptStyle: message.model.promptStyle } : {}),
+      memoryBudget,
+      ...(source.preset?.downloadBytes[dtype] ? { weightFileBytes: source.preset.downloadBytes[dtype] } : {}),
       onProgress: (progress) =>
         this.post({ type: 'load-progress', requestId: message.requestId, ...progress }),
     });

@@ -14,6 +14,13 @@ import type { Device, Dtype, LoadProgressEvent, LoadedModelInfo, PromptStyle } f
 import type { CausalLm } from './generation';
 import type { ResolvedSource, SourceInfo } from './model-source';
 import { DeviceError, ModelLoadError } from './errors';
+import {
+  checkModelMemory,
+  fetchFileSizes,
+  onnxFilePaths,
+  summarizeFileSizes,
+  type MemoryBudget,
+} from './memory-estimate';
 
 /** Download progress of one file (the worker adds the request id). */
 export type FileProgress = Omit<LoadProgressEvent, 'type' | 'requestId'>;
@@ -24,6 +31,10 @@ export interface LoadOptions {
   readonly dtype: Dtype;
   readonly promptStyle?: PromptStyle;
   readonly onProgress?: (progress: FileProgress) => void;
+  /** What the device allows; when given, a model that cannot fit is refused before its weights download. */
+  readonly memoryBudget?: MemoryBudget;
+  /** The weights' download size when already known (presets), saving the HEAD requests. */
+  readonly weightFileBytes?: number;
 }
 
 export interface LoadedLm {
@@ -106,6 +117,41 @@ function idsOf(value: unknown): number[] {
   return [];
 }
 
+/** Where the model's files are, for HEAD requests (undefined for local folders). */
+function baseUrlOf(resolved: ResolvedSource): string | undefined {
+  switch (resolved.kind) {
+    case 'hub':
+      return `${HUB_HOST}${resolved.modelId}/resolve/main/`;
+    case 'url':
+      return resolved.remoteHost + resolved.remotePathTemplate;
+    case 'local':
+      return undefined;
+  }
+}
+
+/**
+ * Estimates memory from config.json and the weights' sizes, and refuses early — rather than crash
+ * halfway through a 4 GB download. WASM refusals are DeviceErrors (WebGPU might fit it).
+ */
+async function refuseIfTooLarge(
+  config: ModelConfig,
+  options: LoadOptions,
+  budget: MemoryBudget,
+): Promise<void> {
+  const { source, dtype } = options;
+  let sizes: ReturnType<typeof summarizeFileSizes> = options.weightFileBytes
+    ? { weightFileBytes: options.weightFileBytes }
+    : undefined;
+  const base = baseUrlOf(source.resolved);
+  if (!sizes && base && budget.device !== 'cpu') {
+    const fetchHead = (url: string, init: { method: 'HEAD' }) => fetch(url, init);
+    sizes = summarizeFileSizes(await fetchFileSizes(base, onnxFilePaths(config, dtype), fetchHead));
+  }
+  const check = checkModelMemory(config, { dtype, ...sizes }, budget, source.displayName);
+  if (check.ok) return;
+  throw budget.device === 'wasm' ? new DeviceError(check.reason) : new ModelLoadError(check.reason);
+}
+
 /** Loads tokenizer and model; throws ModelLoadError / DeviceError with actionable messages. */
 export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
   const started = performance.now();
@@ -128,6 +174,7 @@ export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
       `"${where}" is not a causal language model (config.json has no model_type/ForCausalLM architecture).`,
     );
   }
+  if (options.memoryBudget) await refuseIfTooLarge(config, options, options.memoryBudget);
 
   let tokenizer: CausalLm['tokenizer'];
   try {
