@@ -1,6 +1,7 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /**
  * Cross-origin isolation gives onnxruntime-web its WASM threads (SharedArrayBuffer).
@@ -11,10 +12,74 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+const THEME_COLOR = '#4f46e5';
+
+/** Favicon and Apple touch icon links, relative like everything else in index.html. */
+function iconLinks(): Plugin {
+  return {
+    name: 'uniner-icon-links',
+    transformIndexHtml: () => [
+      { tag: 'link', attrs: { rel: 'icon', type: 'image/png', href: './favicon-32.png' }, injectTo: 'head' },
+      { tag: 'link', attrs: { rel: 'apple-touch-icon', href: './apple-touch-icon.png' }, injectTo: 'head' },
+    ],
+  };
+}
+
 export default defineConfig({
   // Relative base: dist/ works from any sub-path of a plain static host.
   base: './',
-  plugins: [react(), tailwindcss()],
+  plugins: [
+    react(),
+    tailwindcss(),
+    iconLinks(),
+    VitePWA({
+      // A new version waits until the person clicks "Reload" in the update toast (never mid-run).
+      registerType: 'prompt',
+      // src/lib/service-worker.ts registers it (production builds only) with workbox-window.
+      injectRegister: false,
+      filename: 'sw.js',
+      manifestFilename: 'manifest.webmanifest',
+      // globPatterns below already lists every icon; adding them again gives duplicate precache
+      // entries, which make the service worker's install fail.
+      includeManifestIcons: false,
+      manifest: {
+        id: './',
+        name: 'UniNER Web',
+        short_name: 'UniNER',
+        description:
+          'Open named-entity recognition that runs entirely in your browser: paste a passage, name entity types, see the spans.',
+        lang: 'en',
+        theme_color: THEME_COLOR,
+        background_color: '#f8fafc',
+        display: 'standalone',
+        // Relative to the manifest's URL, so the app installs correctly from any sub-path.
+        start_url: './',
+        scope: './',
+        categories: ['productivity', 'utilities'],
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // The app shell plus the engine: the worker chunk and onnxruntime's .mjs/.wasm (~27 MB).
+        // (The plugin adds manifest.webmanifest itself.)
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,png,svg,ico}'],
+        // Workbox silently leaves out files over 2 MiB otherwise — the .wasm among them.
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+        // Vite's hashed assets need no revision query.
+        dontCacheBustURLsMatching: /^assets\/.+-[\w-]{8}\.\w+$/,
+        // No runtime caching at all: model files live in transformers.js's own Cache Storage
+        // ('transformers-cache'); a second copy here would double the disk use of multi-GB models.
+        runtimeCaching: [],
+      },
+      // `npm run dev` registers no service worker (a stale SW in development is a trap).
+      devOptions: { enabled: false },
+    }),
+  ],
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -2,8 +2,9 @@ import { CachedModels } from './CachedModels';
 import { LoadProgress } from './LoadProgress';
 import { ModelPicker } from './ModelPicker';
 import { ModelStatus } from './ModelStatus';
+import { StorageInfo } from './StorageInfo';
 
-/** The model side panel: choose and load, progress, what is loaded, the browser's model cache. */
+/** The model side panel: choose and load, progress, what is loaded, the browser's model cache and storage. */
 export function ModelPanel() {
   return (
     <aside
@@ -17,6 +18,7 @@ export function ModelPanel() {
       <LoadProgress />
       <ModelStatus />
       <CachedModels />
+      <StorageInfo />
     </aside>
   );
 }
