@@ -1,8 +1,11 @@
 import { ErrorBanner } from './components/ErrorBanner';
 import { InputSection } from './components/InputSection';
+import { LinkNotice } from './components/LinkNotice';
 import { ModelPanel } from './components/ModelPanel';
 import { ResultsSection } from './components/ResultsSection';
+import { ShareLinkButton } from './components/ShareLinkButton';
 import { ThemeToggle } from './components/ThemeToggle';
+import { UpdateToast } from './components/UpdateToast';
 
 /** The page: header, errors, input and model side by side (one column on phones), results below. */
 export function App() {
@@ -15,14 +18,19 @@ export function App() {
             Named-entity recognition that never leaves your browser
           </p>
         </div>
-        <ThemeToggle />
+        <div className="flex flex-wrap items-center gap-2">
+          <ShareLinkButton />
+          <ThemeToggle />
+        </div>
       </header>
+      <LinkNotice />
       <ErrorBanner />
       <main className="grid grid-cols-1 gap-4 md:grid-cols-[2fr_1fr]">
         <InputSection />
         <ModelPanel />
         <ResultsSection />
       </main>
+      <UpdateToast />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { createModelSlice } from './slices/model';
 import { createPassageSlice } from './slices/passage';
 import { createRunSlice } from './slices/run';
 import { createSettingsSlice, SETTINGS_KEYS } from './slices/settings';
+import { createShareSlice } from './slices/share';
 
 /** localStorage key of the persisted part (passage, types, settings). */
 export const STORAGE_KEY = 'uniner-web:v1';
@@ -46,6 +47,7 @@ export const useAppStore = create<AppState>()(
       ...createSettingsSlice(...args),
       ...createModelSlice(...args),
       ...createRunSlice(...args),
+      ...createShareSlice(...args),
     }),
     {
       name: STORAGE_KEY,
