@@ -88,11 +88,16 @@ function loadedMatchesSelection(state: AppState): boolean {
   return state.loadStatus === 'ready' && 'model' in choice && state.loadSource === choice.model.source;
 }
 
+/** Counts `runExtraction` calls, so a call that waited for a load knows whether a newer one came since. */
+let latestRun = 0;
+
 /**
  * Runs the extraction for the current passage and types, loading the selected model first when needed.
- * Resolves when the run is over; never rejects (errors land in the store).
+ * Resolves when the run is over; never rejects (errors land in the store). When Extract is pressed
+ * again while the model loads, only the newest press runs: the older ones end when the load does.
  */
 export async function runExtraction(): Promise<void> {
+  const run = ++latestRun;
   let state = useAppStore.getState();
   const passage = state.passage;
   const types = [...state.entityTypes];
@@ -113,6 +118,8 @@ export async function runExtraction(): Promise<void> {
   if (!loadedMatchesSelection(state)) {
     if (state.loadStatus !== 'loading' && !(await loadSelectedModel())) return;
     if (state.loadStatus === 'loading' && !(await waitForLoad())) return;
+    // Callers resume in no particular order after the load: the newest press wins, whichever resumes last.
+    if (run !== latestRun) return;
     state = useAppStore.getState();
   }
   const { requestId, promise } = requireClient().extract({

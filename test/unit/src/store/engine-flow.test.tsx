@@ -130,6 +130,7 @@ describe('store ← engine client (fake worker)', () => {
       requestId: id,
       error: { name: 'DeviceError', message: 'device lost' },
       during: 'extract',
+      device: 'webgpu',
     });
     let state = useAppStore.getState();
     expect(state.results).toEqual({});
@@ -189,5 +190,26 @@ describe('store ← engine client (fake worker)', () => {
     expect(saved.customSource).toBe('onnx-community/Qwen2.5-0.5B-Instruct');
     expect(saved).not.toHaveProperty('results');
     expect(saved).not.toHaveProperty('loadStatus');
+  });
+
+  it('Extract pressed again while the model loads runs only the newest passage, once', async () => {
+    const { workers } = setup();
+    const runs = ['First passage about Ada.', 'Second passage about Ada.', 'Third passage about Ada.'].map(
+      (text) => {
+        useAppStore.setState({ passage: text });
+        return runExtraction();
+      },
+    );
+    const w = workers[0]!;
+    expect(w.posted.filter((m) => m.type === 'load')).toHaveLength(1);
+    await act(async () =>
+      w.emit({ type: 'ready', requestId: w.last('load').requestId, model: modelInfo('wasm'), loadMs: 1 }),
+    );
+    const extracts = w.posted.filter((m) => m.type === 'extract');
+    expect(extracts.map((m) => m.passage)).toEqual(['Third passage about Ada.']);
+    expect(useAppStore.getState().runPassage).toBe('Third passage about Ada.');
+    act(() => w.emit({ type: 'done', requestId: extracts[0]!.requestId, interrupted: false, stats }));
+    await Promise.all(runs);
+    expect(useAppStore.getState().runStatus).toBe('done');
   });
 });
