@@ -5,7 +5,9 @@
  * again from the caches and extract — with no request reaching the server. This file runs its own
  * server so its request log is private and its service worker cannot leak into other tests' origin.
  */
-import { resolve } from 'node:path';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
@@ -23,6 +25,17 @@ interface ManifestIcon {
 
 async function waitForApp(page: Page): Promise<void> {
   await page.waitForFunction(() => Boolean(window.uninerDebug?.client));
+}
+
+/** Every Cache Storage cache of the page's origin and the URLs it holds. */
+function cacheContents(page: Page): Promise<Record<string, string[]>> {
+  return page.evaluate(async () => {
+    const out: Record<string, string[]> = {};
+    for (const name of await self.caches.keys()) {
+      out[name] = (await (await self.caches.open(name)).keys()).map((request) => request.url);
+    }
+    return out;
+  });
 }
 
 /** Extract through the UI and wait for highlights; returns the highlighted strings. */
@@ -109,12 +122,7 @@ describe('offline PWA', () => {
     expect(await page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
 
     // What the service worker precached: the shell and the whole engine, and nothing of the model.
-    const precached = await page.evaluate(async () => {
-      const names = await caches.keys();
-      const out: Record<string, string[]> = {};
-      for (const name of names) out[name] = (await (await caches.open(name)).keys()).map((r) => r.url);
-      return out;
-    });
+    const precached = await cacheContents(page);
     const precacheName = Object.keys(precached).find((name) => name.startsWith('workbox-precache'));
     expect(precacheName).toBeDefined();
     const urls = precached[precacheName!]!;
@@ -128,13 +136,8 @@ describe('offline PWA', () => {
     const online = await extractAndWaitForMarks(page);
     expect(online).toContain('Barack Obama');
     expect(online).toContain('Hawaii');
-    const caches = await page.evaluate(async () => {
-      const out: Record<string, string[]> = {};
-      for (const name of await caches.keys())
-        out[name] = (await (await caches.open(name)).keys()).map((r) => r.url);
-      return out;
-    });
-    const modelCaches = Object.entries(caches)
+    const cached = await cacheContents(page);
+    const modelCaches = Object.entries(cached)
       .filter(([, list]) => list.some((url) => url.includes('/models/')))
       .map(([name]) => name);
     // One copy of the model, in transformers.js's cache only (no Workbox runtime cache).
@@ -158,5 +161,46 @@ describe('offline PWA', () => {
     expect(server.requests.slice(before).filter((path) => !updateCheck.test(path))).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('a new version waits for "Reload" in the update toast, then takes over', async () => {
+    // A copy of dist/ whose sw.js changes between visits, as after a deployment.
+    const copy = mkdtempSync(join(tmpdir(), 'uniner-dist-'));
+    cpSync(resolve(ROOT, 'dist'), copy, { recursive: true });
+    const deployed = await startStaticServer([{ prefix: '/', dir: copy }]);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(deployed.origin + '/');
+      await waitForApp(page);
+      await page.evaluate(async () => navigator.serviceWorker.ready);
+      await page.reload();
+      await waitForApp(page);
+      expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+
+      appendFileSync(join(copy, 'sw.js'), '\n// next deployment\n');
+      await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
+      const toast = page.getByRole('status').filter({ hasText: 'Update available' });
+      await toast.waitFor({ timeout: 60_000 });
+      // Nothing reloaded by itself: the old version still controls the page until asked.
+      expect(await page.evaluate(async () => Boolean((await navigator.serviceWorker.ready).waiting))).toBe(
+        true,
+      );
+      await Promise.all([page.waitForEvent('load'), toast.getByRole('button', { name: 'Reload' }).click()]);
+      await waitForApp(page);
+      const after = await page.evaluate(async () => {
+        const registration = await navigator.serviceWorker.ready;
+        return {
+          waiting: Boolean(registration.waiting),
+          controlled: navigator.serviceWorker.controller !== null,
+        };
+      });
+      expect(after).toEqual({ waiting: false, controlled: true });
+      expect(await page.getByText('Update available').count()).toBe(0);
+    } finally {
+      await context.close();
+      await deployed.close();
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
