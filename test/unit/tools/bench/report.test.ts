@@ -1,0 +1,113 @@
+/** The bench's table and JSON from made-up figures (no timing is measured or asserted here). */
+import { describe, expect, it } from 'vitest';
+import { formatJson, formatTable, reuseRow, type BenchResults } from '../../../../tools/bench/report';
+import { buildPassage, highlightPassage } from '../../../../tools/bench/workload';
+
+const run = (ms: number, prefillTokens: number, answers: string[]) => ({
+  ms,
+  prefillTokens,
+  decodeTokens: 10,
+  answers,
+});
+
+const results: BenchResults = {
+  machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 8, os: 'linux 6', node: 'v20.0.0', chromium: '156.0' },
+  setup: {
+    node: 'onnxruntime-node, bench-llama q4',
+    browser: 'Chromium wasm',
+    passageTokens: 300,
+    maxNewTokens: 16,
+  },
+  prefixReuse: [
+    reuseRow(1, run(100, 350, ['[]']), run(100, 350, ['[]'])),
+    reuseRow(4, run(400, 1400, ['a', 'b', 'c', 'd']), run(160, 400, ['a', 'b', 'c', 'd'])),
+  ],
+  constraint: { stepMs: 20, constraintMs: 1, ratio: 0.05, steps: 100, calls: 110, constraintMaxMs: 4 },
+  firstEntity: { firstEntityMs: 50, totalMs: 200, types: 8 },
+  browser: { wasm: [reuseRow(4, run(800, 1400, ['x']), run(400, 400, ['y']))] },
+  ui: {
+    passageChars: 50_000,
+    marks: 2000,
+    renderMs: 40,
+    maxEventToFrameMs: 300,
+    resultEvents: 30,
+    longestTaskMs: 250,
+    longTasks: 3,
+    runMs: 10_000,
+  },
+  notes: ['a note'],
+  totalSeconds: 123,
+};
+
+describe('bench report', () => {
+  it('computes speedups and checks answers per row', () => {
+    const [one, four] = results.prefixReuse;
+    expect(one).toMatchObject({ types: 1, speedup: 1, answersEqual: true });
+    expect(four).toMatchObject({
+      naivePrefillTokens: 1400,
+      reusePrefillTokens: 400,
+      speedup: 2.5,
+      answersEqual: true,
+    });
+    expect(results.browser?.wasm?.[0]?.answersEqual).toBe(false);
+  });
+
+  it('prints one Markdown table with every section side by side', () => {
+    const text = formatTable(results);
+    expect(text.split('\n').slice(0, 2)).toEqual([
+      'CPU: Test CPU (2 cores), memory 8.0 GiB, linux 6',
+      'Node v20.0.0, Chromium 156.0',
+    ]);
+    const rows = text.split('\n').filter((l) => l.startsWith('|'));
+    expect(rows).toHaveLength(2 + 2 + 1 + 1 + 1 + 2);
+    expect(new Set(rows.map((r) => r.length)).size).toBe(1); // aligned columns
+    expect(rows[0]).toMatch(/^\| Measure +\| +Baseline \| +Measured \| +Ratio \| Same answers \|$/);
+    expect(text).toMatch(
+      /\| Prefix reuse, Node, 4 types +\| +400 ms \(1400 tok\) \| +160 ms \(400 tok\) \| +2\.50× \| +✓ \|/,
+    );
+    expect(text).toMatch(/\| Prefix reuse, Chromium wasm, 4 types .*\| +2\.00× \| +✗ \|/);
+    expect(text).toMatch(/Constraint per step vs model step .*20\.0 ms step .*1\.0 ms constraint .*5\.0 %/);
+    expect(text).toMatch(
+      /First entity vs whole request \(8 types\) .*200 ms total .*50\.0 ms first .*25\.0 %/,
+    );
+    expect(text).toMatch(/UI: 2000 marks, 50,000-char passage/);
+    expect(text).toMatch(/Note: a note/);
+    expect(formatTable(results, { machine: false })).not.toMatch(/Test CPU/);
+  });
+
+  it('writes the same figures as JSON under the agreed keys', () => {
+    const json = JSON.parse(formatJson(results)) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining(['machine', 'prefixReuse', 'constraint', 'firstEntity', 'browser', 'ui']),
+    );
+    expect((json.prefixReuse as Record<string, unknown>[])[1]).toMatchObject({
+      types: 4,
+      naiveMs: 400,
+      reuseMs: 160,
+      naivePrefillTokens: 1400,
+      reusePrefillTokens: 400,
+      speedup: 2.5,
+    });
+    expect(json.prefixReuse as unknown[]).not.toContainEqual(
+      expect.objectContaining({ batchedMs: expect.anything() }),
+    );
+    expect(json.constraint).toEqual(expect.objectContaining({ stepMs: 20, constraintMs: 1, ratio: 0.05 }));
+    expect(json.firstEntity).toEqual(expect.objectContaining({ firstEntityMs: 50, totalMs: 200 }));
+    expect((json.browser as { wasm: unknown[] }).wasm).toHaveLength(1);
+  });
+});
+
+describe('bench workload', () => {
+  it('builds a passage up to a token target from whole sentences', () => {
+    const words = (t: string) => (t ? t.split(' ').length : 0);
+    expect(buildPassage(['a b', 'c d e'], 4, words)).toBe('a b c d e');
+    expect(buildPassage(['a b'], 5, words)).toBe('a b a b a b');
+  });
+
+  it('makes a highlight passage of the exact length with both scripted strings the asked number of times', () => {
+    const text = highlightPassage(50_000, 1000);
+    expect(text).toHaveLength(50_000);
+    expect(text.match(/Barack Obama/g)).toHaveLength(1000);
+    expect(text.match(/Hawaii/g)).toHaveLength(1000);
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * The figures of one `npm run bench` run and their two renderings: one Markdown table (ratios side by
+ * side, pasteable into the README) and the JSON written by `--json <file>`. Pure functions of the
+ * figures, so tests can feed them made-up numbers.
+ */
+
+/** The machine the figures come from. */
+export interface MachineInfo {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly os: string;
+  readonly node: string;
+  /** Chromium version, or why it is unknown. */
+  readonly chromium: string;
+}
+
+/** One type count of the prefix-reuse comparison (per-type re-encode vs one passage encode). */
+export interface PrefixReuseRow {
+  readonly types: number;
+  /** Wall time of the request with `reusePrefix: false` (the official per-type full re-encode). */
+  readonly naiveMs: number;
+  /** Wall time of the request with `reusePrefix: true`. */
+  readonly reuseMs: number;
+  readonly naivePrefillTokens: number;
+  readonly reusePrefillTokens: number;
+  /** `naiveMs / reuseMs`. */
+  readonly speedup: number;
+  /** Generated tokens in each mode (equal when the answers are). */
+  readonly decodeTokens: number;
+  /** Greedy answers identical in both modes (they must be: same prompt ids, same cache contents). */
+  readonly answersEqual: boolean;
+}
+
+/** Per-step cost of constrained decoding against one model decode step. */
+export interface ConstraintFigures {
+  /** Mean time of one one-token forward pass of the model (a decode step). */
+  readonly stepMs: number;
+  /** Mean time spent inside the constraint's logits processor per call (one call per step). */
+  readonly constraintMs: number;
+  /** `constraintMs / stepMs`. */
+  readonly ratio: number;
+  /** Decode steps and processor calls the means are over. */
+  readonly steps: number;
+  readonly calls: number;
+  /** Slowest single processor call. */
+  readonly constraintMaxMs: number;
+}
+
+/** Streaming: when the first entity reaches the caller, against the whole request. */
+export interface FirstEntityFigures {
+  readonly firstEntityMs: number;
+  readonly totalMs: number;
+  readonly types: number;
+}
+
+/** The page rendering highlights of a long passage during a real run. */
+export interface UiFigures {
+  readonly passageChars: number;
+  /** `mark[data-type]` elements on the page once the run is over. */
+  readonly marks: number;
+  /** From the final result event reaching the page to the next frame with every mark in the DOM. */
+  readonly renderMs: number;
+  /** The slowest result event → next frame, over every event of the run. */
+  readonly maxEventToFrameMs: number;
+  /** Result events (type-partial/type-done) the page received. */
+  readonly resultEvents: number;
+  /** Longest main-thread task during the run (PerformanceObserver 'longtask'; 0 when none ≥ 50 ms). */
+  readonly longestTaskMs: number;
+  readonly longTasks: number;
+  /** From clicking Extract to the run's `done`. */
+  readonly runMs: number;
+}
+
+/** Everything one bench run measured; absent sections were skipped (and `notes` say why). */
+export interface BenchResults {
+  readonly machine: MachineInfo;
+  /** What ran, e.g. "bench-llama q4 (6 layers, hidden 512, 32k vocab), onnxruntime-node". */
+  readonly setup: {
+    readonly node: string;
+    readonly browser?: string;
+    readonly passageTokens: number;
+    readonly maxNewTokens: number;
+  };
+  readonly prefixReuse: readonly PrefixReuseRow[];
+  readonly constraint?: ConstraintFigures;
+  readonly firstEntity?: FirstEntityFigures;
+  readonly browser?: {
+    readonly wasm?: readonly PrefixReuseRow[];
+    /** SwiftShader in this sandbox: a software adapter, not a GPU. Only with `--webgpu`. */
+    readonly webgpu?: readonly PrefixReuseRow[];
+    readonly webgpuAdapter?: string;
+  };
+  readonly ui?: UiFigures;
+  readonly notes: readonly string[];
+  /** Wall time of the whole bench. */
+  readonly totalSeconds: number;
+}
+
+const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1)) + ' ms';
+const ratio = (value: number): string => `${value.toFixed(2)}×`;
+const check = (ok: boolean): string => (ok ? '✓' : '✗');
+
+function reuseRows(label: string, rows: readonly PrefixReuseRow[]): string[][] {
+  return rows.map((r) => [
+    `${label}, ${r.types} type${r.types === 1 ? '' : 's'}`,
+    `${ms(r.naiveMs)} (${r.naivePrefillTokens} tok)`,
+    `${ms(r.reuseMs)} (${r.reusePrefillTokens} tok)`,
+    ratio(r.speedup),
+    check(r.answersEqual),
+  ]);
+}
+
+/** Pads cells to column widths; the result is a valid Markdown table that also reads as plain text. */
+function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/** The machine lines printed above the table. */
+export function formatMachine(machine: MachineInfo): string {
+  return [
+    `CPU: ${machine.cpu} (${machine.cores} cores), memory ${machine.memoryGiB.toFixed(1)} GiB, ${machine.os}`,
+    `Node ${machine.node}, Chromium ${machine.chromium}`,
+  ].join('\n');
+}
+
+/**
+ * The one table: every comparison as baseline | measured | ratio | check, then setup and notes.
+ * `machine: false` leaves out the machine lines (the bench prints them first, before measuring).
+ */
+export function formatTable(results: BenchResults, options: { machine?: boolean } = {}): string {
+  const rows: string[][] = [...reuseRows('Prefix reuse, Node', results.prefixReuse)];
+  if (results.browser?.wasm) rows.push(...reuseRows('Prefix reuse, Chromium wasm', results.browser.wasm));
+  if (results.browser?.webgpu)
+    rows.push(...reuseRows('Prefix reuse, Chromium WebGPU (software)', results.browser.webgpu));
+  const c = results.constraint;
+  if (c)
+    rows.push([
+      'Constraint per step vs model step',
+      `${ms(c.stepMs)} step`,
+      `${ms(c.constraintMs)} constraint`,
+      `${(100 * c.ratio).toFixed(1)} %`,
+      '',
+    ]);
+  const f = results.firstEntity;
+  if (f)
+    rows.push([
+      `First entity vs whole request (${f.types} types)`,
+      `${ms(f.totalMs)} total`,
+      `${ms(f.firstEntityMs)} first`,
+      `${(100 * (f.firstEntityMs / f.totalMs)).toFixed(1)} %`,
+      '',
+    ]);
+  const u = results.ui;
+  if (u)
+    rows.push(
+      [
+        `UI: ${u.marks} marks, ${u.passageChars.toLocaleString('en-US')}-char passage`,
+        `${ms(u.runMs)} run`,
+        `${ms(u.renderMs)} last render`,
+        `${(100 * (u.renderMs / u.runMs)).toFixed(1)} %`,
+        '',
+      ],
+      [
+        'UI: longest main-thread task during the run',
+        `${u.longTasks} long task${u.longTasks === 1 ? '' : 's'}`,
+        ms(u.longestTaskMs),
+        `max event→frame ${ms(u.maxEventToFrameMs)}`,
+        '',
+      ],
+    );
+  const table = markdownTable(['Measure', 'Baseline', 'Measured', 'Ratio', 'Same answers'], rows);
+  const setup = [
+    `Node: ${results.setup.node}`,
+    ...(results.setup.browser ? [`Browser: ${results.setup.browser}`] : []),
+    `Passage ${results.setup.passageTokens} tokens; greedy, constrained, max_new_tokens ${results.setup.maxNewTokens}. ` +
+      'Prefix reuse: baseline = per-type full re-encode (reusePrefix:false), measured = one passage encode; ' +
+      'ratio = speedup; "tok" = prefill tokens.',
+  ];
+  return [
+    ...(options.machine === false ? [] : [formatMachine(results.machine), '']),
+    table,
+    '',
+    ...setup,
+    ...results.notes.map((n) => `Note: ${n}`),
+    `Bench wall time: ${results.totalSeconds.toFixed(0)} s`,
+  ].join('\n');
+}
+
+/** The JSON of `--json <file>`: the same figures, numbers unrounded. */
+export function formatJson(results: BenchResults): string {
+  return `${JSON.stringify(results, null, 2)}\n`;
+}
+
+/** A prefix-reuse row from the two measured requests. */
+export function reuseRow(
+  types: number,
+  naive: { ms: number; prefillTokens: number; decodeTokens: number; answers: readonly string[] },
+  reuse: { ms: number; prefillTokens: number; decodeTokens: number; answers: readonly string[] },
+): PrefixReuseRow {
+  const answersEqual =
+    naive.answers.length === reuse.answers.length && naive.answers.every((a, i) => a === reuse.answers[i]);
+  return {
+    types,
+    naiveMs: naive.ms,
+    reuseMs: reuse.ms,
+    naivePrefillTokens: naive.prefillTokens,
+    reusePrefillTokens: reuse.prefillTokens,
+    speedup: naive.ms / reuse.ms,
+    decodeTokens: naive.decodeTokens,
+    answersEqual: answersEqual && naive.decodeTokens === reuse.decodeTokens,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The bench inputs: a realistic passage of about 300 tokens (consecutive CrossNER AI sentences from
+ * the shared eval data) and realistic entity types (CrossNER AI's, then a few general ones).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadQuestions } from '../eval/data';
+
+/** Shared eval data, relative to the repository root. */
+export const CROSSNER_AI = '../shared/data/uniner-eval/CrossNER_AI.json';
+
+/** 16 types: CrossNER AI's 13, then 3 general ones. */
+export const BENCH_TYPES: readonly string[] = [
+  'algorithm',
+  'field',
+  'task',
+  'product',
+  'university',
+  'researcher',
+  'conference',
+  'country',
+  'person',
+  'organization',
+  'location',
+  'program language',
+  'metrics',
+  'date',
+  'software',
+  'award',
+];
+
+/** A stand-in when the shared data is not there (the bench still runs; the note says so). */
+const FALLBACK_SENTENCES = [
+  'Typical generative model approaches include naive Bayes classifiers, Gaussian mixture models, variational autoencoders and others.',
+  'Geoffrey Hinton, Yoshua Bengio and Yann LeCun received the Turing Award in 2018 for their work on deep neural networks.',
+  'The conference on Neural Information Processing Systems (NeurIPS) was held in Vancouver, Canada, in December 2019.',
+  'Python and MATLAB are popular programming languages for machine learning research at Stanford University and MIT.',
+];
+
+/** Distinct passages of the shared data, in file order (or the fallback sentences). */
+export async function benchSentences(
+  repoRoot: string,
+): Promise<{ sentences: string[]; fromSharedData: boolean }> {
+  const path = resolve(repoRoot, CROSSNER_AI);
+  if (!existsSync(path)) return { sentences: FALLBACK_SENTENCES, fromSharedData: false };
+  const questions = await loadQuestions(path);
+  return { sentences: [...new Set(questions.map((q) => q.passage))], fromSharedData: true };
+}
+
+/**
+ * Joins sentences (cycling if needed) until `countTokens(passage) >= targetTokens`. Pure, so tests
+ * can pass a fake counter.
+ */
+export function buildPassage(
+  sentences: readonly string[],
+  targetTokens: number,
+  countTokens: (text: string) => number,
+): string {
+  if (sentences.length === 0) throw new Error('no sentences to build a passage from');
+  let passage = '';
+  for (let i = 0; countTokens(passage) < targetTokens; i++) {
+    const next = sentences[i % sentences.length] ?? '';
+    passage = passage ? `${passage} ${next}` : next;
+  }
+  return passage;
+}
+
+/**
+ * A passage of exactly `chars` characters in which "Barack Obama" and "Hawaii" (what scripted-llama
+ * answers) each occur `pairs` times, in varied sentences, so the UI has `2 × pairs` spans to draw.
+ */
+export function highlightPassage(chars: number, pairs: number): string {
+  const fillers = [
+    'met friends',
+    'gave a talk',
+    'read the news',
+    'went hiking',
+    'wrote letters',
+    'saw a film',
+  ];
+  const room = Math.floor(chars / pairs);
+  let passage = '';
+  for (let i = 0; i < pairs; i++) {
+    let sentence = `Barack Obama ${fillers[i % fillers.length] ?? ''} in Hawaii on day ${i + 1}.`;
+    sentence = `${sentence} It rained all day and all night.`.slice(0, room - 1);
+    passage += `${sentence.padEnd(room - 1, ' ')} `;
+  }
+  return passage.padEnd(chars, '.').slice(0, chars);
+}
