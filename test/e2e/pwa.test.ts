@@ -136,6 +136,11 @@ describe('offline PWA', () => {
     const online = await extractAndWaitForMarks(page);
     expect(online).toContain('Barack Obama');
     expect(online).toContain('Hawaii');
+    // The model panel shows the site's storage use and quota once a model was loaded.
+    await page
+      .getByTestId('storage-info')
+      .filter({ hasText: /^Storage: .+ used of .+ available/ })
+      .waitFor();
     const cached = await cacheContents(page);
     const modelCaches = Object.entries(cached)
       .filter(([, list]) => list.some((url) => url.includes('/models/')))
