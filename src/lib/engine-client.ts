@@ -42,8 +42,31 @@ export interface FallbackNotice {
   readonly reason: string;
 }
 
+/**
+ * Sent by the client itself when a Stop was not answered within {@link ClientOptions.stopDeadlineMs}:
+ * the worker was terminated (its model is gone; the next load starts a fresh worker). A `done`
+ * (`interrupted: true`) for the same request follows at once.
+ */
+export interface StopTimeoutNotice {
+  readonly type: 'stop-timeout';
+  readonly requestId: string;
+  /** How long the client waited for the worker to stop. */
+  readonly waitedMs: number;
+}
+
 /** Everything a subscriber can receive: worker events of current requests, plus the client's own notices. */
-export type ClientEvent = FromWorker | FallbackNotice;
+export type ClientEvent = FromWorker | FallbackNotice | StopTimeoutNotice;
+
+/** Tuning of the client (tests shorten the deadline). */
+export interface ClientOptions {
+  /**
+   * How long a Stop may take before the client gives up on the worker and terminates it. The engine
+   * stops within one decode step; a worker that does not answer is stuck (a step that never ends, or
+   * a run that never yields to its message queue), and a Stop that does nothing is worse than
+   * reloading the model. Default 5 s: longer than a long prefill step of a 7B model on a slow GPU.
+   */
+  readonly stopDeadlineMs?: number;
+}
 
 /** A listener for one kind of event. */
 export type ClientEventOf<K extends ClientEvent['type']> = Extract<ClientEvent, { type: K }>;
@@ -140,6 +163,8 @@ interface PendingExtract extends Deferred<DoneEvent> {
   retried: boolean;
   /** Not yet sent because the worker is being restarted. */
   held: boolean;
+  /** `performance.now()` when the request was made (for the stats of a forced stop). */
+  readonly startedAt: number;
 }
 
 interface PendingSelftest extends Deferred<SelfTestResultEvent> {
@@ -214,7 +239,14 @@ const EMPTY_STATS = {
  * counts as poisoned and the next `load` starts a fresh one (and the loaded model is forgotten, so
  * the page reloads before the next extraction).
  */
-export function createEngineClient(factory: WorkerFactory = createDefaultWorker): EngineClient {
+export function createEngineClient(
+  factory: WorkerFactory = createDefaultWorker,
+  options: ClientOptions = {},
+): EngineClient {
+  const stopDeadlineMs = options.stopDeadlineMs ?? 5000;
+  /** The forced-stop timer of the extraction `stopFor`, while a Stop waits for its `done`. */
+  let stopTimer: ReturnType<typeof setTimeout> | null = null;
+  let stopFor: PendingExtract | null = null;
   let worker: WorkerPort | null = null;
   let generation = 0;
   let counter = 0;
@@ -376,6 +408,48 @@ export function createEngineClient(factory: WorkerFactory = createDefaultWorker)
     }
   }
 
+  /** After a Stop: if the run has not ended by the deadline, terminate the worker and end it here. */
+  function armStopDeadline(pending: PendingExtract): void {
+    if (stopTimer !== null && stopFor === pending) return; // a second Stop does not extend the wait
+    if (stopTimer !== null) clearTimeout(stopTimer);
+    stopFor = pending;
+    const pressed = performance.now();
+    stopTimer = setTimeout(() => {
+      stopTimer = null;
+      stopFor = null;
+      if (extract !== pending) return; // it ended (or was replaced) in time
+      worker?.terminate();
+      worker = null;
+      loadedModel = null;
+      poisoned = false;
+      extract = null;
+      // Requests queued behind the stuck run: a load goes to the fresh worker, a self-test fails.
+      if (load) {
+        post({
+          type: 'load',
+          requestId: load.requestId,
+          model: load.params.model,
+          device: load.params.device,
+          ...(load.fallbackReason ? { fallbackReason: load.fallbackReason } : {}),
+        });
+      }
+      if (selftest) {
+        const test = selftest;
+        selftest = null;
+        test.reject(new SupersededError('The engine was restarted after a Stop that did not answer.'));
+      }
+      emit({ type: 'stop-timeout', requestId: pending.requestId, waitedMs: performance.now() - pressed });
+      const done: DoneEvent = {
+        type: 'done',
+        requestId: pending.requestId,
+        interrupted: true,
+        stats: { ...EMPTY_STATS, ms: performance.now() - pending.startedAt },
+      };
+      emit(done);
+      pending.resolve(done);
+    }, stopDeadlineMs);
+  }
+
   function failHeldExtract(error: WorkerError): void {
     if (!extract) return;
     const pending = extract;
@@ -412,7 +486,15 @@ export function createEngineClient(factory: WorkerFactory = createDefaultWorker)
       const d = deferred<DoneEvent>();
       // While a WASM restart is loading, hold the request until `ready`.
       const held = load?.fallbackReason !== undefined;
-      extract = { requestId, params, retried: false, held, resolve: d.resolve, reject: d.reject };
+      extract = {
+        requestId,
+        params,
+        retried: false,
+        held,
+        startedAt: performance.now(),
+        resolve: d.resolve,
+        reject: d.reject,
+      };
       current.extract = requestId;
       if (!held) post({ type: 'extract', requestId, ...params });
       return { requestId, promise: d.promise };
@@ -435,6 +517,7 @@ export function createEngineClient(factory: WorkerFactory = createDefaultWorker)
         return;
       }
       post({ type: 'interrupt', requestId: extract.requestId });
+      armStopDeadline(extract);
     },
 
     selftest(prompt, maxNewTokens = 16) {
@@ -467,6 +550,8 @@ export function createEngineClient(factory: WorkerFactory = createDefaultWorker)
     },
 
     dispose() {
+      if (stopTimer !== null) clearTimeout(stopTimer);
+      stopTimer = null;
       worker?.terminate();
       worker = null;
       const gone = new SupersededError('The engine client was disposed.');

@@ -50,6 +50,18 @@ export function reduceEngineEvent(state: AppState, event: ClientEvent): Partial<
         runNotice: `WebGPU failed (${event.reason}). Restarted the engine on WASM and re-running this request.`,
       };
     }
+    case 'stop-timeout':
+      // The worker did not answer Stop and was terminated: its model is gone, the next Extract reloads.
+      return {
+        loadStatus: 'idle',
+        loadedModel: null,
+        loadFiles: {},
+        ...(event.requestId === state.runRequestId
+          ? {
+              runNotice: `The engine did not stop within ${(event.waitedMs / 1000).toFixed(1)} s, so it was restarted; the model loads again on the next Extract.`,
+            }
+          : {}),
+      };
     case 'type-started':
       if (event.requestId !== state.runRequestId) return null;
       return { typeRuns: patchType(state, event.entityType, { status: 'streaming' }) };

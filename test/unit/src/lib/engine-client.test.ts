@@ -416,3 +416,45 @@ describe('engine client: which failures restart on WASM (ErrorEvent.device)', ()
     ).toBe(false);
   });
 });
+
+describe('engine client: a Stop the worker does not answer', () => {
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('terminates the worker after the deadline, ends the run as interrupted, and reloads in a fresh worker', async () => {
+    const { factory, workers } = fakeFactory();
+    const client = createEngineClient(factory, { stopDeadlineMs: 20 });
+    const events: ClientEvent[] = [];
+    client.subscribe((e) => events.push(e));
+    const load = client.load({ model, device: 'wasm' });
+    workers[0]!.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('wasm'), loadMs: 1 });
+    const run = client.extract(params);
+    client.interrupt();
+    client.interrupt(); // a second press does not extend the wait
+    await expect(run.promise).resolves.toMatchObject({ requestId: run.requestId, interrupted: true });
+    expect(workers[0]!.terminated).toBe(true);
+    expect(events.map((e) => e.type)).toEqual(['ready', 'stop-timeout', 'done']);
+    expect(client.loadedModel).toBeNull();
+    // Late events of the dead worker are ignored; the next load gets a fresh worker.
+    workers[0]!.emit({ type: 'done', requestId: run.requestId, interrupted: true, stats });
+    expect(events).toHaveLength(3);
+    client.load({ model, device: 'wasm' });
+    expect(workers).toHaveLength(2);
+  });
+
+  it('does nothing when the worker stops in time', async () => {
+    const { factory, workers } = fakeFactory();
+    const client = createEngineClient(factory, { stopDeadlineMs: 20 });
+    const load = client.load({ model, device: 'wasm' });
+    workers[0]!.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('wasm'), loadMs: 1 });
+    const run = client.extract(params);
+    client.interrupt();
+    workers[0]!.emit({ type: 'done', requestId: run.requestId, interrupted: true, stats });
+    await expect(run.promise).resolves.toMatchObject({ interrupted: true, stats });
+    const next = client.extract(params);
+    await wait(40);
+    expect(workers[0]!.terminated).toBe(false);
+    expect(client.loadedModel).not.toBeNull();
+    workers[0]!.emit({ type: 'done', requestId: next.requestId, interrupted: false, stats });
+    await expect(next.promise).resolves.toMatchObject({ interrupted: false });
+  });
+});
