@@ -1,6 +1,6 @@
 /** What machine the figures come from (printed above the table and kept in the JSON). */
 import { execFileSync } from 'node:child_process';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { chromiumPath } from '../../test/e2e/chromium';
 import type { MachineInfo } from './report';
 
@@ -27,6 +27,7 @@ export function machineInfo(): MachineInfo {
     cores: list.length,
     memoryGiB: totalmem() / 2 ** 30,
     os: `${platform()} ${release()}`,
+    loadAverage: loadavg()[0] ?? 0,
     node: process.version,
     chromium: chromiumVersion(),
   };

@@ -15,8 +15,12 @@ export interface MeasuredRun {
   readonly answers: string[];
 }
 
-/** Runs one extraction of `types` over the bench passage. */
-export type RunOnce = (types: readonly string[], reusePrefix: boolean) => Promise<MeasuredRun>;
+/** Runs one extraction of `types` over the bench passage (`batchSize` > 1: batched decoding). */
+export type RunOnce = (
+  types: readonly string[],
+  reusePrefix: boolean,
+  batchSize?: number,
+) => Promise<MeasuredRun>;
 
 /** The fastest of several runs of one mode; answers must agree between repeats too. */
 function best(runs: readonly MeasuredRun[]): MeasuredRun {
@@ -39,6 +43,7 @@ export async function comparePrefixReuse(
   counts: readonly number[],
   log: (line: string) => void,
   repeats: (count: number) => number = () => 1,
+  batched = false,
 ): Promise<PrefixReuseRow[]> {
   await run(allTypes.slice(0, 1), false);
   await run(allTypes.slice(0, 1), true);
@@ -53,7 +58,14 @@ export async function comparePrefixReuse(
     }
     const naive = best(naiveRuns);
     const reuse = best(reuseRuns);
-    const row = reuseRow(count, naive, reuse);
+    let row = reuseRow(count, naive, reuse);
+    if (batched && count > 1) {
+      // All types in one batch from the shared prefix (the engine's opt-in batched decoding).
+      const batch = await run(types, true, count);
+      const same = batch.answers.every((a, i) => a === reuse.answers[i]);
+      row = { ...row, batchedMs: batch.ms, batchedAnswersEqual: same };
+      log(`  ${count} types batched: ${batch.ms.toFixed(0)} ms, answers ${same ? 'equal' : 'DIFFER'}`);
+    }
     log(
       `  ${count} types: ${naive.ms.toFixed(0)} ms → ${reuse.ms.toFixed(0)} ms (${row.speedup.toFixed(2)}×), ` +
         `prefill ${naive.prefillTokens} → ${reuse.prefillTokens} tokens (${naive.prefillMs.toFixed(0)} → ${reuse.prefillMs.toFixed(0)} ms), ` +
@@ -67,13 +79,13 @@ export async function comparePrefixReuse(
 
 /** A {@link RunOnce} over a Node engine. */
 export function nodeRunner(engine: NodeEngine, passage: string, maxNewTokens: number): RunOnce {
-  return async (types, reusePrefix) => {
+  return async (types, reusePrefix, batchSize) => {
     const answers = new Map<string, string>();
     const started = performance.now();
     const done = await engine.extract(
       passage,
       types,
-      { constrain: true, maxNewTokens, reusePrefix },
+      { constrain: true, maxNewTokens, reusePrefix, ...(batchSize ? { batchSize } : {}) },
       (event) => {
         if (event.type === 'type-done') answers.set(event.entityType, JSON.stringify(event.rawAnswers));
       },
@@ -109,7 +121,14 @@ export async function nodePrefixReuseAndConstraint(options: {
     const engine = await createNodeEngine({ source: options.source, dtype: options.dtype });
     const run = nodeRunner(engine, options.passage, options.maxNewTokens);
     timing.recording = true;
-    const rows = await comparePrefixReuse(run, options.types, options.counts, options.log, options.repeats);
+    const rows = await comparePrefixReuse(
+      run,
+      options.types,
+      options.counts,
+      options.log,
+      options.repeats,
+      true,
+    );
     timing.recording = false;
     const { decodeStepMs, constraintMs } = timing.times;
     const stepMs = mean(decodeStepMs);

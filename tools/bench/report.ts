@@ -10,6 +10,8 @@ export interface MachineInfo {
   readonly cores: number;
   readonly memoryGiB: number;
   readonly os: string;
+  /** 1-minute load average when the bench started: other work on the machine skews every figure. */
+  readonly loadAverage: number;
   readonly node: string;
   /** Chromium version, or why it is unknown. */
   readonly chromium: string;
@@ -30,6 +32,10 @@ export interface PrefixReuseRow {
   readonly decodeTokens: number;
   /** Greedy answers identical in both modes (they must be: same prompt ids, same cache contents). */
   readonly answersEqual: boolean;
+  /** Prefix reuse with every type decoded in one batch (`batchSize` = types); Node only, types > 1. */
+  readonly batchedMs?: number;
+  /** Batched answers identical to the one-at-a-time ones. */
+  readonly batchedAnswersEqual?: boolean;
 }
 
 /** Per-step cost of constrained decoding against one model decode step. */
@@ -102,13 +108,24 @@ const ratio = (value: number): string => `${value.toFixed(2)}×`;
 const check = (ok: boolean): string => (ok ? '✓' : '✗');
 
 function reuseRows(label: string, rows: readonly PrefixReuseRow[]): string[][] {
-  return rows.map((r) => [
+  const out = rows.map((r) => [
     `${label}, ${r.types} type${r.types === 1 ? '' : 's'}`,
     `${ms(r.naiveMs)} (${r.naivePrefillTokens} tok)`,
     `${ms(r.reuseMs)} (${r.reusePrefillTokens} tok)`,
     ratio(r.speedup),
     check(r.answersEqual),
   ]);
+  for (const r of rows) {
+    if (r.batchedMs === undefined) continue;
+    out.push([
+      `${label.replace('Prefix reuse', 'Batched decoding')}, ${r.types} types in one batch`,
+      `${ms(r.reuseMs)} one at a time`,
+      `${ms(r.batchedMs)} batched`,
+      ratio(r.reuseMs / r.batchedMs),
+      check(r.batchedAnswersEqual ?? false),
+    ]);
+  }
+  return out;
 }
 
 /** Pads cells to column widths; the result is a valid Markdown table that also reads as plain text. */
@@ -123,7 +140,8 @@ function markdownTable(header: readonly string[], rows: readonly (readonly strin
 /** The machine lines printed above the table. */
 export function formatMachine(machine: MachineInfo): string {
   return [
-    `CPU: ${machine.cpu} (${machine.cores} cores), memory ${machine.memoryGiB.toFixed(1)} GiB, ${machine.os}`,
+    `CPU: ${machine.cpu} (${machine.cores} cores), memory ${machine.memoryGiB.toFixed(1)} GiB, ${machine.os}, ` +
+      `load average ${machine.loadAverage.toFixed(1)} at start`,
     `Node ${machine.node}, Chromium ${machine.chromium}`,
   ].join('\n');
 }

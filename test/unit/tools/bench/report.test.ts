@@ -11,7 +11,15 @@ const run = (ms: number, prefillTokens: number, answers: string[]) => ({
 });
 
 const results: BenchResults = {
-  machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 8, os: 'linux 6', node: 'v20.0.0', chromium: '156.0' },
+  machine: {
+    cpu: 'Test CPU',
+    cores: 2,
+    memoryGiB: 8,
+    os: 'linux 6',
+    loadAverage: 1.5,
+    node: 'v20.0.0',
+    chromium: '156.0',
+  },
   setup: {
     node: 'onnxruntime-node, bench-llama q4',
     browser: 'Chromium wasm',
@@ -20,7 +28,11 @@ const results: BenchResults = {
   },
   prefixReuse: [
     reuseRow(1, run(100, 350, ['[]']), run(100, 350, ['[]'])),
-    reuseRow(4, run(400, 1400, ['a', 'b', 'c', 'd']), run(160, 400, ['a', 'b', 'c', 'd'])),
+    {
+      ...reuseRow(4, run(400, 1400, ['a', 'b', 'c', 'd']), run(160, 400, ['a', 'b', 'c', 'd'])),
+      batchedMs: 80,
+      batchedAnswersEqual: true,
+    },
   ],
   constraint: { stepMs: 20, constraintMs: 1, ratio: 0.05, steps: 100, calls: 110, constraintMaxMs: 4 },
   firstEntity: { firstEntityMs: 50, totalMs: 200, types: 8 },
@@ -55,15 +67,18 @@ describe('bench report', () => {
   it('prints one Markdown table with every section side by side', () => {
     const text = formatTable(results);
     expect(text.split('\n').slice(0, 2)).toEqual([
-      'CPU: Test CPU (2 cores), memory 8.0 GiB, linux 6',
+      'CPU: Test CPU (2 cores), memory 8.0 GiB, linux 6, load average 1.5 at start',
       'Node v20.0.0, Chromium 156.0',
     ]);
     const rows = text.split('\n').filter((l) => l.startsWith('|'));
-    expect(rows).toHaveLength(2 + 2 + 1 + 1 + 1 + 2);
+    expect(rows).toHaveLength(2 + 2 + 1 + 1 + 1 + 1 + 2);
     expect(new Set(rows.map((r) => r.length)).size).toBe(1); // aligned columns
     expect(rows[0]).toMatch(/^\| Measure +\| +Baseline \| +Measured \| +Ratio \| Same answers \|$/);
     expect(text).toMatch(
       /\| Prefix reuse, Node, 4 types +\| +400 ms \(1400 tok\) \| +160 ms \(400 tok\) \| +2\.50× \| +✓ \|/,
+    );
+    expect(text).toMatch(
+      /\| Batched decoding, Node, 4 types in one batch +\| +160 ms one at a time \| +80\.0 ms batched \| +2\.00× \| +✓ \|/,
     );
     expect(text).toMatch(/\| Prefix reuse, Chromium wasm, 4 types .*\| +2\.00× \| +✗ \|/);
     expect(text).toMatch(/Constraint per step vs model step .*20\.0 ms step .*1\.0 ms constraint .*5\.0 %/);
@@ -88,9 +103,10 @@ describe('bench report', () => {
       reusePrefillTokens: 400,
       speedup: 2.5,
     });
-    expect(json.prefixReuse as unknown[]).not.toContainEqual(
-      expect.objectContaining({ batchedMs: expect.anything() }),
-    );
+    expect((json.prefixReuse as Record<string, unknown>[])[1]).toMatchObject({
+      batchedMs: 80,
+      batchedAnswersEqual: true,
+    });
     expect(json.constraint).toEqual(expect.objectContaining({ stepMs: 20, constraintMs: 1, ratio: 0.05 }));
     expect(json.firstEntity).toEqual(expect.objectContaining({ firstEntityMs: 50, totalMs: 200 }));
     expect((json.browser as { wasm: unknown[] }).wasm).toHaveLength(1);
