@@ -14,6 +14,7 @@ import type { Device, Dtype, LoadProgressEvent, LoadedModelInfo, PromptStyle } f
 import type { CausalLm } from './generation';
 import type { ResolvedSource, SourceInfo } from './model-source';
 import { DeviceError, ModelLoadError } from './errors';
+import { yieldBeforeEachStep } from './event-loop-yield';
 import {
   checkModelMemory,
   fetchFileSizes,
@@ -199,6 +200,9 @@ export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
       { cause: error },
     );
   }
+
+  // Let 'interrupt' and newer requests reach the worker between steps (see event-loop-yield.ts).
+  yieldBeforeEachStep(model as unknown as Parameters<typeof yieldBeforeEachStep>[0]);
 
   const generationConfig = (model as unknown as { generation_config?: { eos_token_id?: unknown } })
     .generation_config;

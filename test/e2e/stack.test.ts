@@ -79,6 +79,35 @@ describe('WASM in a module worker', () => {
     await page.context().close();
   });
 
+  it('stops a WASM run within a step when interrupted (the worker sees the message mid-run)', async () => {
+    const page = await openApp(browser);
+    const result = await page.evaluate(async (source) => {
+      const client = window.uninerDebug!.client;
+      await client.load({ model: { source, dtype: 'q4' }, device: 'wasm' }).promise;
+      const workersBefore = client.workerGeneration;
+      const off = client.on('type-started', () => {
+        off();
+        client.interrupt();
+      });
+      const done = await client.extract({
+        passage: 'Grace Hopper wrote COBOL compilers for the Navy and lectured at Yale.',
+        entityTypes: ['person', 'organization', 'location', 'language', 'date', 'misc'],
+        options: { constrain: false, maxNewTokens: 200 },
+      }).promise;
+      return {
+        interrupted: done.interrupted,
+        decodeTokens: done.stats.decodeTokens,
+        sameWorker: client.workerGeneration === workersBefore,
+      };
+    }, modelUrl('tiny-llama'));
+    expect(result.interrupted).toBe(true);
+    // 6 types × 200 tokens were allowed; the interrupt lands within the first answer.
+    expect(result.decodeTokens).toBeLessThan(200);
+    // Stopped by the engine, not by terminating the worker.
+    expect(result.sameWorker).toBe(true);
+    await page.context().close();
+  });
+
   it('falls back to WASM and says why when there is no WebGPU adapter', async () => {
     const page = await openApp(browser);
     const result = await selfTestInPage(page, {
