@@ -60,4 +60,25 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // No raw HTML from data: React escapes text; these are the ways around it.
+    files: ['src/**/*.{ts,tsx}', 'workers/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'No raw HTML: render text through React (it escapes), or build elements.',
+        },
+        {
+          selector: 'AssignmentExpression > MemberExpression[property.name=/^(innerHTML|outerHTML)$/]',
+          message: 'No raw HTML: set textContent or build elements.',
+        },
+        {
+          selector: 'CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln)$/]',
+          message: 'No raw HTML: insertAdjacentHTML/document.write are not allowed.',
+        },
+      ],
+    },
+  },
 );
