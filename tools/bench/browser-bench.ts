@@ -44,7 +44,8 @@ export function ensureBuild(repoRoot: string, log: (line: string) => void): stri
       '--logLevel',
       'warn',
     ],
-    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] },
+    // Quiet unless it fails (rolldown prints plugin timings even at --logLevel error).
+    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   return outDir;
 }

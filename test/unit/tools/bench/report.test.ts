@@ -85,7 +85,10 @@ describe('bench report', () => {
     expect(text).toMatch(
       /First entity vs whole request \(8 types\) .*200 ms total .*50\.0 ms first .*25\.0 %/,
     );
-    expect(text).toMatch(/UI: 2000 marks, 50,000-char passage/);
+    expect(text).toMatch(/UI: 2000 marks, 50,000-char passage .*40\.0 ms last render .*2\.4 frames/);
+    expect(text).toMatch(
+      /UI: longest main-thread task .*3 long tasks .*250 ms .*15\.0 frames \(worst event→frame 300 ms\)/,
+    );
     expect(text).toMatch(/Note: a note/);
     expect(formatTable(results, { machine: false })).not.toMatch(/Test CPU/);
   });
