@@ -76,7 +76,7 @@ export function ModelPicker() {
               {p.label}
               {isConfigured(p) ? ` · ≈${formatBytes(p.sizes[0]?.bytes ?? 0)}` : ' · not configured'}
               {p.dtypes.wasm ? '' : ' · WebGPU only'}
-              {p.isUniner ? '' : ' · generic, not UniNER'}
+              {p.isUniner ? '' : ' · not UniNER'}
             </option>
           ))}
         </select>
