@@ -17,6 +17,7 @@ import {
 import { answer, type CausalLm } from './generation';
 import { chooseDevice, type WebGpuProbe } from './device';
 import { loadCausalLm } from './model-loader';
+import { forgetCachedModel } from './model-cache-repair';
 import type { MemoryBudget } from './memory-estimate';
 import { resolveSource } from './model-source';
 import { runExtraction } from './extractor';
@@ -133,19 +134,30 @@ export class InferenceHandler {
     this.loaded = undefined;
     await previous?.lm.model.dispose();
 
-    const loaded = await loadCausalLm({
-      source,
-      device,
-      dtype,
-      ...(message.model.promptStyle ? { promptStyle: message.model.promptStyle } : {}),
-      memoryBudget,
-      ...(source.preset?.downloadBytes[dtype] ? { weightFileBytes: source.preset.downloadBytes[dtype] } : {}),
-      onProgress: (progress) =>
-        this.post({ type: 'load-progress', requestId: message.requestId, ...progress }),
-    });
-    // Warm-up: compiles WebGPU shaders and allocates buffers before the person presses Extract.
-    const warmupIds = loaded.lm.tokenizer.encode('Hello', { add_special_tokens: true });
-    await answer(loaded.lm, { promptIds: warmupIds, maxNewTokens: 1 });
+    let loaded: Awaited<ReturnType<typeof loadCausalLm>>;
+    try {
+      loaded = await loadCausalLm({
+        source,
+        device,
+        dtype,
+        ...(message.model.promptStyle ? { promptStyle: message.model.promptStyle } : {}),
+        memoryBudget,
+        ...(source.preset?.downloadBytes[dtype]
+          ? { weightFileBytes: source.preset.downloadBytes[dtype] }
+          : {}),
+        onProgress: (progress) =>
+          this.post({ type: 'load-progress', requestId: message.requestId, ...progress }),
+      });
+      // Warm-up: compiles WebGPU shaders and allocates buffers before the person presses Extract.
+      const warmupIds = loaded.lm.tokenizer.encode('Hello', { add_special_tokens: true });
+      await answer(loaded.lm, { promptIds: warmupIds, maxNewTokens: 1 });
+    } catch (error) {
+      // transformers.js caches a file before ONNX Runtime reads it: a truncated or corrupt download
+      // would fail every later load of this model. Forget its cached files so a retry downloads anew —
+      // but only for file problems: a WebGPU failure (DeviceError) retries on WASM with the same files.
+      if (error instanceof ModelLoadError) await forgetCachedModel(source.resolved);
+      throw error;
+    }
     this.loaded = { lm: loaded.lm, info: loaded.info };
     this.post({
       type: 'ready',

@@ -145,7 +145,8 @@ async function refuseIfTooLarge(
     : undefined;
   const base = baseUrlOf(source.resolved);
   if (!sizes && base && budget.device !== 'cpu') {
-    const fetchHead = (url: string, init: { method: 'HEAD' }) => fetch(url, init);
+    // Through env.fetch, so the stall guard (fetch-guard.ts) cuts a host that never answers.
+    const fetchHead = (url: string, init: { method: 'HEAD' }) => env.fetch(url, init);
     sizes = summarizeFileSizes(await fetchFileSizes(base, onnxFilePaths(config, dtype), fetchHead));
   }
   const check = checkModelMemory(config, { dtype, ...sizes }, budget, source.displayName);

@@ -112,20 +112,16 @@ describe('a failing model host', () => {
     await page.context().close();
   });
 
-  // Known issue until workers/model-cache-repair.ts is wired into the handler's load (see the
-  // report): transformers.js caches the truncated file before ONNX Runtime rejects it, so the same URL
-  // keeps failing from Cache Storage after the host is fixed. `it.fails` turns red once it is fixed.
-  it.fails(
-    'a truncated file does not poison the cache: the same URL loads once the host is fixed',
-    async () => {
-      const page = await openApp(browser);
-      host.faults.set('scripted-llama/onnx/model_q4.onnx', 'truncate');
-      expect((await tryLoad(page, scripted())).ok).toBe(false);
-      host.faults.clear();
-      expect(await tryLoad(page, scripted())).toEqual({ ok: true, device: 'wasm' });
-      await page.context().close();
-    },
-  );
+  // transformers.js caches the truncated file before ONNX Runtime rejects it; the handler forgets the
+  // model's cached files after a failed load (workers/model-cache-repair.ts), so a retry downloads anew.
+  it('a truncated file does not poison the cache: the same URL loads once the host is fixed', async () => {
+    const page = await openApp(browser);
+    host.faults.set('scripted-llama/onnx/model_q4.onnx', 'truncate');
+    expect((await tryLoad(page, scripted())).ok).toBe(false);
+    host.faults.clear();
+    expect(await tryLoad(page, scripted())).toEqual({ ok: true, device: 'wasm' });
+    await page.context().close();
+  });
 });
 
 describe('heavy use', () => {
