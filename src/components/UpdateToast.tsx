@@ -8,6 +8,9 @@ import {
 } from '../lib/service-worker';
 import { useAppStore } from '../store/app-store';
 
+/** How long "Ready to work offline" stays up. */
+const OFFLINE_NOTICE_MS = 6000;
+
 /**
  * "Update available — Reload" when a new version of the app is waiting, and a one-time "ready to work
  * offline". Reload is disabled while a model loads or a run streams: reloading would lose it.
@@ -16,6 +19,14 @@ export function UpdateToast() {
   useEffect(registerServiceWorker, []);
   const { needRefresh, offlineReady } = useSyncExternalStore(subscribeServiceWorker, getServiceWorkerState);
   const busy = useAppStore((s) => s.runStatus === 'running' || s.loadStatus === 'loading');
+  // "Ready to work offline" is news, not a question: it leaves by itself so it never sits over the
+  // results; "Update available" stays until answered.
+  const infoOnly = offlineReady && !needRefresh;
+  useEffect(() => {
+    if (!infoOnly) return;
+    const timer = setTimeout(dismissServiceWorkerNotice, OFFLINE_NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [infoOnly]);
   if (!needRefresh && !offlineReady) return null;
   return (
     <div

@@ -1,6 +1,6 @@
 /**
  * A deterministic colour per entity type. The same type name gets the same colour in every session
- * (a hash of its lower-cased name picks the palette slot); when two types of the current list collide,
+ * (a fixed slot for the most common types, else a hash of its lower-cased name picks the slot); when two types of the current list collide,
  * the later one takes the next free slot, so colours on screen stay distinct up to the palette size.
  *
  * Colours are used as a translucent background tint plus a solid underline; the text keeps the page's
@@ -43,6 +43,19 @@ export function hashType(type: string): number {
   return hash >>> 0;
 }
 
+/**
+ * The most common types get fixed, well-separated colours (a hash put "person" and "location" on
+ * pink and violet, hard to tell apart); every other type is hashed.
+ */
+const PINNED_SLOTS: Readonly<Record<string, number>> = {
+  person: 0, // blue
+  location: 2, // green
+  organization: 1, // orange
+  organisation: 1,
+  date: 9, // amber
+  misc: 6, // violet
+};
+
 /** Palette slot per type for a list of types (see the module comment for the collision rule). */
 export function assignTypeColors(types: readonly string[]): Map<string, TypeColor> {
   const size = TYPE_PALETTE.length;
@@ -50,7 +63,7 @@ export function assignTypeColors(types: readonly string[]): Map<string, TypeColo
   const out = new Map<string, TypeColor>();
   for (const type of types) {
     if (out.has(type)) continue;
-    let slot = hashType(type) % size;
+    let slot = PINNED_SLOTS[type.trim().toLowerCase()] ?? hashType(type) % size;
     for (let probe = 0; probe < size && taken.has(slot); probe++) slot = (slot + 1) % size;
     taken.add(slot);
     if (taken.size >= size) taken.clear(); // more types than colours: start reusing
