@@ -80,7 +80,8 @@ export async function runExtraction(
     // One aligner per chunk: its tolerant index is built once for all types.
     const aligner = createAligner(chunk.text);
     const encoded = encodePrompts(lm.tokenizer, model.promptStyle, chunk.text, entityTypes, promptOptions);
-    const reuse = options.reusePrefix !== false;
+    // With one type there is nothing to share: a separate prefix pass would only add a model call.
+    const reuse = options.reusePrefix !== false && entityTypes.length > 1;
     const prefix = reuse ? await encodePrefix(lm, encoded.prefixIds) : undefined;
     prefillTokens += prefix?.ids.length ?? 0;
     prefillMs += prefix?.ms ?? 0;

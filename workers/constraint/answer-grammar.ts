@@ -4,11 +4,13 @@
  *     answer  := ws* '[' ( ']' | string ( ws* ',' ws* string )* ws* ']' )      then only EOS
  *     string  := '"' ( raw byte | escape )+ '"'     whose unescaped bytes occur in the passage
  *
- * - `ws` is space, tab, CR or LF, at most `maxWhitespace` bytes per run (so whitespace cannot eat the
- *   token budget).
+ * - `ws` is a space, at most `maxWhitespace` (default 1) per run: UniNER answers ` ["a", "b"]`, and the
+ *   official parser rejects a list after other whitespace or across lines, so tabs, CR and LF (which
+ *   JSON would allow) only waste the token budget and lose the answer at evaluation.
  * - A raw byte is any byte >= 0x20 except `"` and `\`; control characters must be escaped.
  * - Escapes: `\" \\ \/ \b \f \n \r \t` and `\uXXXX` (upper or lower case hex, surrogate pairs for
- *   characters above U+FFFF). `\u` may spell any character of the passage.
+ *   characters above U+FFFF). `\u` may spell any character of the passage (restricting it to control
+ *   characters would also need the dead-end analysis in finishCost to know; not done).
  * - Strings start at a character boundary (no leading continuation byte) and may only close at one,
  *   so every answer decodes as valid UTF-8.
  * - A string may only close when it is not one of the strings already closed in this answer.
@@ -78,7 +80,7 @@ export interface AnswerState {
 export interface AnswerGrammarOptions {
   /** Maximum number of strings in the list. Default: unlimited. */
   readonly maxItems?: number;
-  /** Maximum whitespace bytes per run (before `[`, around commas, before `]`). Default 4. */
+  /** Maximum spaces per run (before `[`, around commas, before `]`). Default 1. */
   readonly maxWhitespace?: number;
 }
 
@@ -121,7 +123,7 @@ function hexValue(b: number): number {
 }
 
 function isWhitespace(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x09 || b === 0x0d;
+  return b === 0x20;
 }
 
 function state(
@@ -159,7 +161,7 @@ export class AnswerGrammar {
     options: AnswerGrammarOptions = {},
   ) {
     this.maxItems = options.maxItems ?? Infinity;
-    this.maxWs = options.maxWhitespace ?? 4;
+    this.maxWs = options.maxWhitespace ?? 1;
     this.keyBase = automaton.bytes.length + 1;
     this.charByCodePoint = new Map(automaton.chars.map((c) => [c.codePoint, c]));
     const unitKey = (c: PassageChar) => (c.units[0] as number) * 0x10000 + (c.units[1] ?? 0);

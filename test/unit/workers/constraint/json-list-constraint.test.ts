@@ -159,10 +159,15 @@ describe('JsonListConstraint: grammar details', () => {
     expect(firstBytes(constraintAfter('see 😀 here', '["\\ud83d')).has(0x22)).toBe(false);
   });
 
-  it('caps whitespace runs', () => {
-    const c = constraintAfter(passage, '    ');
+  it('allows one space per run and no other whitespace (the official parser rejects it)', () => {
+    const start = constraintAfter(passage, '');
+    for (const b of [0x09, 0x0a, 0x0d]) expect(firstBytes(start).has(b)).toBe(false);
+    const c = constraintAfter(passage, ' ');
     expect(firstBytes(c).has(0x20)).toBe(false);
     expect(firstBytes(c).has(0x5b)).toBe(true);
+    const afterComma = constraintAfter(passage, '["Obama", ');
+    expect(firstBytes(afterComma).has(0x20)).toBe(false);
+    expect(firstBytes(afterComma).has(0x22)).toBe(true);
   });
 
   it('refuses a comma when every possible string was already given', () => {
