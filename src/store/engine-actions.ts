@@ -12,15 +12,48 @@ import { QUEUED } from './slices/run';
 
 let client: EngineClient | null = null;
 
+type ClientEvent = Parameters<Parameters<EngineClient['subscribe']>[0]>[0];
+
+/** Waits for the next frame where there is one (browsers), else a macrotask (tests, workers). */
+function nextFrame(callback: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => callback());
+  else setTimeout(callback, 16);
+}
+
 /** Connects a client to the store; returns a function that disconnects it. */
 export function bindEngine(engine: EngineClient): () => void {
   client = engine;
-  const unsubscribe = engine.subscribe((event) => {
+  const apply = (event: ClientEvent) => {
     const patch = reduceEngineEvent(useAppStore.getState(), event);
     if (patch) useAppStore.setState(patch);
+  };
+  // Partial results carry the whole list so far, and each one re-lays out every mark: keep only the
+  // latest per type and apply them once per frame. Any other event flushes them first, so order holds.
+  let pending = new Map<string, ClientEvent>();
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const events = [...pending.values()];
+    pending = new Map();
+    for (const event of events) apply(event);
+  };
+  const unsubscribe = engine.subscribe((event) => {
+    if (event.type === 'type-partial') {
+      pending.set(`${event.requestId}\u0000${event.entityType}`, event);
+      if (!scheduled) {
+        scheduled = true;
+        nextFrame(() => {
+          if (scheduled) flush();
+        });
+      }
+      return;
+    }
+    if (pending.size > 0) flush();
+    apply(event);
   });
   return () => {
     unsubscribe();
+    pending.clear();
     if (client === engine) client = null;
   };
 }

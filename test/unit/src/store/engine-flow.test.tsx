@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../../../src/App';
@@ -75,8 +75,12 @@ describe('store ← engine client (fake worker)', () => {
         entities: [{ text: 'Ada Lovelace', spans: [{ start: 0, end: 12 }], match: 'exact' }],
       });
     });
-    // Highlights appear while the answer streams.
-    expect(document.querySelector('mark[data-type="person"][data-start="0"][data-end="12"]')).not.toBeNull();
+    // Highlights appear while the answer streams (partial results are applied once per frame).
+    await waitFor(() =>
+      expect(
+        document.querySelector('mark[data-type="person"][data-start="0"][data-end="12"]'),
+      ).not.toBeNull(),
+    );
     expect(document.querySelector('[data-type-status="streaming"]')?.textContent).toContain('person');
     expect(document.querySelector('[data-type-status="queued"]')?.textContent).toContain('location');
     act(() => {
