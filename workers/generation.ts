@@ -123,6 +123,22 @@ class RowsEndedCriterion extends StoppingCriteria {
   }
 }
 
+/**
+ * UniNER decoding: greedy, a fixed answer budget, stop at EOS. Spelled out because a model's own
+ * generation_config.json may ask for sampling or penalties, and the library default length is 20.
+ */
+function greedySettings(lm: CausalLm, request: { maxNewTokens: number; logitsProcessor?: LogitsProcessor }) {
+  return {
+    max_new_tokens: request.maxNewTokens,
+    do_sample: false,
+    num_beams: 1,
+    repetition_penalty: 1.0,
+    no_repeat_ngram_size: 0,
+    eos_token_id: [...lm.eosTokenIds],
+    logits_processor: request.logitsProcessor ? [request.logitsProcessor] : null,
+  };
+}
+
 /** What one question needs. */
 export interface AnswerRequest {
   /** The whole prompt (prefix ids included when a prefix cache is given). */
@@ -174,13 +190,7 @@ export async function answer(lm: CausalLm, request: AnswerRequest): Promise<Answ
       inputs: int64(promptIds),
       attention_mask: ones(promptIds.length),
       ...(cache ? { past_key_values: cache } : {}),
-      max_new_tokens: request.maxNewTokens,
-      do_sample: false,
-      num_beams: 1,
-      repetition_penalty: 1.0,
-      no_repeat_ngram_size: 0,
-      eos_token_id: [...lm.eosTokenIds],
-      logits_processor: request.logitsProcessor ? [request.logitsProcessor] : null,
+      ...greedySettings(lm, request),
       stopping_criteria: [new InterruptCriterion(request.shouldStop ?? (() => false))],
       streamer: streamer as never,
     } as never);
@@ -282,14 +292,8 @@ export async function answerBatch(lm: CausalLm, request: BatchRequest): Promise<
       inputs: new Tensor('int64', inputIds, [rows, longest]),
       attention_mask: new Tensor('int64', mask, [rows, longest]),
       past_key_values: cache,
-      max_new_tokens: request.maxNewTokens,
-      do_sample: false,
-      num_beams: 1,
-      repetition_penalty: 1.0,
-      no_repeat_ngram_size: 0,
-      eos_token_id: [...lm.eosTokenIds],
+      ...greedySettings(lm, request),
       pad_token_id: PAD_ID,
-      logits_processor: request.logitsProcessor ? [request.logitsProcessor] : null,
       // A row that generated EOS is done even if it samples more tokens while other rows finish
       // (the library only looks at each row's last token).
       stopping_criteria: [
