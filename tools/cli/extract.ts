@@ -12,7 +12,7 @@ import type { Dtype, FromWorker, PromptStyle } from '../../workers/protocol';
 const USAGE = `Usage: npm run extract -- --model <dir|url|hub-id|preset> --type <entity type> [--type …]
          (--text "…" | --file passage.txt | passage on stdin)
          [--dtype fp32|fp16|q8|q4|q4f16] [--prompt-style uniner|chat] [--dataset <name>]
-         [--no-constrain] [--max-new-tokens 256] [--print-prompts] [--stats]
+         [--no-constrain] [--max-new-tokens 256] [--batch-size 1] [--print-prompts] [--stats]
 
 Prints one JSON line per span: {"type","text","start","end"} (UTF-16 offsets into the passage).
 Strings the model gave that are not in the passage are reported on stderr.`;
@@ -51,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       dataset: { type: 'string' },
       'no-constrain': { type: 'boolean', default: false },
       'max-new-tokens': { type: 'string' },
+      'batch-size': { type: 'string' },
       'print-prompts': { type: 'boolean', default: false },
       stats: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -75,6 +76,10 @@ async function main(argv: string[]): Promise<number> {
   const maxNewTokens = values['max-new-tokens'] === undefined ? 256 : Number(values['max-new-tokens']);
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1 || maxNewTokens > 4096) {
     throw new UsageError('--max-new-tokens must be an integer between 1 and 4096.');
+  }
+  const batchSize = values['batch-size'] === undefined ? 1 : Number(values['batch-size']);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 64) {
+    throw new UsageError('--batch-size must be an integer between 1 and 64.');
   }
   const passage = readPassage(values);
   const datasetName = values.dataset;
@@ -126,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
   const done = await engine.extract(
     passage,
     types,
-    { constrain: !values['no-constrain'], maxNewTokens, ...(datasetName ? { datasetName } : {}) },
+    { constrain: !values['no-constrain'], maxNewTokens, batchSize, ...(datasetName ? { datasetName } : {}) },
     onEvent,
   );
   if (values.stats) {

@@ -47,6 +47,28 @@ describe('npm run extract', () => {
     expect(stats.ms).toBeGreaterThan(0);
   });
 
+  it('decodes several types in one batch with --batch-size and prints the same spans', () => {
+    ensureFixtures();
+    const text = 'Barack Obama was born in Hawaii.';
+    const args = [
+      '--model',
+      SCRIPTED_LLAMA_DIR,
+      '--dtype',
+      'fp32',
+      '--type',
+      'person',
+      '--type',
+      'place',
+      '--text',
+      text,
+    ];
+    const single = run(args);
+    const batched = run([...args, '--batch-size', '2']);
+    expect(batched.code).toBe(0);
+    expect(batched.stdout).toBe(single.stdout);
+    expect(batched.stdout.trim().split('\n')).toHaveLength(4);
+  });
+
   it('reads the passage from stdin', () => {
     ensureFixtures();
     const { code, stdout } = run(
@@ -86,6 +108,7 @@ describe('npm run extract', () => {
     [['--model', 'm', '--text', 'x'], /at least one --type/, 2],
     [['--model', 'm', '--type', 't', '--text', 'x', '--dtype', 'int3'], /--dtype must be one of/, 2],
     [['--model', 'm', '--type', 't', '--text', 'x', '--bogus'], /Unknown option/, 2],
+    [['--model', 'm', '--type', 't', '--text', 'x', '--batch-size', '0'], /--batch-size must be/, 2],
     [['--model', '/does/not/exist', '--type', 't', '--text', 'x'], /config\.json/, 1],
   ])('exits non-zero with a clear message for %j', (args, message, exitCode) => {
     const { code, stderr } = run(args);
