@@ -16,6 +16,9 @@
 import { InputError } from './errors';
 import type { FoundEntity, Span } from './protocol';
 
+/** More characters per token than any real tokenizer averages over a long text (see chunkPassage). */
+const MAX_CHARS_PER_TOKEN = 64;
+
 /** Counts the tokens of a piece of text (the caller decides whether special tokens count). */
 export type TokenCounter = (text: string) => number;
 
@@ -55,7 +58,11 @@ export function chunkPassage(
     );
   }
   if (passage === '') return [];
-  if (countTokens(passage) <= budget) return [{ text: passage, start: 0, end: passage.length }];
+  // Counting a long text is the slow part (a 1 MB passage takes seconds): skip the whole-passage count
+  // when the passage cannot fit anyway — no tokenizer we know of has tokens averaging 64 characters.
+  const certainlyTooLong = passage.length > budget * MAX_CHARS_PER_TOKEN;
+  if (!certainlyTooLong && countTokens(passage) <= budget)
+    return [{ text: passage, start: 0, end: passage.length }];
 
   // What one count adds regardless of the text (BOS, say); subtracted when estimating a sum of pieces.
   const overhead = Math.max(0, countTokens(''));

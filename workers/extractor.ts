@@ -57,6 +57,8 @@ export async function runExtraction(
   );
   const countTokens = (text: string) => lm.tokenizer.encode(text, { add_special_tokens: false }).length;
   const chunks = chunkPassage(passage, budget, countTokens);
+  // Long passages: say how many chunks there are before the first one is answered.
+  if (chunks.length > 1) emit({ type: 'chunk-progress', requestId: '', done: 0, total: chunks.length });
 
   const results: TypeResult[] = entityTypes.map((entityType) => ({
     entityType,

@@ -77,8 +77,12 @@ describe('scripted-llama through the whole engine', () => {
     const events = await extractEvents(engine, passage, ['person'], { maxNewTokens: 32 });
     const done = events.at(-1) as Extract<FromWorker, { type: 'done' }>;
     expect(done.stats.chunks).toBeGreaterThan(1);
-    const progress = events.filter((e) => e.type === 'chunk-progress');
-    expect(progress).toHaveLength(done.stats.chunks);
+    const progress = events.filter(
+      (e): e is Extract<FromWorker, { type: 'chunk-progress' }> => e.type === 'chunk-progress',
+    );
+    // 0 of N as soon as the passage is split, then one event per finished chunk.
+    expect(progress.map((p) => p.done)).toEqual(Array.from({ length: done.stats.chunks + 1 }, (_, i) => i));
+    expect(progress.every((p) => p.total === done.stats.chunks)).toBe(true);
     const obama = doneByType(events)
       .get('person')!
       .entities.find((e) => e.text === 'Barack Obama')!;
