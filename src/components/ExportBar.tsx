@@ -20,6 +20,13 @@ function snapshot() {
   };
 }
 
+/** The download formats: same inputs, one file each. */
+const DOWNLOADS = [
+  { label: 'Download JSONL', fileName: 'entities.jsonl', mime: 'application/jsonl', format: toJsonLines },
+  { label: 'Download CoNLL (BIO)', fileName: 'entities.conll', mime: 'text/plain', format: toConllBio },
+  { label: 'Download CSV', fileName: 'entities.csv', mime: 'text/csv', format: toCsv },
+] as const;
+
 /** Copy JSON; download JSONL, CoNLL BIO and CSV. */
 export function ExportBar() {
   const status = useRunStatus();
@@ -43,39 +50,20 @@ export function ExportBar() {
       >
         Copy JSON
       </button>
-      <button
-        type="button"
-        className={button}
-        disabled={disabled}
-        onClick={() => {
-          const { passage, results, types } = snapshot();
-          downloadText('entities.jsonl', toJsonLines(passage, results, types), 'application/jsonl');
-        }}
-      >
-        Download JSONL
-      </button>
-      <button
-        type="button"
-        className={button}
-        disabled={disabled}
-        onClick={() => {
-          const { passage, results, types } = snapshot();
-          downloadText('entities.conll', toConllBio(passage, results, types), 'text/plain');
-        }}
-      >
-        Download CoNLL (BIO)
-      </button>
-      <button
-        type="button"
-        className={button}
-        disabled={disabled}
-        onClick={() => {
-          const { passage, results, types } = snapshot();
-          downloadText('entities.csv', toCsv(passage, results, types), 'text/csv');
-        }}
-      >
-        Download CSV
-      </button>
+      {DOWNLOADS.map(({ label, fileName, mime, format }) => (
+        <button
+          key={fileName}
+          type="button"
+          className={button}
+          disabled={disabled}
+          onClick={() => {
+            const { passage, results, types } = snapshot();
+            downloadText(fileName, format(passage, results, types), mime);
+          }}
+        >
+          {label}
+        </button>
+      ))}
       <span role="status" className="text-sm text-slate-600 dark:text-slate-400">
         {message}
       </span>
