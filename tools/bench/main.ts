@@ -29,7 +29,7 @@ import { browserRunner, ensureBuild, serveApp, uiBench } from './browser-bench';
 import { machineInfo } from './machine';
 import { comparePrefixReuse, firstEntity, nodePrefixReuseAndConstraint } from './node-bench';
 import { formatJson, formatMachine, formatTable, type BenchResults } from './report';
-import { BENCH_TYPES, benchSentences, buildPassage, highlightPassage } from './workload';
+import { BENCH_TYPES, CROSSNER_AI, benchSentences, buildPassage, highlightPassage } from './workload';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const TYPE_COUNTS = [1, 4, 8, 16] as const;
@@ -95,8 +95,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const tokenizer = await AutoTokenizer.from_pretrained(BENCH_LLAMA_DIR);
   const countTokens = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).length;
   const { sentences, fromSharedData } = await benchSentences(REPO);
-  if (!fromSharedData)
-    notes.push('../shared/data/uniner-eval is missing: the passage is built from stand-in sentences.');
+  if (!fromSharedData) notes.push(`${CROSSNER_AI} is missing: the passage is built from stand-in sentences.`);
   const passage = buildPassage(sentences, PASSAGE_TOKENS, countTokens);
   const passageTokens = countTokens(passage);
 

@@ -1,13 +1,13 @@
 /**
  * The bench inputs: a realistic passage of about 300 tokens (consecutive CrossNER AI sentences from
- * the shared eval data) and realistic entity types (CrossNER AI's, then a few general ones).
+ * the evaluation data in test/fixtures/uniner-eval) and realistic entity types (CrossNER AI's, then a few general ones).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadQuestions } from '../eval/data';
 
-/** Shared eval data, relative to the repository root. */
-export const CROSSNER_AI = '../shared/data/uniner-eval/CrossNER_AI.json';
+/** The evaluation data kept in the repository, relative to its root. */
+export const CROSSNER_AI = 'test/fixtures/uniner-eval/CrossNER_AI.json';
 
 /** 16 types: CrossNER AI's 13, then 3 general ones. */
 export const BENCH_TYPES: readonly string[] = [
@@ -29,7 +29,7 @@ export const BENCH_TYPES: readonly string[] = [
   'award',
 ];
 
-/** A stand-in when the shared data is not there (the bench still runs; the note says so). */
+/** A stand-in when the data file is not there (the bench still runs; the note says so). */
 const FALLBACK_SENTENCES = [
   'Typical generative model approaches include naive Bayes classifiers, Gaussian mixture models, variational autoencoders and others.',
   'Geoffrey Hinton, Yoshua Bengio and Yann LeCun received the Turing Award in 2018 for their work on deep neural networks.',
@@ -37,7 +37,7 @@ const FALLBACK_SENTENCES = [
   'Python and MATLAB are popular programming languages for machine learning research at Stanford University and MIT.',
 ];
 
-/** Distinct passages of the shared data, in file order (or the fallback sentences). */
+/** Distinct passages of the CrossNER AI data, in file order (or the fallback sentences). */
 export async function benchSentences(
   repoRoot: string,
 ): Promise<{ sentences: string[]; fromSharedData: boolean }> {

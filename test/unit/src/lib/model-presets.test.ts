@@ -53,7 +53,7 @@ describe('model presets (the UI view of the engine registry)', () => {
 
 describe('label-set presets', () => {
   // The type names of universal-ner's src/eval/test_data (the question `What describes X in the text?`),
-  // also in ../shared/data/uniner-eval/.
+  // also in test/fixtures/uniner-eval/.
   const official: Record<string, string[]> = {
     'crossner-ai': [
       'algorithm',

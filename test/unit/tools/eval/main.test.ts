@@ -10,9 +10,7 @@ import { parseOfficialAnswer } from '../../../../tools/eval/official-parser';
 import { formatPrediction } from '../../../../tools/eval/predictions';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-const CROSSNER = fileURLToPath(
-  new URL('../../../../../shared/data/uniner-eval/CrossNER_AI.json', import.meta.url),
-);
+const CROSSNER = fileURLToPath(new URL('../../../fixtures/uniner-eval/CrossNER_AI.json', import.meta.url));
 
 const turn = (from: string, value: string) => ({ from, value });
 const item = (id: string, passage: string, type: string, gold: string) => ({
@@ -116,7 +114,7 @@ describe('eval CLI, --predictions mode', () => {
     expect(model.err.join('\n')).toMatch(/^error: \w+Error: /);
   });
 
-  it('runs as a process on the shared CrossNER AI data with a few wrong answers', async () => {
+  it('runs as a process on the CrossNER AI data in the repository with a few wrong answers', async () => {
     const questions = await loadQuestions(CROSSNER);
     const withGold = questions.filter((q) => parseOfficialAnswer(q.goldAnswer).length > 0);
     const emptied = new Set(withGold.slice(0, 3).map((q) => q.id));

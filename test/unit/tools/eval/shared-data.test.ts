@@ -1,18 +1,18 @@
-// The two official test sets in ../shared/data/uniner-eval (beside the repository; CI has it too),
+// The two official test sets kept in the repository (test/fixtures/uniner-eval, source and licence in its README),
 // scored with their own gold answers as predictions: the whole pipeline must give exactly 1.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { groupByPassage, loadQuestions } from '../../../../tools/eval/data';
 import { score } from '../../../../tools/eval/scorer';
 
-const SHARED_DATA = fileURLToPath(new URL('../../../../../shared/data/uniner-eval/', import.meta.url));
+const EVAL_DATA = fileURLToPath(new URL('../../../fixtures/uniner-eval/', import.meta.url));
 
-describe('shared UniNER evaluation data, gold answers as predictions', () => {
+describe('UniNER evaluation data in the repository, gold answers as predictions', () => {
   it.each([
     ['CrossNER_AI.json', 5603, 13, 430],
     ['mit-restaurant.json', 12160, 8, 1520],
   ])('%s scores F1 = 1', async (file, questionCount, typeCount, passageCount) => {
-    const questions = await loadQuestions(SHARED_DATA + file);
+    const questions = await loadQuestions(EVAL_DATA + file);
     expect(questions).toHaveLength(questionCount);
     // CrossNER AI repeats one sentence: 431 questions per type over 430 distinct passages.
     expect(groupByPassage(questions)).toHaveLength(passageCount);
@@ -31,7 +31,7 @@ describe('shared UniNER evaluation data, gold answers as predictions', () => {
   });
 
   it('loads the folder as two datasets', async () => {
-    const questions = await loadQuestions(SHARED_DATA);
+    const questions = await loadQuestions(EVAL_DATA);
     const report = score(questions.map((q) => ({ ...q, output: q.goldAnswer })));
     expect(Object.keys(report.byDataset)).toEqual(['CrossNER_AI', 'mit-restaurant']);
     expect(report.f1).toBe(1);
