@@ -29,6 +29,7 @@ import { browserRunner, ensureBuild, serveApp, uiBench } from './browser-bench';
 import { machineInfo } from './machine';
 import { comparePrefixReuse, firstEntity, nodePrefixReuseAndConstraint } from './node-bench';
 import { formatJson, formatMachine, formatTable, type BenchResults } from './report';
+import { resolveModelArg } from '../model-arg';
 import { BENCH_TYPES, CROSSNER_AI, benchSentences, buildPassage, highlightPassage } from './workload';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -37,8 +38,10 @@ const MAX_NEW_TOKENS = 16;
 const PASSAGE_TOKENS = 300;
 const DTYPE = 'q4';
 
-export const USAGE = `Usage: npm run bench [-- --json <file>] [-- --webgpu] [-- --skip-browser]
+export const USAGE = `Usage: npm run bench [-- --json <file>] [-- --webgpu] [-- --skip-browser] [-- --model <dir|url|hub-id|preset>]
   --json <file>    also write the figures as JSON
+  --model <model>  the model of the Node prefix-reuse rows (default: the generated bench-llama), read
+                   like every tool's --model
   --webgpu         add the prefix-reuse comparison on WebGPU (SwiftShader here: software, slow)
   --skip-browser   Node sections only (no build, no Chromium)`;
 
@@ -69,6 +72,7 @@ async function main(argv: readonly string[]): Promise<number> {
     args: [...argv],
     options: {
       json: { type: 'string' },
+      model: { type: 'string' },
       webgpu: { type: 'boolean', default: false },
       'skip-browser': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -85,6 +89,8 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(formatMachine(machine));
   console.log('');
 
+  // Resolved before anything is generated, so a wrong --model fails at once (same rules as extract and eval).
+  const nodeModel = values.model === undefined ? undefined : resolveModelArg(values.model);
   ensureFixtures();
   if (!benchModelReady()) {
     log('generating bench-llama (npm run fixtures -- --bench) …');
@@ -92,6 +98,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   env.allowLocalModels = true;
+  const nodeSource = nodeModel?.source ?? BENCH_LLAMA_DIR;
+  const nodeModelName = nodeModel ? nodeModel.info.displayName : 'bench-llama';
+  // The passage is sized with bench-llama's tokenizer (the LLaMA 32k one) whatever --model is.
   const tokenizer = await AutoTokenizer.from_pretrained(BENCH_LLAMA_DIR);
   const countTokens = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).length;
   const { sentences, fromSharedData } = await benchSentences(REPO);
@@ -99,9 +108,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const passage = buildPassage(sentences, PASSAGE_TOKENS, countTokens);
   const passageTokens = countTokens(passage);
 
-  log(`1+2. prefix reuse and constraint cost, Node, bench-llama ${DTYPE}, passage ${passageTokens} tokens`);
+  log(
+    `1+2. prefix reuse and constraint cost, Node, ${nodeModelName} ${DTYPE}, passage ${passageTokens} tokens`,
+  );
   const node = await nodePrefixReuseAndConstraint({
-    source: BENCH_LLAMA_DIR,
+    source: nodeSource,
     dtype: DTYPE,
     passage,
     types: BENCH_TYPES,
@@ -165,7 +176,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const results: BenchResults = {
     machine,
     setup: {
-      node: `onnxruntime-node, bench-llama ${DTYPE} (6 layers, hidden 512, 32k vocab, random weights)`,
+      node: nodeModel
+        ? `onnxruntime-node, ${nodeModelName} ${DTYPE} (${nodeModel.source})`
+        : `onnxruntime-node, bench-llama ${DTYPE} (6 layers, hidden 512, 32k vocab, random weights)`,
       ...(browserSection
         ? {
             browser: `Chromium, onnxruntime-web wasm (threads: COOP/COEP), bench-llama ${DTYPE}; UI with scripted-llama fp32`,

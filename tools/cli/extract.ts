@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createNodeEngine } from '../../workers/node-engine';
-import { resolveSource } from '../../workers/model-source';
 import { uninerPrompt } from '../../workers/prompt';
 import type { Dtype, FromWorker, PromptStyle } from '../../workers/protocol';
+import { resolveModelArg } from '../model-arg';
 
 const USAGE = `Usage: npm run extract -- --model <dir|url|hub-id|preset> --type <entity type> [--type …]
          (--text "…" | --file passage.txt | passage on stdin)
@@ -83,10 +83,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const passage = readPassage(values);
   const datasetName = values.dataset;
+  // The same reading of --model in every mode (a folder with or without "./", a preset, a Hub id, a URL).
+  const modelArg = resolveModelArg(values.model);
 
   if (values['print-prompts']) {
-    const source = resolveSource(values.model, { allowLocal: true });
-    if (promptStyle === 'chat' || (promptStyle === undefined && source.preset?.promptStyle === 'chat')) {
+    const preset = modelArg.info.preset;
+    if (promptStyle === 'chat' || (promptStyle === undefined && preset?.promptStyle === 'chat')) {
       throw new UsageError(
         '--print-prompts shows the UniNER conversation; chat-template prompts need the tokenizer (use --prompt-style uniner).',
       );
@@ -97,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const engine = await createNodeEngine({
-    source: values.model,
+    source: modelArg.source,
     ...(values.dtype ? { dtype: values.dtype as Dtype } : {}),
     ...(promptStyle ? { promptStyle: promptStyle as PromptStyle } : {}),
   });

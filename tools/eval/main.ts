@@ -9,6 +9,7 @@ import { parseEvalArgs, USAGE, UsageError, type EvalArgs } from './args';
 import { groupByPassage, loadQuestions, type EvalQuestion } from './data';
 import { readPredictions, teePredictions, type Prediction } from './predictions';
 import { formatJson, formatTable } from './report';
+import { resolveModelArg } from '../model-arg';
 import { predictWithModel } from './run-model';
 import { score } from './scorer';
 
@@ -31,9 +32,9 @@ async function collectPredictions(
   questions: readonly EvalQuestion[],
 ): Promise<{ byId: ReadonlyMap<string, string>; duplicates: number }> {
   if (args.predictions !== undefined) return readPredictions(args.predictions);
-  const model = args.model ?? '';
+  const model = resolveModelArg(args.model ?? '');
   let stream: AsyncIterable<Prediction> = predictWithModel(groupByPassage(questions), {
-    source: model,
+    source: model.source,
     maxNewTokens: args.maxNewTokens,
     constrain: args.constrain,
     ...(args.dtype === undefined ? {} : { dtype: args.dtype }),

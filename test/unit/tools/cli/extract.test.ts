@@ -69,6 +69,22 @@ describe('npm run extract', () => {
     expect(batched.stdout.trim().split('\n')).toHaveLength(4);
   });
 
+  // One reading of --model in every mode: the folder as a person types it, with or without "./".
+  it.each(['test/fixtures/models/scripted-llama', './test/fixtures/models/scripted-llama'])(
+    'takes the folder %s for extraction and for --print-prompts',
+    (folder) => {
+      ensureFixtures();
+      const base = ['--model', folder, '--dtype', 'fp32', '--type', 'person', '--text', 'Barack Obama.'];
+      const extracted = run(base);
+      expect(extracted.stderr).not.toMatch(/error/);
+      expect(extracted.code).toBe(0);
+      expect(JSON.parse(extracted.stdout.trim().split('\n')[0]!)).toMatchObject({ text: 'Barack Obama' });
+      const prompts = run([...base, '--print-prompts']);
+      expect(prompts.code).toBe(0);
+      expect(JSON.parse(prompts.stdout.trim())).toMatch(/^A virtual assistant .* Barack Obama\. ASSISTANT:/);
+    },
+  );
+
   it('reads the passage from stdin', () => {
     ensureFixtures();
     const { code, stdout } = run(
@@ -80,9 +96,10 @@ describe('npm run extract', () => {
   });
 
   it('--print-prompts prints the exact prompts and loads nothing', () => {
+    ensureFixtures();
     const { code, stdout } = run([
       '--model',
-      '/does/not/exist',
+      'test/fixtures/models/scripted-llama',
       '--type',
       'person',
       '--type',
@@ -109,7 +126,12 @@ describe('npm run extract', () => {
     [['--model', 'm', '--type', 't', '--text', 'x', '--dtype', 'int3'], /--dtype must be one of/, 2],
     [['--model', 'm', '--type', 't', '--text', 'x', '--bogus'], /Unknown option/, 2],
     [['--model', 'm', '--type', 't', '--text', 'x', '--batch-size', '0'], /--batch-size must be/, 2],
-    [['--model', '/does/not/exist', '--type', 't', '--text', 'x'], /config\.json/, 1],
+    [['--model', '/does/not/exist', '--type', 't', '--text', 'x'], /no folder at \/does\/not\/exist/, 1],
+    [
+      ['--model', 'no/such/folder', '--type', 't', '--text', 'x', '--print-prompts'],
+      /no folder at .*no\/such\/folder/,
+      1,
+    ],
   ])('exits non-zero with a clear message for %j', (args, message, exitCode) => {
     const { code, stderr } = run(args);
     expect(code).toBe(exitCode);
