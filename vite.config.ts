@@ -14,6 +14,45 @@ const isolationHeaders = {
 
 const THEME_COLOR = '#4f46e5';
 
+/**
+ * Content Security Policy of the page (the worker's own policy comes from its response headers, see
+ * public/_headers). Scripts only from this origin (+ WebAssembly compilation), no inline scripts, no
+ * plugins. The page itself never fetches models: the inference worker does, so the page may connect
+ * to its own origin only.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self'",
+  "font-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+/**
+ * Puts the policy into the built index.html only, first in <head>. `npm run dev` serves without it:
+ * Vite's dev server injects CSS as inline <style> elements and its client as an inline module, which
+ * `style-src 'self'` would block (an unstyled page on a newcomer's first look).
+ */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'uniner-content-security-policy',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
+
 /** Favicon and Apple touch icon links, relative like everything else in index.html. */
 function iconLinks(): Plugin {
   return {
@@ -31,6 +70,7 @@ export default defineConfig({
   plugins: [
     react(),
     tailwindcss(),
+    contentSecurityPolicy(),
     iconLinks(),
     VitePWA({
       // A new version waits until the person clicks "Reload" in the update toast (never mid-run).
