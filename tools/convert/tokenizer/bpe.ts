@@ -1,0 +1,51 @@
+/**
+ * `tokenizer.ggml.model == "gpt2"`: byte-level BPE with merges. The GGUF's tokens are already in the
+ * GPT-2 byte-to-unicode alphabet ("Ġ" for a space), as in Hugging Face's vocab.
+ */
+import type { GgufVocab } from './gguf-vocab';
+import { byteLevelPreTokenizer, preTokenizerSpec } from './pre-tokenizers';
+
+/** Merges "left right" → [left, right]; llama.cpp splits at the first space after the first byte. */
+export function mergePairs(merges: readonly string[]): [string, string][] {
+  return merges.map((merge, i) => {
+    const at = merge.indexOf(' ', 1);
+    if (at < 0) throw new Error(`GGUF merge ${i} ${JSON.stringify(merge)} has no space`);
+    return [merge.slice(0, at), merge.slice(at + 1)];
+  });
+}
+
+/** llama.cpp's token_to_id: a later duplicate wins. */
+export function vocabObject(tokens: readonly string[]): Record<string, number> {
+  const vocab: Record<string, number> = {};
+  tokens.forEach((token, id) => {
+    vocab[token] = id;
+  });
+  return vocab;
+}
+
+export function bpeTokenizerParts(vocab: GgufVocab): {
+  spec: ReturnType<typeof preTokenizerSpec>;
+  json: object;
+} {
+  const spec = preTokenizerSpec(vocab.pre);
+  return {
+    spec,
+    json: {
+      normalizer: null,
+      pre_tokenizer: byteLevelPreTokenizer(spec),
+      decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
+      model: {
+        type: 'BPE',
+        dropout: null,
+        unk_token: null,
+        continuing_subword_prefix: null,
+        end_of_word_suffix: null,
+        fuse_unk: false,
+        byte_fallback: false,
+        ignore_merges: spec.ignoreMerges,
+        vocab: vocabObject(vocab.tokens),
+        merges: mergePairs(vocab.merges),
+      },
+    },
+  };
+}
