@@ -8,6 +8,7 @@
  * which a bare URL (e.g. the build's `VITE_UNINER_MODEL_URL`) does not say.
  */
 import type { Dtype } from '../../workers/protocol';
+import { isSameOriginPath } from './app-path';
 import {
   defaultPreset,
   MODEL_PRESETS as REGISTRY_PRESETS,
@@ -91,10 +92,14 @@ export function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
-/** Accepts `owner/name` Hub ids and http(s) folder URLs; returns why not otherwise. */
+/**
+ * Accepts `owner/name` Hub ids, http(s) folder URLs and folders next to the app (`/models/x`,
+ * `./models/x`); returns why not otherwise.
+ */
 export function validateCustomSource(value: string): string | null {
   const text = value.trim();
   if (!text) return 'Enter a Hugging Face Hub id (owner/name) or a model folder URL.';
+  if (isSameOriginPath(text)) return null;
   if (/^https?:\/\//i.test(text)) {
     try {
       new URL(text);

@@ -6,7 +6,8 @@
  *
  *     #text=<percent-encoded passage>&types=person,medical%20condition&model=<preset id | owner/name | URL>&device=auto|webgpu|wasm&dtype=q4&v=1
  *
- * - Values are percent-decoded with UTF-8 (`decodeURIComponent`); `+` is a literal plus, not a space.
+ * - Values are decoded the way `URLSearchParams` and Python's `urlencode` encode them: `+` is a space,
+ *   then percent-decoding with UTF-8. This app writes a literal plus as `%2B` (`encodeURIComponent`).
  * - `types` is split on literal commas first and each piece is then percent-decoded, so a comma inside
  *   a type is written `%2C` (`types=salt%2C%20pepper,person` is the two types "salt, pepper" and
  *   "person"). Pieces are trimmed; empty pieces are dropped.
@@ -22,6 +23,7 @@
  */
 import { compressToEncodedURIComponent } from 'lz-string';
 import type { DevicePreference, Dtype } from '../../workers/protocol';
+import { isSameOriginPath } from './app-path';
 import { MAX_PASSAGE_CHARS } from './passage-limits';
 
 /** The only format version this build reads and writes. */
@@ -48,7 +50,10 @@ export interface SharedState {
   readonly passage?: string;
   /** Entity types in order (cleaned of empty pieces; duplicates are left to the store). */
   readonly types?: readonly string[];
-  /** A preset id (`qwen2.5-0.5b-instruct`), a Hub id (`owner/name`) or an http(s) model folder URL. */
+  /**
+   * A preset id (`qwen2.5-0.5b-instruct`), a Hub id (`owner/name`), an http(s) model folder URL or a
+   * folder next to the app (`/models/x`, `./models/x`, kept as written: see app-path.ts).
+   */
   readonly model?: string;
   readonly device?: DevicePreference;
   /** Weight format; absent means "auto". */
@@ -81,18 +86,25 @@ function splitPairs(query: string): { pairs: Map<string, string> } | { duplicate
   return { pairs };
 }
 
-/** `decodeURIComponent` that reports failure instead of throwing. */
+/**
+ * Form decoding (`+` is a space, as `URLSearchParams` and Python's `urlencode` write it), then
+ * `decodeURIComponent`; reports failure instead of throwing.
+ */
 function percentDecode(value: string): string | null {
   try {
-    return decodeURIComponent(value);
+    return decodeURIComponent(value.replaceAll('+', ' '));
   } catch {
     return null;
   }
 }
 
-/** True for a preset id, a Hub id (`owner/name`) or an http(s) URL. */
+/**
+ * True for a preset id, a Hub id (`owner/name`), an http(s) URL or a path on the app's own origin
+ * (`/models/x`, `./models/x`). Every other scheme (`javascript:`, `data:`, `file:`…) is refused.
+ */
 export function isShareableModel(model: string): boolean {
   if (!model || model.length > MAX_MODEL_CHARS) return false;
+  if (isSameOriginPath(model)) return true;
   if (/^https?:\/\//i.test(model)) {
     try {
       new URL(model);
@@ -163,7 +175,7 @@ function decodePlain(query: string, compressed: boolean): DecodeResult {
     if (model === null || !isShareableModel(model)) {
       return refuse(
         'malformed',
-        'The model in the link is not a preset, a Hub id (owner/name) or an http(s) URL.',
+        'The model in the link is not a preset, a Hub id (owner/name), an http(s) URL or a folder next to the app (/models/…).',
       );
     }
     state.model = model;

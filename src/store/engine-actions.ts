@@ -4,6 +4,7 @@
  */
 import type { ModelSource } from '../../workers/protocol';
 import type { EngineClient } from '../lib/engine-client';
+import { resolveAppPath } from '../lib/app-path';
 import { findPreset, isConfigured, validateCustomSource } from '../lib/model-presets';
 import { useAppStore } from './app-store';
 import type { AppState } from './app-state';
@@ -65,7 +66,8 @@ export function selectedModel(state: AppState): { model: ModelSource } | { probl
     const problem = validateCustomSource(state.customSource);
     return problem
       ? { problem }
-      : { model: { source: state.customSource.trim(), ...(dtype ? { dtype } : {}) } };
+      : // A folder next to the app (`/models/x`, `./models/x`) goes to the worker as an absolute URL.
+        { model: { source: resolveAppPath(state.customSource.trim()), ...(dtype ? { dtype } : {}) } };
   }
   const preset = findPreset(state.presetId);
   if (!preset) return { problem: 'Choose a model.' };

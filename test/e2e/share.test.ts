@@ -165,4 +165,31 @@ describe('share links', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await page.context().close();
   });
+  it('a link written by URLSearchParams, with a model next to the app, opens, loads and extracts', async () => {
+    // Spaces become "+" and the model is a path under the app's own base URL: the link a self-hosting
+    // site writes, which keeps working when the site moves to another host or sub-path.
+    const passage = 'Barack Obama was born in Hawaii. C++ is 1+1.';
+    const params = new URLSearchParams({ text: passage, model: './models/scripted-llama', device: 'wasm' });
+    expect(params.toString()).toContain('Barack+Obama');
+    const errors: string[] = [];
+    const page = await open(browser, `/#${params.toString()}&types=person,location&dtype=q4`, errors);
+    await page.getByText('Opened from a shared link').waitFor();
+    expect(await passageBox(page).inputValue()).toBe(passage);
+    expect(await persisted(page)).toMatchObject({
+      customSource: './models/scripted-llama',
+      modelChoice: 'custom',
+    });
+    await page.getByRole('button', { name: 'Extract', exact: true }).click();
+    await page.locator('mark[data-type]').first().waitFor({ timeout: 90_000 });
+    expect(await page.locator('mark[data-type]').allInnerTexts()).toContain('Barack Obama');
+    // The app's own link (the address bar follows the opened link) keeps the literal plus signs.
+    const own = page.url();
+    if (own.includes('text=')) expect(own).toContain('C%2B%2B');
+    expect(errors).toEqual([]);
+    await page.context().close();
+    const reopened = await open(browser, own.slice(origin().length), errors);
+    expect(await passageBox(reopened).inputValue()).toBe(passage);
+    expect(await persisted(reopened)).toMatchObject({ customSource: './models/scripted-llama' });
+    await reopened.context().close();
+  });
 });

@@ -93,8 +93,32 @@ describe('share links: hand-written', () => {
     ]);
   });
 
-  it('treats + as a literal plus', () => {
-    expect(decodeOk('#text=C++').passage).toBe('C++');
+  it('reads + as a space, the way URLSearchParams and Python urlencode write links', () => {
+    const passage = 'Barack Obama was born in Hawaii. C++ & 50% = fine';
+    const types = ['person', 'programming language', 'salt, pepper'];
+    // URLSearchParams, what a JavaScript tool writes (it escapes commas, so types are added by hand).
+    const params = new URLSearchParams({ text: passage, model: 'https://example.org/my models/m' });
+    expect(params.toString()).toContain('Barack+Obama');
+    const fromParams = decodeOk(`#${params.toString()}&types=person,programming+language`);
+    expect(fromParams.passage).toBe(passage);
+    expect(fromParams.model).toBe('https://example.org/my models/m');
+    expect(fromParams.types).toEqual(['person', 'programming language']);
+    // Python: urllib.parse.urlencode({"text": passage, "types": "person,programming language"}, safe=",").
+    const fromPython = decodeOk(
+      '#text=Barack+Obama+was+born+in+Hawaii.+C%2B%2B+%26+50%25+%3D+fine&types=person,programming+language',
+    );
+    expect(fromPython.passage).toBe(passage);
+    expect(fromPython.types).toEqual(['person', 'programming language']);
+    expect(decodeOk('#types=person,programming+language,salt%2C+pepper').types).toEqual(types);
+  });
+
+  it("writes a literal plus as %2B, so the app's own links keep it", () => {
+    const state: SharedState = { passage: 'C++ and 1+1', types: ['a+b'], model: 'https://example.org/c++/m' };
+    const plain = encodePlainFragment(state);
+    expect(plain).not.toMatch(/\+/);
+    expect(plain).toContain('C%2B%2B');
+    expect(decodeOk(`#${plain}`)).toEqual(state);
+    expect(decodeOk(`#${encodeCompressedFragment(state)}`)).toEqual(state);
   });
 
   it('accepts v=1, preset ids, Hub ids and URLs, and ignores unknown keys', () => {
@@ -104,6 +128,15 @@ describe('share links: hand-written', () => {
       device: 'webgpu',
     });
     expect(decodeOk('#model=https%3A%2F%2Fexample.org%2Fm&dtype=auto').model).toBe('https://example.org/m');
+  });
+
+  it('accepts a model folder next to the app, kept as written', () => {
+    expect(decodeOk('#model=/models/uniner-7b').model).toBe('/models/uniner-7b');
+    expect(decodeOk('#model=./models/uniner-7b').model).toBe('./models/uniner-7b');
+    expect(decodeOk('#model=..%2Fmodels%2Funiner-7b').model).toBe('../models/uniner-7b');
+    expect(decodeOk(`#${encodePlainFragment({ model: './models/uniner-7b' })}`).model).toBe(
+      './models/uniner-7b',
+    );
   });
 });
 
@@ -119,6 +152,12 @@ describe('share links: refusals (never throw)', () => {
     ['#text=x&device=tpu', 'malformed'],
     ['#text=x&dtype=int3', 'malformed'],
     ['#model=javascript:alert(1)', 'malformed'],
+    ['#model=data:text/html,x', 'malformed'],
+    ['#model=file:///etc/models', 'malformed'],
+    ['#model=ftp://example.org/m', 'malformed'],
+    ['#model=//evil.example/models/m', 'malformed'],
+    ['#model=/%5Cevil.example/models/m', 'malformed'],
+    ['#model=blob:https://x/y', 'malformed'],
     ['#device=wasm', 'malformed'],
     ['#text=' + 'a'.repeat(MAX_FRAGMENT_CHARS), 'too-large'],
     ['#text=' + 'a'.repeat(MAX_PASSAGE_CHARS + 1), 'too-large'],
