@@ -5,6 +5,7 @@
  * Shapes are reported the way ggml stores them: `shape[0]` is the contiguous dimension. A 2-D weight
  * of shape [in, out] in ggml order is `out` rows of `in` numbers: the Hugging Face [out, in] layout.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { gguf } from '@huggingface/gguf';
 import { ggmlTypeName, tensorByteLength } from './ggml-types';
@@ -31,6 +32,8 @@ export interface GgufFile {
   fileBytes: number;
   /** The raw bytes of one tensor, read from disk on demand. */
   readTensor(tensor: GgufTensor): Promise<Uint8Array>;
+  /** The same, synchronously (the graph builder asks for weights one at a time, synchronously). */
+  readTensorSync(tensor: GgufTensor): Uint8Array;
   close(): Promise<void>;
 }
 
@@ -101,6 +104,11 @@ export async function openGguf(path: string): Promise<GgufFile> {
   }
 
   let handle: FileHandle | undefined;
+  let fd: number | undefined;
+  const truncated = (tensor: GgufTensor) =>
+    new GgufFormatError(
+      `${path}: tensor ${tensor.name} (${ggmlTypeName(tensor.type)}) ends past the end of the file; download it again`,
+    );
   return {
     path,
     metadata,
@@ -110,16 +118,25 @@ export async function openGguf(path: string): Promise<GgufFile> {
       handle ??= await open(path, 'r');
       const buffer = new Uint8Array(tensor.byteLength);
       const { bytesRead } = await handle.read(buffer, 0, tensor.byteLength, tensor.offset);
-      if (bytesRead !== tensor.byteLength) {
-        throw new GgufFormatError(
-          `${path}: tensor ${tensor.name} (${ggmlTypeName(tensor.type)}) ends past the end of the file; download it again`,
-        );
+      if (bytesRead !== tensor.byteLength) throw truncated(tensor);
+      return buffer;
+    },
+    readTensorSync(tensor) {
+      fd ??= openSync(path, 'r');
+      const buffer = new Uint8Array(tensor.byteLength);
+      let done = 0;
+      while (done < tensor.byteLength) {
+        const n = readSync(fd, buffer, done, tensor.byteLength - done, tensor.offset + done);
+        if (n === 0) throw truncated(tensor);
+        done += n;
       }
       return buffer;
     },
     async close() {
       await handle?.close();
       handle = undefined;
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
     },
   };
 }

@@ -162,20 +162,6 @@ export function quantizeSymmetricQ4(
   return quantizeQ4(rows, n, k, scaleType, false);
 }
 
-/**
- * The same symmetric quantisation for a weight given as [K, N] (the right operand of `x @ w`, the
- * layout test/fixtures/quantize.ts takes): transposes into rows, then `quantizeSymmetricQ4`.
- */
-export function quantizeSymmetricQ4FromKN(
-  w: Float32Array,
-  k: number,
-  n: number,
-  scaleType: ScaleType = 'float32',
-): MatMulNBitsWeight {
-  checkShape(w.length, n, k);
-  return quantizeSymmetricQ4(transposeToRows(w, k, n), n, k, scaleType);
-}
-
 /** [K, N] row-major -> [N, K] row-major. */
 export function transposeToRows(w: Float32Array, k: number, n: number): Float32Array {
   const rows = new Float32Array(n * k);

@@ -26,8 +26,6 @@ import {
   q4_1ToMatMulNBits,
   quantizeAsymmetricQ4,
   quantizeSymmetricQ4,
-  quantizeSymmetricQ4FromKN,
-  transposeToRows,
   unpermuteQkRowOrder,
   zeroPointBytesPerRow,
   type MatMulNBitsWeight,
@@ -338,16 +336,6 @@ describe('quantisers', () => {
         expect(back[100]).toBeCloseTo(-3, 2);
       }
     }
-  });
-
-  it('the [K, N] adapter equals quantising the transposed rows', () => {
-    const k = 64;
-    const n = 5;
-    const wKN = weights(k * n, 5);
-    const viaAdapter = quantizeSymmetricQ4FromKN(wKN, k, n);
-    const direct = quantizeSymmetricQ4(transposeToRows(wKN, k, n), n, k);
-    expect(viaAdapter.b).toEqual(direct.b);
-    expect(viaAdapter.scales).toEqual(direct.scales);
   });
 });
 

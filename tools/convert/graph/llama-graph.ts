@@ -1,0 +1,313 @@
+/**
+ * A LLaMA-family decoder as an ONNX graph with exactly the optimum-style I/O transformers.js expects
+ * from a decoder-only export with KV cache:
+ *
+ *   inputs   input_ids        int64 [batch_size, sequence_length]
+ *            attention_mask   int64 [batch_size, total_sequence_length]
+ *            position_ids     int64 [batch_size, sequence_length]
+ *            past_key_values.{i}.key|value  float [batch_size, kvHeads, past_sequence_length, headDim]
+ *   outputs  logits           float [batch_size, sequence_length, vocab]
+ *            present.{i}.key|value          float [batch_size, kvHeads, total_sequence_length, headDim]
+ *
+ * transformers.js builds the empty first-step cache from the input metadata: the batch dimension
+ * must be named `batch_size` and heads / head size must be fixed numbers, or it cannot size it.
+ *
+ * The one graph of the project: the converter (real checkpoints) and the synthetic test fixtures
+ * both build it here. Only standard opset-17 operators plus com.microsoft MatMulNBits (4-bit), all
+ * of which onnxruntime runs on CPU, WASM and WebGPU. The KV cache and activations are float32 in
+ * every format (q4f16 only keeps its weights and matmuls in fp16), so the cache code is shared.
+ */
+import { DataType, GraphBuilder, type ExternalDataSink } from './onnx-builder';
+import { ropeInverseFrequencies, type LlamaDims } from './llama-dims';
+import {
+  quantizeAsymmetricQ4,
+  quantizeSymmetricQ4,
+  q4_0ToMatMulNBits,
+  transposeToRows,
+} from '../quant/matmul-nbits';
+import { float32ToFloat16Bits } from '../quant/fp16';
+
+/** fp32: MatMul; q4: MatMulNBits with fp32 scales; q4f16: MatMulNBits in fp16 (GPUs with shader-f16). */
+export type WeightFormat = 'fp32' | 'q4' | 'q4f16';
+/**
+ * How 4-bit weights are made from real numbers: symmetric (zero point 8, what the synthetic
+ * fixtures always used) or asymmetric (per-block zero point: lower error on real weights).
+ */
+export type Q4Scheme = 'symmetric' | 'asymmetric';
+
+const Q4_BLOCK_SIZE = 32;
+
+/** One linear layer's weight, [n = out features] rows of [k = in features] (Hugging Face layout). */
+export interface LinearSource {
+  n: number;
+  k: number;
+  /** The weight as float32 rows. */
+  rows(): Float32Array;
+  /** Raw GGUF Q4_0 rows when the source stores them so: mapped onto MatMulNBits without loss. */
+  q4_0?(): Uint8Array;
+}
+
+/** Supplies weights one tensor at a time, in the order the graph asks for them. */
+export interface LlamaWeightSource {
+  /** [vocab rows][hidden]. */
+  embedding(): Float32Array;
+  /** `layers.{i}.input_layernorm`, `layers.{i}.post_attention_layernorm` or `norm`. */
+  norm(name: string): Float32Array;
+  /** `layers.{i}.{q,k,v,o,gate,up,down}_proj` or `lm_head`. */
+  linear(name: string): LinearSource;
+}
+
+export interface LlamaGraphOptions {
+  format: WeightFormat;
+  /**
+   * lm_head is the embedding (SmolLM2, Llama 3.2): fp32 and q4 then compute the logits from the
+   * one fp32 embedding table (Gemm with transB), so the model holds it once and the output layer
+   * keeps full precision, which 4-bit output layers visibly lack on small vocabularies-heavy models.
+   */
+  tiedEmbeddings?: boolean;
+  q4Scheme?: Q4Scheme;
+  /** Large initializers go here (external-data files); without it everything is inline. */
+  external?: ExternalDataSink;
+  /** Called after each weight tensor is written (progress). */
+  onWeight?: (name: string) => void;
+  graphName?: string;
+}
+
+/** Large negative score for masked keys: finite, so a fully masked (padding) row gives no NaN. */
+const MASKED_SCORE = -1e9;
+
+/** HF rotate_half convention: cos/sin tables [maxPositions, headDim], frequencies repeated twice. */
+function ropeTables(d: LlamaDims): { cos: Float32Array; sin: Float32Array } {
+  const half = d.headDim / 2;
+  const inv = ropeInverseFrequencies(d);
+  const cos = new Float32Array(d.maxPositions * d.headDim);
+  const sin = new Float32Array(d.maxPositions * d.headDim);
+  for (let p = 0; p < d.maxPositions; p++) {
+    for (let j = 0; j < d.headDim; j++) {
+      const angle = p * (inv[j % half] ?? 0);
+      cos[p * d.headDim + j] = Math.cos(angle);
+      sin[p * d.headDim + j] = Math.sin(angle);
+    }
+  }
+  return { cos, sin };
+}
+
+class LlamaGraph {
+  readonly g: GraphBuilder;
+
+  constructor(
+    private readonly d: LlamaDims,
+    private readonly source: LlamaWeightSource,
+    private readonly options: LlamaGraphOptions,
+  ) {
+    this.g = new GraphBuilder(options.external);
+  }
+
+  private weightDone(name: string): void {
+    this.options.onWeight?.(name);
+  }
+
+  /** x @ W^T for W given as rows: MatMul in fp32, MatMulNBits (4-bit, block 32) otherwise. */
+  linear(x: string, name: string, output?: string): string {
+    const g = this.g;
+    const src = this.source.linear(name);
+    const { n, k } = src;
+    const outputs = output ? { outputs: [output] } : {};
+    const format = this.options.format;
+    if (format === 'fp32') {
+      const weight = g.initializer(name, DataType.FLOAT, [k, n], transposeToRows(src.rows(), n, k));
+      this.weightDone(name);
+      return g.op('MatMul', [x, weight], {}, outputs);
+    }
+    const scaleType = format === 'q4f16' ? 'float16' : 'float32';
+    const raw = src.q4_0?.();
+    const q = raw
+      ? q4_0ToMatMulNBits(raw, n, k, scaleType)
+      : this.options.q4Scheme === 'symmetric'
+        ? quantizeSymmetricQ4(src.rows(), n, k, scaleType)
+        : quantizeAsymmetricQ4(src.rows(), n, k, scaleType);
+    const blocks = Math.ceil(k / Q4_BLOCK_SIZE);
+    const inputs = [
+      x,
+      g.initializer(`${name}.q4`, DataType.UINT8, [n, blocks, Q4_BLOCK_SIZE / 2], q.b),
+      g.initializer(
+        `${name}.scales`,
+        format === 'q4f16' ? DataType.FLOAT16 : DataType.FLOAT,
+        [n * blocks],
+        q.scales,
+      ),
+    ];
+    if (q.zeroPoints) {
+      inputs.push(g.initializer(`${name}.zero_points`, DataType.UINT8, [q.zeroPoints.length], q.zeroPoints));
+    }
+    this.weightDone(name);
+    const attrs = { K: k, N: n, bits: 4, block_size: Q4_BLOCK_SIZE };
+    if (format === 'q4') return g.op('MatMulNBits', inputs, attrs, { domain: 'com.microsoft', ...outputs });
+    // q4f16: the matmul runs in fp16 (T1 = float16 for activations and scales); activations stay fp32 around it.
+    inputs[0] = g.op('Cast', [x], { to: DataType.FLOAT16 });
+    const product = g.op('MatMulNBits', inputs, attrs, { domain: 'com.microsoft' });
+    return g.op('Cast', [product], { to: DataType.FLOAT }, outputs);
+  }
+
+  rmsNorm(x: string, name: string): string {
+    const g = this.g;
+    const meanSquare = g.op('ReduceMean', [g.op('Mul', [x, x])], { axes: [-1], keepdims: 1 });
+    const rms = g.op('Sqrt', [g.op('Add', [meanSquare, g.float(this.d.rmsNormEps)])]);
+    const weight = g.initializer(name, DataType.FLOAT, [this.d.hiddenSize], this.source.norm(name));
+    this.weightDone(name);
+    return g.op('Mul', [g.op('Div', [x, rms]), weight]);
+  }
+
+  /** [B, S, heads*headDim] → [B, heads, S, headDim] */
+  splitHeads(x: string, heads: number): string {
+    const reshaped = this.g.op('Reshape', [x, this.g.int64([0, 0, heads, this.d.headDim])]);
+    return this.g.op('Transpose', [reshaped], { perm: [0, 2, 1, 3] });
+  }
+
+  /** x * cos + rotate_half(x) * sin, with cos/sin already gathered to [B, 1, S, headDim]. */
+  rope(x: string, cos: string, sin: string): string {
+    const g = this.g;
+    const half = this.d.headDim / 2;
+    const axis = g.int64([-1]);
+    const first = g.op('Slice', [x, g.int64([0]), g.int64([half]), axis]);
+    const second = g.op('Slice', [x, g.int64([half]), g.int64([this.d.headDim]), axis]);
+    const rotated = g.op('Concat', [g.op('Neg', [second]), first], { axis: -1 });
+    return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rotated, sin])]);
+  }
+
+  /** Name of the fp32 embedding initializer, once written (shared with a tied lm_head). */
+  private embeddingTable?: string;
+
+  embedding(inputIds: string): string {
+    const g = this.g;
+    const d = this.d;
+    const table = this.source.embedding();
+    if (this.options.format === 'q4f16') {
+      const half = g.initializer(
+        'embed_tokens',
+        DataType.FLOAT16,
+        [d.vocabSize, d.hiddenSize],
+        float32ToFloat16Bits(table),
+      );
+      this.weightDone('embed_tokens');
+      return g.op('Cast', [g.op('Gather', [half, inputIds])], { to: DataType.FLOAT });
+    }
+    const weight = g.initializer('embed_tokens', DataType.FLOAT, [d.vocabSize, d.hiddenSize], table);
+    this.embeddingTable = weight;
+    this.weightDone('embed_tokens');
+    return g.op('Gather', [weight, inputIds]);
+  }
+
+  build(): Uint8Array {
+    const { g, d } = this;
+    const qDim = d.numHeads * d.headDim;
+    const groups = d.numHeads / d.numKvHeads;
+
+    const inputIds = g.input('input_ids', DataType.INT64, ['batch_size', 'sequence_length']);
+    const attentionMask = g.input('attention_mask', DataType.INT64, ['batch_size', 'total_sequence_length']);
+    const positionIds = g.input('position_ids', DataType.INT64, ['batch_size', 'sequence_length']);
+    const cacheDims = ['batch_size', d.numKvHeads, 'past_sequence_length', d.headDim];
+    const presentDims = ['batch_size', d.numKvHeads, 'total_sequence_length', d.headDim];
+    const past: { key: string; value: string }[] = [];
+    for (let i = 0; i < d.numLayers; i++) {
+      past.push({
+        key: g.input(`past_key_values.${i}.key`, DataType.FLOAT, cacheDims),
+        value: g.input(`past_key_values.${i}.value`, DataType.FLOAT, cacheDims),
+      });
+    }
+    g.output('logits', DataType.FLOAT, ['batch_size', 'sequence_length', d.vocabSize]);
+    for (let i = 0; i < d.numLayers; i++) {
+      g.output(`present.${i}.key`, DataType.FLOAT, presentDims);
+      g.output(`present.${i}.value`, DataType.FLOAT, presentDims);
+    }
+
+    // Rotary tables gathered by position_ids (so left padding and cache offsets are honoured).
+    const tables = ropeTables(d);
+    const unsqueezeHeads = g.int64([1]);
+    const gatherRope = (name: string, data: Float32Array) =>
+      g.op('Unsqueeze', [
+        g.op('Gather', [g.initializer(name, DataType.FLOAT, [d.maxPositions, d.headDim], data), positionIds]),
+        unsqueezeHeads,
+      ]);
+    const cos = gatherRope('rope.cos', tables.cos);
+    const sin = gatherRope('rope.sin', tables.sin);
+
+    // Mask [B, 1, 1, S, T] (true = masked): key j is hidden from query i when j > pastLength + i
+    // (causal, offset by the cache) or attention_mask[b, j] == 0 (left padding).
+    const zero = g.int64([0], true);
+    const one = g.int64([1], true);
+    const seqLen = g.op('Gather', [g.op('Shape', [inputIds]), one]);
+    const pastLen = g.op('Gather', [g.op('Shape', [past[0]?.key ?? '']), g.int64([2], true)]);
+    const totalLen = g.op('Add', [pastLen, seqLen]);
+    const queryPos = g.op('Unsqueeze', [g.op('Range', [pastLen, totalLen, one]), g.int64([1])]);
+    const keyPos = g.op('Range', [zero, totalLen, one]);
+    const causal = g.op('Greater', [keyPos, queryPos]);
+    const padding = g.op('Unsqueeze', [g.op('Equal', [attentionMask, zero]), g.int64([1, 2, 3])]);
+    const mask = g.op('Or', [causal, padding]);
+    const maskedScore = g.float(MASKED_SCORE);
+    const scale = g.float(1 / Math.sqrt(d.headDim));
+
+    let x = this.embedding(inputIds);
+    for (let i = 0; i < d.numLayers; i++) {
+      const p = `layers.${i}`;
+      const h = this.rmsNorm(x, `${p}.input_layernorm`);
+      const q = this.rope(this.splitHeads(this.linear(h, `${p}.q_proj`), d.numHeads), cos, sin);
+      const k = this.rope(this.splitHeads(this.linear(h, `${p}.k_proj`), d.numKvHeads), cos, sin);
+      const v = this.splitHeads(this.linear(h, `${p}.v_proj`), d.numKvHeads);
+      const cache = past[i];
+      if (!cache) throw new Error(`missing cache input for layer ${i}`);
+      const presentK = g.op('Concat', [cache.key, k], { axis: 2 }, { outputs: [`present.${i}.key`] });
+      const presentV = g.op('Concat', [cache.value, v], { axis: 2 }, { outputs: [`present.${i}.value`] });
+
+      // Grouped-query attention without copying K/V per head: query head h = kv * groups + g
+      // (HF repeat_kv order) becomes [B, kv, groups, S, D] and broadcasts against [B, kv, 1, T, D].
+      const q5 = g.op('Reshape', [q, g.int64([0, d.numKvHeads, groups, -1, d.headDim])]);
+      const k5 = g.op('Unsqueeze', [presentK, g.int64([2])]);
+      const v5 = g.op('Unsqueeze', [presentV, g.int64([2])]);
+      const scores = g.op('Mul', [
+        g.op('MatMul', [q5, g.op('Transpose', [k5], { perm: [0, 1, 2, 4, 3] })]),
+        scale,
+      ]);
+      const probs = g.op('Softmax', [g.op('Where', [mask, maskedScore, scores])], { axis: -1 });
+      const context = g.op('Reshape', [g.op('MatMul', [probs, v5]), g.int64([0, d.numHeads, -1, d.headDim])]);
+      const merged = g.op('Reshape', [
+        g.op('Transpose', [context], { perm: [0, 2, 1, 3] }),
+        g.int64([0, 0, qDim]),
+      ]);
+      x = g.op('Add', [x, this.linear(merged, `${p}.o_proj`)]);
+
+      const h2 = this.rmsNorm(x, `${p}.post_attention_layernorm`);
+      const gate = this.linear(h2, `${p}.gate_proj`);
+      const up = this.linear(h2, `${p}.up_proj`);
+      const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
+      x = g.op('Add', [x, this.linear(act, `${p}.down_proj`)]);
+    }
+    const normed = this.rmsNorm(x, 'norm');
+    if (this.options.tiedEmbeddings && this.embeddingTable) {
+      // [B, S, H] → [B*S, H] @ E^T → [B, S, V]
+      const flat = g.op('Reshape', [normed, g.int64([-1, d.hiddenSize])]);
+      const product = g.op('Gemm', [flat, this.embeddingTable], { transB: 1 });
+      const batchAndSeq = g.op('Slice', [g.op('Shape', [normed]), g.int64([0]), g.int64([2])]);
+      const shape = g.op('Concat', [batchAndSeq, g.int64([d.vocabSize])], { axis: 0 });
+      g.op('Reshape', [product, shape], {}, { outputs: ['logits'] });
+      this.weightDone('lm_head');
+    } else {
+      this.linear(normed, 'lm_head', 'logits');
+    }
+    return g.encode(this.options.graphName ?? 'llama');
+  }
+}
+
+/**
+ * Serialised ONNX graph bytes. With `options.external`, weights were streamed to its files and the
+ * returned graph only references them.
+ */
+export function buildLlamaOnnx(
+  d: LlamaDims,
+  source: LlamaWeightSource,
+  options: LlamaGraphOptions,
+): Uint8Array {
+  if (d.numHeads % d.numKvHeads !== 0) throw new Error('numHeads must be a multiple of numKvHeads');
+  if (d.headDim % 2 !== 0) throw new Error('headDim must be even for rotary embeddings');
+  return new LlamaGraph(d, source, options).build();
+}

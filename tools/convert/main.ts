@@ -1,0 +1,68 @@
+/**
+ * `npm run convert -- <file.gguf | HF model folder> --out <dir> [--dtype q4,q4f16,fp32] [--force]`
+ *
+ * Writes the model folder the app and the CLI load. Progress on stderr, a summary at the end.
+ * Exit codes: 0 done, 1 the conversion failed (message says why), 2 bad arguments.
+ */
+import { relative } from 'node:path';
+import { CONVERT_USAGE, ConvertUsageError, parseConvertArgs, type ConvertArgs } from './args';
+import { convertModel, type ConvertProgress } from './convert';
+
+function megabytes(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** One line redrawn in place on a terminal; a line per 10% otherwise (CI logs). */
+function progressPrinter(): (p: ConvertProgress) => void {
+  const tty = process.stderr.isTTY;
+  let lastTenth = -1;
+  return (p) => {
+    const fraction = p.done / p.total;
+    if (tty) {
+      const width = 30;
+      const filled = Math.round(fraction * width);
+      const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+      process.stderr.write(
+        `\r${p.format.padEnd(5)} ${bar} ${String(Math.round(fraction * 100)).padStart(3)}%  ${p.tensor.padEnd(28).slice(0, 28)}`,
+      );
+      if (p.done === p.total) process.stderr.write('\n');
+    } else {
+      const tenth = Math.floor(fraction * 10);
+      if (tenth !== lastTenth) {
+        lastTenth = tenth;
+        process.stderr.write(`${p.format}: ${tenth * 10}% (${p.done}/${p.total} tensors)\n`);
+      }
+      if (p.done === p.total) lastTenth = -1;
+    }
+  };
+}
+
+async function main(): Promise<number> {
+  let args: ConvertArgs;
+  try {
+    args = parseConvertArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof ConvertUsageError) {
+      if (error.message) console.error(`convert: ${error.message}\n`);
+      console.error(CONVERT_USAGE);
+      return error.message ? 2 : 0;
+    }
+    throw error;
+  }
+  try {
+    const summary = await convertModel({ ...args, onProgress: progressPrinter() });
+    const total = summary.files.reduce((sum, f) => sum + f.bytes, 0);
+    console.error(`\nConverted ${summary.source}`);
+    console.error(`  into     ${relative(process.cwd(), summary.outDir) || '.'}`);
+    console.error(`  time     ${summary.seconds.toFixed(1)} s`);
+    console.error(`  peak memory ${megabytes(summary.peakRssBytes)} (resident)`);
+    for (const f of summary.files) console.error(`  ${megabytes(f.bytes).padStart(10)}  ${f.path}`);
+    console.error(`  ${megabytes(total).padStart(10)}  total`);
+    return 0;
+  } catch (error) {
+    console.error(`\nconvert: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main();
