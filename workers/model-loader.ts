@@ -14,6 +14,7 @@ import type { Device, Dtype, LoadProgressEvent, LoadedModelInfo, PromptStyle } f
 import type { CausalLm } from './generation';
 import type { ResolvedSource, SourceInfo } from './model-source';
 import { DeviceError, ModelLoadError } from './errors';
+import { browserOnline, configReadFailure } from './load-advice';
 import { yieldBeforeEachStep } from './event-loop-yield';
 import {
   checkModelMemory,
@@ -167,7 +168,7 @@ export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
     config = (await AutoConfig.from_pretrained(modelId, { progress_callback })) as unknown as ModelConfig;
   } catch (error) {
     throw new ModelLoadError(
-      `Could not read config.json of "${where}" (${message(error)}). Check the Hub id or URL, and that the model host allows cross-origin requests.`,
+      configReadFailure(source, message(error), { hubHost: HUB_HOST, online: browserOnline() }),
       { cause: error },
     );
   }
