@@ -5,10 +5,14 @@ import { createEngineClient } from './lib/engine-client';
 import { applyTheme } from './lib/theme';
 import { useAppStore } from './store/app-store';
 import { bindEngine } from './store/engine-actions';
+import { showExampleOnFirstVisit } from './store/first-visit';
 import './index.css';
 
 // Before the first paint, so a dark system never flashes light.
 applyTheme(useAppStore.getState().theme);
+
+// Before the first render (and before a share link is applied over it): a first visit shows an example.
+showExampleOnFirstVisit();
 
 // The worker itself starts lazily, on the first load.
 const client = createEngineClient();
