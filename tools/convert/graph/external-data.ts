@@ -50,15 +50,16 @@ export class ChunkedExternalData implements ExternalDataSink {
     this.minBytes = options.minBytes ?? 1024;
   }
 
+  /** Chunk files created so far (still counted after `close`). */
   get chunkCount(): number {
-    return this.files.length;
+    return this.files.length + this.written.length;
   }
 
   private newChunk(): { name: string; fd: number; bytes: number } {
-    if (this.files.length >= MAX_CHUNKS) {
+    if (this.chunkCount >= MAX_CHUNKS) {
       throw new Error(`more than ${MAX_CHUNKS} external-data chunks: transformers.js cannot load that many`);
     }
-    const name = chunkFileNames(this.options.modelFile, this.files.length + 1).at(-1) ?? '';
+    const name = chunkFileNames(this.options.modelFile, this.chunkCount + 1).at(-1) ?? '';
     const chunk = { name, fd: openSync(join(this.options.dir, name), 'w'), bytes: 0 };
     this.files.push(chunk);
     return chunk;
