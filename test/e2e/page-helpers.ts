@@ -85,3 +85,85 @@ export async function extractInPage(
     }
   }, args);
 }
+
+/** A highlight in the passage view, by its data attributes. */
+export interface HighlightMark {
+  type: string;
+  start: number;
+  end: number;
+}
+
+/** What {@link extractThroughUi} sets through the page's controls before pressing Extract. */
+export interface UiExtraction {
+  /** Custom model Hub id or URL. */
+  source: string;
+  device: 'auto' | 'webgpu' | 'wasm';
+  /** Weight format; left at the page's choice when omitted. */
+  dtype?: string;
+  passage: string;
+  types: readonly string[];
+  constrain: boolean;
+  /** "Max new tokens per type" (Advanced options); left at the default when omitted. */
+  maxNewTokens?: number;
+  /** How long to wait for the run's summary line. */
+  timeoutMs?: number;
+}
+
+/**
+ * Drives one extraction through the page's own controls (custom model field, device, weight
+ * format, passage, entity type chips, constrained checkbox, Extract) and waits for the summary line.
+ * Returns the summary ("Finished in …") and every highlight, sorted by start then type.
+ */
+export async function extractThroughUi(
+  page: Page,
+  run: UiExtraction,
+): Promise<{ summary: string; marks: HighlightMark[]; statuses: Record<string, string> }> {
+  await page.getByRole('radio', { name: 'Custom Hub id or URL' }).check();
+  await page.getByRole('textbox', { name: 'Custom model (Hub id or URL)' }).fill(run.source);
+  await page.getByLabel('Device', { exact: true }).selectOption(run.device);
+  if (run.dtype) await page.getByLabel('Weight format', { exact: true }).selectOption(run.dtype);
+  await page.getByRole('textbox', { name: 'Passage', exact: true }).fill(run.passage);
+  const input = page.getByRole('textbox', { name: 'Entity types', exact: true });
+  const chips = page.getByRole('list', { name: 'Entity types', exact: true }).getByRole('listitem');
+  await input.fill('');
+  while ((await chips.count()) > 0) await input.press('Backspace');
+  for (const type of run.types) {
+    await input.fill(type);
+    await input.press('Enter');
+  }
+  await page.getByRole('checkbox', { name: /^Constrained decoding/ }).setChecked(run.constrain);
+  if (run.maxNewTokens !== undefined) {
+    await page.getByText('Advanced options', { exact: true }).click();
+    await page.getByLabel('Max new tokens per type', { exact: true }).fill(String(run.maxNewTokens));
+  }
+  await page.getByRole('button', { name: 'Extract', exact: true }).click();
+  const summaryLine = page.getByText(/^(Finished|Stopped) in \d/);
+  await summaryLine.waitFor({ timeout: run.timeoutMs ?? 120_000 });
+  const summary = await summaryLine.innerText();
+  const marks = await page
+    .getByTestId('highlighted-passage')
+    .locator('mark[data-type][data-start][data-end]')
+    .evaluateAll((nodes) =>
+      nodes.map((node) => ({
+        type: node.getAttribute('data-type') ?? '',
+        start: Number(node.getAttribute('data-start')),
+        end: Number(node.getAttribute('data-end')),
+      })),
+    );
+  const statuses = await page
+    .getByRole('list', { name: 'Progress per entity type' })
+    .locator('li[data-type-status]')
+    .evaluateAll((items) =>
+      Object.fromEntries(
+        items.map((li) => [
+          li.querySelector('.font-medium')?.textContent ?? '',
+          li.getAttribute('data-type-status') ?? '',
+        ]),
+      ),
+    );
+  return {
+    summary,
+    marks: marks.sort((a, b) => a.start - b.start || a.type.localeCompare(b.type)),
+    statuses,
+  };
+}
