@@ -239,10 +239,10 @@ describe('bad input leaves nothing that looks like a model', () => {
     const writeSync = vi.mocked(fs.writeSync);
     const actual = await vi.importActual<typeof import('node:fs')>('node:fs');
     let calls = 0;
-    writeSync.mockImplementation(((...args: Parameters<typeof fs.writeSync>) => {
+    writeSync.mockImplementation(((fd: number, buffer: Uint8Array, ...rest: [number?, number?, number?]) => {
       if (++calls > 5)
         throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-      return actual.writeSync(...(args as [number, Uint8Array]));
+      return actual.writeSync(fd, buffer, ...rest);
     }) as typeof fs.writeSync);
     try {
       await expect(convertModel({ input: Q4_0_GGUF, outDir: out, formats: ['q4'] })).rejects.toThrow(
