@@ -18,12 +18,15 @@
  * every format (q4f16 only keeps its weights and matmuls in fp16), so the cache code is shared.
  */
 import { DataType, GraphBuilder, type ExternalDataSink } from './onnx-builder';
+import type { AffineQ4Weight } from '../quant/affine-q4';
 import { ropeInverseFrequencies, type LlamaDims } from './llama-dims';
 import {
   quantizeAsymmetricQ4,
   quantizeSymmetricQ4,
   q4_0ToMatMulNBits,
   transposeToRows,
+  type MatMulNBitsWeight,
+  type ScaleType,
 } from '../quant/matmul-nbits';
 import { float32ToFloat16Bits } from '../quant/fp16';
 
@@ -45,6 +48,11 @@ export interface LinearSource {
   rows(): Float32Array;
   /** Raw GGUF Q4_0 rows when the source stores them so: mapped onto MatMulNBits without loss. */
   q4_0?(): Uint8Array;
+  /**
+   * Affine 4-bit blocks of 32 (GGUF Q4_1, Q4_K: value = s * q + c) as MatMulNBits with zero point 8
+   * plus per-block offsets (tools/convert/quant/affine-q4.ts): exact, with standard operators only.
+   */
+  q4Affine?(scaleType: ScaleType): AffineQ4Weight;
 }
 
 /** Supplies weights one tensor at a time, in the order the graph asks for them. */
@@ -92,6 +100,80 @@ function ropeTables(d: LlamaDims): { cos: Float32Array; sin: Float32Array } {
   return { cos, sin };
 }
 
+/** Per graph, x -> blockSums(x) (fp32) and its fp16 cast: q, k, v (and gate, up) share their input. */
+const blockSumCache = new WeakMap<GraphBuilder, Map<string, string>>();
+
+/**
+ * Sums of x over consecutive blocks of 32 along its last axis: [B, S, K] -> [B, S, K / 32], in fp32
+ * (Reshape to [B, S, K / 32, 32], then ReduceSum over the last axis; opset 13+ takes the axes as an
+ * input), cast to fp16 when `half`. Computed once per input and type.
+ */
+function blockSums(g: GraphBuilder, x: string, k: number, half: boolean): string {
+  let cache = blockSumCache.get(g);
+  if (!cache) blockSumCache.set(g, (cache = new Map()));
+  const key = `${x}|${k}|${half ? 'f16' : 'f32'}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let sums: string;
+  if (half) {
+    sums = g.op('Cast', [blockSums(g, x, k, false)], { to: DataType.FLOAT16 });
+  } else {
+    const blocks = g.op('Reshape', [x, g.int64([0, 0, k / Q4_BLOCK_SIZE, Q4_BLOCK_SIZE])]);
+    sums = g.op('ReduceSum', [blocks, g.int64([-1])], { keepdims: 0 });
+  }
+  cache.set(key, sums);
+  return sums;
+}
+
+/**
+ * x [B, S, K] (fp32) @ W^T for a 4-bit weight: com.microsoft MatMulNBits (block 32). With `offsets`
+ * (an affine weight, tools/convert/quant/affine-q4.ts) the product gets `+ blockSums(x) @ C`, C the
+ * [K / 32, N] offsets, which makes Q4_1 and Q4_K exact with standard operators only. q4f16 runs the
+ * matmuls and their sum in fp16 between a Cast of x to fp16 and a Cast of the result back to fp32;
+ * the block sums are taken in fp32 and cast. Exported for the tests, which run it alone.
+ */
+export function q4Linear(
+  g: GraphBuilder,
+  x: string,
+  name: string,
+  q: MatMulNBitsWeight,
+  format: 'q4' | 'q4f16',
+  offsets?: Float32Array | Uint16Array,
+  output?: string,
+): string {
+  const { n, k } = q;
+  const outputs = output ? { outputs: [output] } : {};
+  const half = format === 'q4f16';
+  const floatType = half ? DataType.FLOAT16 : DataType.FLOAT;
+  const blocks = Math.ceil(k / Q4_BLOCK_SIZE);
+  const inputs = [
+    x,
+    g.initializer(`${name}.q4`, DataType.UINT8, [n, blocks, Q4_BLOCK_SIZE / 2], q.b),
+    g.initializer(`${name}.scales`, floatType, [n * blocks], q.scales),
+  ];
+  if (q.zeroPoints) {
+    inputs.push(g.initializer(`${name}.zero_points`, DataType.UINT8, [q.zeroPoints.length], q.zeroPoints));
+  }
+  if (q.floatZeroPoints)
+    throw new Error(`${name}: float zero points are not emitted (WebGPU cannot run them)`);
+  const attrs = { K: k, N: n, bits: 4, block_size: Q4_BLOCK_SIZE };
+  // q4f16: the matmul runs in fp16 (T1 = float16 for activations and scales); activations stay fp32 around it.
+  if (half) inputs[0] = g.op('Cast', [x], { to: DataType.FLOAT16 });
+  const last = !half && !offsets ? outputs : {};
+  let product = g.op('MatMulNBits', inputs, attrs, { domain: 'com.microsoft', ...last });
+  if (offsets) {
+    if (k % Q4_BLOCK_SIZE !== 0) throw new Error(`${name}: block offsets need K % 32 == 0, got K=${k}`);
+    if (offsets.length !== blocks * n) {
+      throw new Error(`${name}: ${offsets.length} offsets, expected K/32 * N = ${blocks * n}`);
+    }
+    const table = g.initializer(`${name}.block_offsets`, floatType, [blocks, n], offsets);
+    const correction = g.op('MatMul', [blockSums(g, x, k, half), table]);
+    product = g.op('Add', [product, correction], {}, half ? {} : outputs);
+  }
+  if (!half) return product;
+  return g.op('Cast', [product], { to: DataType.FLOAT }, outputs);
+}
+
 class LlamaGraph {
   readonly g: GraphBuilder;
 
@@ -121,32 +203,17 @@ class LlamaGraph {
     }
     const scaleType = format === 'q4f16' ? 'float16' : 'float32';
     const raw = src.q4_0?.();
+    const affine = raw ? undefined : src.q4Affine?.(scaleType);
     const q = raw
       ? q4_0ToMatMulNBits(raw, n, k, scaleType)
-      : this.options.q4Scheme === 'symmetric'
-        ? quantizeSymmetricQ4(src.rows(), n, k, scaleType)
-        : quantizeAsymmetricQ4(src.rows(), n, k, scaleType);
-    const blocks = Math.ceil(k / Q4_BLOCK_SIZE);
-    const inputs = [
-      x,
-      g.initializer(`${name}.q4`, DataType.UINT8, [n, blocks, Q4_BLOCK_SIZE / 2], q.b),
-      g.initializer(
-        `${name}.scales`,
-        format === 'q4f16' ? DataType.FLOAT16 : DataType.FLOAT,
-        [n * blocks],
-        q.scales,
-      ),
-    ];
-    if (q.zeroPoints) {
-      inputs.push(g.initializer(`${name}.zero_points`, DataType.UINT8, [q.zeroPoints.length], q.zeroPoints));
-    }
+      : affine
+        ? affine.weight
+        : this.options.q4Scheme === 'symmetric'
+          ? quantizeSymmetricQ4(src.rows(), n, k, scaleType)
+          : quantizeAsymmetricQ4(src.rows(), n, k, scaleType);
+    const product = q4Linear(g, x, name, q, format, affine?.offsets, output);
     this.weightDone(name);
-    const attrs = { K: k, N: n, bits: 4, block_size: Q4_BLOCK_SIZE };
-    if (format === 'q4') return g.op('MatMulNBits', inputs, attrs, { domain: 'com.microsoft', ...outputs });
-    // q4f16: the matmul runs in fp16 (T1 = float16 for activations and scales); activations stay fp32 around it.
-    inputs[0] = g.op('Cast', [x], { to: DataType.FLOAT16 });
-    const product = g.op('MatMulNBits', inputs, attrs, { domain: 'com.microsoft' });
-    return g.op('Cast', [product], { to: DataType.FLOAT }, outputs);
+    return product;
   }
 
   rmsNorm(x: string, name: string): string {

@@ -5,7 +5,7 @@
  * llama.cpp's converter permutes the rows of Q and K for its RoPE layout (pairs of adjacent values);
  * our graph uses Hugging Face's rotate_half, so those rows are put back in Hugging Face order here.
  * Row permutation keeps quantisation blocks whole (blocks run along a row), so Q4_0 rows still map
- * onto MatMulNBits without loss.
+ * onto MatMulNBits without loss, and Q4_1 / Q4_K rows onto MatMulNBits plus block offsets.
  */
 import { dequantize } from '../gguf/dequantize';
 import { GgmlType, ggmlTypeName } from '../gguf/ggml-types';
@@ -19,7 +19,14 @@ import {
 } from '../gguf/read';
 import type { LlamaDims, RopeScaling } from '../graph/llama-dims';
 import type { LinearSource, LlamaWeightSource } from '../graph/llama-graph';
-import { permuteRows, unpermuteQkRowOrder } from '../quant/matmul-nbits';
+import {
+  Q4_1_AFFINE_BLOCK_BYTES,
+  Q4_K_BLOCK_BYTES,
+  Q4_K_BLOCK_VALUES,
+  q4_1ToAffine,
+  q4_KToAffine,
+} from '../quant/affine-q4';
+import { permuteRows, unpermuteQkRowOrder, type ScaleType } from '../quant/matmul-nbits';
 import { tokenizerFilesFromGguf } from '../tokenizer/from-gguf';
 import { llamaWeightCount, UnsupportedModelError, type ModelSource } from './model-source';
 
@@ -129,6 +136,13 @@ function describe(file: GgufFile): ModelSource {
   const linear = (t: GgufTensor, unpermuteHeads?: number): LinearSource => {
     const [k = 0, n = 0] = t.shape;
     const order = unpermuteHeads ? unpermuteQkRowOrder(n, unpermuteHeads) : undefined;
+    // Affine 4-bit types: raw block bytes per row are k / values * bytes.
+    const affine =
+      t.type === GgmlType.Q4_1
+        ? { values: 32, bytes: Q4_1_AFFINE_BLOCK_BYTES, convert: q4_1ToAffine }
+        : t.type === GgmlType.Q4_K
+          ? { values: Q4_K_BLOCK_VALUES, bytes: Q4_K_BLOCK_BYTES, convert: q4_KToAffine }
+          : undefined;
     return {
       n,
       k,
@@ -143,6 +157,13 @@ function describe(file: GgufFile): ModelSource {
               return order ? permuteRows(raw, order, (k / 32) * 18) : raw;
             }
           : undefined,
+      q4Affine: affine
+        ? (scaleType: ScaleType) => {
+            const raw = file.readTensorSync(t);
+            const rows = order ? permuteRows(raw, order, (k / affine.values) * affine.bytes) : raw;
+            return affine.convert(rows, n, k, scaleType);
+          }
+        : undefined,
     };
   };
 
