@@ -68,9 +68,9 @@ export interface LlamaWeightSource {
 export interface LlamaGraphOptions {
   format: WeightFormat;
   /**
-   * lm_head is the embedding (SmolLM2, Llama 3.2): fp32 and q4 then compute the logits from the
-   * one fp32 embedding table (Gemm with transB), so the model holds it once and the output layer
-   * keeps full precision, which 4-bit output layers visibly lack on small vocabularies-heavy models.
+   * lm_head is the embedding (SmolLM2, Llama 3.2): the logits then come from the one embedding table
+   * (Gemm with transB; fp32, or fp16 in q4f16), so the model holds it once and the output layer keeps
+   * the embedding's precision (a 4-bit output layer visibly changed SmolLM2's answers).
    */
   tiedEmbeddings?: boolean;
   q4Scheme?: Q4Scheme;
@@ -242,8 +242,8 @@ class LlamaGraph {
     return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rotated, sin])]);
   }
 
-  /** Name of the fp32 embedding initializer, once written (shared with a tied lm_head). */
-  private embeddingTable?: string;
+  /** The embedding initializer (fp32, or fp16 in q4f16), once written: shared with a tied lm_head. */
+  private embeddingTable?: { name: string; half: boolean };
 
   embedding(inputIds: string): string {
     const g = this.g;
@@ -256,11 +256,12 @@ class LlamaGraph {
         [d.vocabSize, d.hiddenSize],
         float32ToFloat16Bits(table),
       );
+      this.embeddingTable = { name: half, half: true };
       this.weightDone('embed_tokens');
       return g.op('Cast', [g.op('Gather', [half, inputIds])], { to: DataType.FLOAT });
     }
     const weight = g.initializer('embed_tokens', DataType.FLOAT, [d.vocabSize, d.hiddenSize], table);
-    this.embeddingTable = weight;
+    this.embeddingTable = { name: weight, half: false };
     this.weightDone('embed_tokens');
     return g.op('Gather', [weight, inputIds]);
   }
@@ -350,13 +351,19 @@ class LlamaGraph {
       x = g.op('Add', [x, this.linear(act, `${p}.down_proj`)]);
     }
     const normed = this.rmsNorm(x, 'norm');
-    if (this.options.tiedEmbeddings && this.embeddingTable) {
-      // [B, S, H] → [B*S, H] @ E^T → [B, S, V]
-      const flat = g.op('Reshape', [normed, g.int64([-1, d.hiddenSize])]);
-      const product = g.op('Gemm', [flat, this.embeddingTable], { transB: 1 });
+    const table = this.embeddingTable;
+    if (this.options.tiedEmbeddings && table) {
+      // [B, S, H] → [B*S, H] @ E^T → [B, S, V], in the embedding's own precision (fp16 in q4f16).
+      const input = table.half ? g.op('Cast', [normed], { to: DataType.FLOAT16 }) : normed;
+      const flat = g.op('Reshape', [input, g.int64([-1, d.hiddenSize])]);
+      const product = g.op('Gemm', [flat, table.name], { transB: 1 });
       const batchAndSeq = g.op('Slice', [g.op('Shape', [normed]), g.int64([0]), g.int64([2])]);
       const shape = g.op('Concat', [batchAndSeq, g.int64([d.vocabSize])], { axis: 0 });
-      g.op('Reshape', [product, shape], {}, { outputs: ['logits'] });
+      if (table.half) {
+        g.op('Cast', [g.op('Reshape', [product, shape])], { to: DataType.FLOAT }, { outputs: ['logits'] });
+      } else {
+        g.op('Reshape', [product, shape], {}, { outputs: ['logits'] });
+      }
       this.weightDone('lm_head');
     } else {
       this.linear(normed, 'lm_head', 'logits');

@@ -64,7 +64,12 @@ const STOP_IDS = REFERENCE.decoding.stop_ids;
 const LOGIT_TOLERANCE = 1e-3;
 
 /** Floors for the shares of answers identical to the fp32 reference (measured values are logged). */
-const MIN_SHARE_Q4 = 0.15; // measured q4 38%, q4f16 22% (symmetric requantisation of the Q4_1 blocks)
+const MIN_SHARE: Record<'q4' | 'q4f16', number> = {
+  // Measured 32/32: Q4_1 blocks map exactly onto MatMulNBits plus a block-sum correction.
+  q4: 0.9,
+  // Measured 31/32: fp16 activations and scales flip a near-tie now and then.
+  q4f16: 0.75,
+};
 const MIN_SHARE_LLAMA_CPP = 0.5; // measured 88% (28 of 32; llama.cpp computes Q4_1 x Q8 activations)
 
 /** The converted folder: `SMOLLM2_ONNX_DIR`, or our converter's output (converted on first use). */
@@ -234,7 +239,7 @@ describe('SmolLM2-135M converted to ONNX vs references', () => {
       shares.push(`${dtype} = PyTorch: ${sameAsReference}/${PROMPTS.length}`);
       if (llamaCpp.length === PROMPTS.length)
         shares.push(`${dtype} = llama.cpp: ${sameAsLlamaCpp}/${PROMPTS.length}`);
-      expect(sameAsReference / PROMPTS.length).toBeGreaterThanOrEqual(MIN_SHARE_Q4);
+      expect(sameAsReference / PROMPTS.length).toBeGreaterThanOrEqual(MIN_SHARE[dtype]);
     },
     900_000,
   );
