@@ -25,8 +25,12 @@ export default tseslint.config(
         {
           patterns: [
             {
-              // The one exception: the preset list, pure data without transformers.js (model-registry.ts).
-              group: ['**/workers/*', '!**/workers/protocol', '!**/workers/model-registry'],
+              group: ['**/workers/*', '!**/workers/protocol', '!**/workers/loading'],
+              message: 'src/ talks to the engine through the worker protocol only.',
+            },
+            {
+              // The one exception: the preset list, pure data without transformers.js (loading/model-registry.ts).
+              group: ['**/workers/loading/*', '!**/workers/loading/model-registry'],
               message: 'src/ talks to the engine through the worker protocol only.',
             },
             {

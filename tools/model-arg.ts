@@ -14,8 +14,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { findPreset } from '../workers/model-registry';
-import { resolveSource, type SourceInfo } from '../workers/model-source';
+import { findPreset } from '../workers/loading/model-registry';
+import { resolveSource, type SourceInfo } from '../workers/loading/model-source';
 
 /** A `--model` value that cannot name a model; the message says what to give instead. */
 export class ModelArgError extends Error {

@@ -4,14 +4,14 @@
  * answers, align the strings to passage offsets, and report through typed events.
  */
 import type { ExtractRequest, FoundEntity, FromWorker, LoadedModelInfo, RunStats } from './protocol';
-import type { CausalLm } from './generation';
-import { answer, answerBatch, encodePrefix } from './generation';
-import { encodePrompts } from './prompt-encoding';
-import { validateEntityTypes, validatePassage } from './prompt';
-import { AnswerStream } from './answer-stream';
-import { createAligner } from './span-alignment';
-import { chunkPassage, mapFoundEntities, mergeFoundEntities } from './chunking';
-import { createConstraintProcessor } from './constraint/engine-adapter';
+import type { CausalLm } from './decoding/generation';
+import { answer, answerBatch, encodePrefix } from './decoding/generation';
+import { encodePrompts } from './text/prompt-encoding';
+import { validateEntityTypes, validatePassage } from './text/prompt';
+import { AnswerStream } from './decoding/answer-stream';
+import { createAligner } from './text/span-alignment';
+import { chunkPassage, mapFoundEntities, mergeFoundEntities } from './text/chunking';
+import { createConstraintProcessor } from './decoding/constraint/engine-adapter';
 
 /** Events of an extraction, minus the request id the handler adds. */
 export type ExtractEvent = Extract<

@@ -14,12 +14,12 @@ import {
   type SelfTestRequest,
   type ToWorker,
 } from './protocol';
-import { answer, type CausalLm } from './generation';
-import { chooseDevice, type WebGpuProbe } from './device';
-import { loadCausalLm } from './model-loader';
-import { forgetCachedModel } from './model-cache-repair';
-import type { MemoryBudget } from './memory-estimate';
-import { resolveSource } from './model-source';
+import { answer, type CausalLm } from './decoding/generation';
+import { chooseDevice, type WebGpuProbe } from './loading/device';
+import { loadCausalLm } from './loading/model-loader';
+import { forgetCachedModel } from './loading/model-cache-repair';
+import type { MemoryBudget } from './loading/memory-estimate';
+import { resolveSource } from './loading/model-source';
 import { runExtraction } from './extractor';
 import { ModelLoadError, toWorkerError } from './errors';
 

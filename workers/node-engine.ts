@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { env } from '@huggingface/transformers';
-import './fetch-guard';
+import './loading/fetch-guard';
 import { InferenceHandler } from './handler';
 import {
   DEFAULT_EXTRACT_OPTIONS,

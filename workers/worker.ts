@@ -8,9 +8,9 @@ import { env } from '@huggingface/transformers';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 // Model downloads that stall fail with a clear error instead of hanging the load forever.
-import './fetch-guard';
+import './loading/fetch-guard';
 import { InferenceHandler } from './handler';
-import { probeWebGpu, type GpuLike } from './device';
+import { probeWebGpu, type GpuLike } from './loading/device';
 import type { FromWorker, ToWorker } from './protocol';
 
 const scope = self as unknown as {

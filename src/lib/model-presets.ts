@@ -1,5 +1,5 @@
 /**
- * The models the model panel offers: a view of the engine's own list (`workers/model-registry.ts`,
+ * The models the model panel offers: a view of the engine's own list (`workers/loading/model-registry.ts`,
  * pure data), so the picker and the worker can never disagree about ids, sources, dtypes or sizes.
  * Only display helpers live here.
  *
@@ -13,7 +13,7 @@ import {
   defaultPreset,
   MODEL_PRESETS as REGISTRY_PRESETS,
   type ModelPreset as RegistryPreset,
-} from '../../workers/model-registry';
+} from '../../workers/loading/model-registry';
 
 /** Approximate download size of one weight format. */
 export interface PresetSize {

@@ -113,7 +113,7 @@ describe('a failing model host', () => {
   });
 
   // transformers.js caches the truncated file before ONNX Runtime rejects it; the handler forgets the
-  // model's cached files after a failed load (workers/model-cache-repair.ts), so a retry downloads anew.
+  // model's cached files after a failed load (workers/loading/model-cache-repair.ts), so a retry downloads anew.
   it('a truncated file does not poison the cache: the same URL loads once the host is fixed', async () => {
     const page = await openApp(browser);
     host.faults.set('scripted-llama/onnx/model_q4.onnx', 'truncate');

@@ -13,7 +13,7 @@ import { extractInPage, extractThroughUi, modelUrl, openApp, selfTestInPage } fr
 import type { HighlightMark } from './page-helpers';
 import { ensureSmolLM2Onnx, SMOLLM2_ID } from '../fixtures/real-model';
 import { MIT_RESTAURANT_CASE } from '../fixtures/real-model-expectations';
-import { chatMessages } from '../../workers/prompt';
+import { chatMessages } from '../../workers/text/prompt';
 import { createNodeEngine, type NodeEngine } from '../../workers/node-engine';
 import type { ExtractOptions, FromWorker } from '../../workers/protocol';
 

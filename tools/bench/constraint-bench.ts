@@ -15,7 +15,7 @@ import {
   PassageAutomaton,
   tokenByteTableFromPieces,
   type TokenTable,
-} from '../../workers/constraint';
+} from '../../workers/decoding/constraint';
 
 const PASSAGE = `Barack Hussein Obama II (born August 4, 1961) is an American politician who served as the 44th
 president of the United States from 2009 to 2017. A member of the Democratic Party, he was the first African-American

@@ -5,7 +5,7 @@
  * Both patch prototypes shared with the engine, since tsx loads one copy of each module.
  */
 import { PreTrainedModel, type Tensor } from '@huggingface/transformers';
-import { JsonListLogitsProcessor } from '../../workers/constraint/logits-processor';
+import { JsonListLogitsProcessor } from '../../workers/decoding/constraint/logits-processor';
 
 /** What the hooks saw while `recording` was on. */
 export interface StepTimes {

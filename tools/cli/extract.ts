@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createNodeEngine } from '../../workers/node-engine';
-import { uninerPrompt } from '../../workers/prompt';
+import { uninerPrompt } from '../../workers/text/prompt';
 import type { Dtype, FromWorker, PromptStyle } from '../../workers/protocol';
 import { resolveModelArg } from '../model-arg';
 

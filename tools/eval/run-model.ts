@@ -9,7 +9,7 @@
  */
 
 import { createNodeEngine, type NodeEngine } from '../../workers/node-engine';
-import { MAX_ENTITY_TYPES, normalizeEntityType } from '../../workers/prompt';
+import { MAX_ENTITY_TYPES, normalizeEntityType } from '../../workers/text/prompt';
 import type { Dtype, FromWorker } from '../../workers/protocol';
 import type { PassageGroup } from './data';
 import { parseOfficialRaw } from './official-parser';

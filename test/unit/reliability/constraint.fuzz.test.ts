@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { llamaTokenTable, randomWalk } from '../workers/constraint/helpers';
-import { parseAnswer } from '../../../workers/stream-parser';
-import { alignEntities } from '../../../workers/span-alignment';
+import { llamaTokenTable, randomWalk } from '../workers/decoding/constraint/helpers';
+import { parseAnswer } from '../../../workers/text/stream-parser';
+import { alignEntities } from '../../../workers/text/span-alignment';
 import { RUNS, SEED } from './cases';
 
 const piece = fc.constantFrom(

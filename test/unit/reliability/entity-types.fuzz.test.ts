@@ -9,7 +9,7 @@ import {
   MAX_ENTITY_TYPE_LENGTH,
   uninerPrompt,
   validateEntityTypes,
-} from '../../../workers/prompt';
+} from '../../../workers/text/prompt';
 import { InputError } from '../../../workers/errors';
 import { RUNS, SEED } from './cases';
 

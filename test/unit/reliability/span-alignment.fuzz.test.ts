@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { alignEntities, createAligner } from '../../../workers/span-alignment';
+import { alignEntities, createAligner } from '../../../workers/text/span-alignment';
 import type { FoundEntity } from '../../../workers/protocol';
 import { RUNS, SEED } from './cases';
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { StreamingListParser, parseAnswer, type ParseReport } from '../../../workers/stream-parser';
+import { StreamingListParser, parseAnswer, type ParseReport } from '../../../workers/text/stream-parser';
 import { RUNS, SEED } from './cases';
 
 /** Feeds `text` in pieces cut at the given positions (any order, duplicates allowed). */

@@ -9,7 +9,7 @@
  *     npx tsx tools/convert/reference/make-prompts.ts [--tokenizer-dir DIR]
  *
  * With `--tokenizer-dir` (a folder with tokenizer.json + tokenizer_config.json, e.g. the converted
- * model) it also checks that the engine's own encoding (workers/prompt-encoding.ts) gives the same ids.
+ * model) it also checks that the engine's own encoding (workers/text/prompt-encoding.ts) gives the same ids.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -18,8 +18,8 @@ import { Template } from '@huggingface/jinja';
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import { getLlama, type Token } from 'node-llama-cpp';
 import { openGguf, optionalString } from '../gguf/read';
-import { promptText } from '../../../workers/prompt-encoding';
-import { uninerPrompt, type ChatMessage } from '../../../workers/prompt';
+import { promptText } from '../../../workers/text/prompt-encoding';
+import { uninerPrompt, type ChatMessage } from '../../../workers/text/prompt';
 import { ensureSmolLM2Gguf } from '../../../test/fixtures/real-model';
 import { compareWithEngine, type ReferencePrompt } from './prompt-check';
 

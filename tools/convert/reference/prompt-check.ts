@@ -1,11 +1,11 @@
 /**
  * The reference prompts' shape, and the check that our engine encodes them to the ids llama.cpp gave:
- * workers/prompt-encoding.ts with a tokenizer folder (tokenizer.json + tokenizer_config.json, as the
+ * workers/text/prompt-encoding.ts with a tokenizer folder (tokenizer.json + tokenizer_config.json, as the
  * converter writes them) must reproduce every prompt's ids, special tokens included.
  */
 import { basename, dirname } from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
-import { encodePrompts } from '../../../workers/prompt-encoding';
+import { encodePrompts } from '../../../workers/text/prompt-encoding';
 import type { PromptStyle } from '../../../workers/protocol';
 
 /** One entry of test/fixtures/reference/smollm2-prompts.json. */

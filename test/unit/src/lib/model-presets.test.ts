@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as registry from '../../../../workers/model-registry';
+import * as registry from '../../../../workers/loading/model-registry';
 import {
   DEFAULT_PRESET_ID,
   describeSource,

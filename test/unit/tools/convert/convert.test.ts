@@ -34,7 +34,7 @@ import { SMALL_MHA_DIMS, writeRandomLlamaGguf } from '../../../fixtures/random-l
 import { spmGgufMetadata } from '../../../fixtures/spm-gguf';
 
 vi.mock('node:fs', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs')>();
+  const actual = await importOriginal<typeof fs>();
   return { ...actual, writeSync: vi.fn(actual.writeSync) };
 });
 
@@ -237,7 +237,7 @@ describe('bad input leaves nothing that looks like a model', () => {
     const out = join(work, 'out-full-disk');
     // The external-data writer's sixth write fails the way a full disk does.
     const writeSync = vi.mocked(fs.writeSync);
-    const actual = await vi.importActual<typeof import('node:fs')>('node:fs');
+    const actual = await vi.importActual<typeof fs>('node:fs');
     let calls = 0;
     writeSync.mockImplementation(((fd: number, buffer: Uint8Array, ...rest: [number?, number?, number?]) => {
       if (++calls > 5)

@@ -1,7 +1,7 @@
 /** The loader refuses a model that cannot fit the device before downloading its weights. */
 import { describe, expect, it } from 'vitest';
-import { loadCausalLm } from '../../../../workers/model-loader';
-import { resolveSource } from '../../../../workers/model-source';
+import { loadCausalLm } from '../../../../workers/loading/model-loader';
+import { resolveSource } from '../../../../workers/loading/model-source';
 import { ensureFixtures } from '../../../fixtures/ensure';
 import { TINY_LLAMA_DIR } from '../../../fixtures/paths';
 

@@ -11,8 +11,8 @@ import {
   uninerQuestion,
   validateEntityTypes,
   validatePassage,
-} from '../../../workers/prompt';
-import { InputError } from '../../../workers/errors';
+} from '../../../../workers/text/prompt';
+import { InputError } from '../../../../workers/errors';
 
 const PASSAGE = 'Barack Obama was born in Hawaii.';
 

@@ -27,7 +27,7 @@
  * `i̇`, so it matches `İ`/`i̇` in any case but not a plain `i`.
  */
 
-import type { FoundEntity, Span } from './protocol';
+import type { FoundEntity, Span } from '../protocol';
 
 /** Aligns entity strings against one passage; the tolerant index is built once, on first need. */
 export interface Aligner {

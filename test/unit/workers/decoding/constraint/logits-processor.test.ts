@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LogitsProcessorList, Tensor } from '@huggingface/transformers';
 import llamaTokenizer from 'llama-tokenizer-js';
-import { JsonListLogitsProcessor } from '../../../../workers/constraint/logits-processor';
-import { createConstraintProcessor } from '../../../../workers/constraint/engine-adapter';
+import { JsonListLogitsProcessor } from '../../../../../workers/decoding/constraint/logits-processor';
+import { createConstraintProcessor } from '../../../../../workers/decoding/constraint/engine-adapter';
 import { LLAMA_EOS, llamaTokenTable, seededRandom } from './helpers';
 
 const PASSAGE = 'Barack Obama was born in Honolulu, Hawaii. "Quoted" text, café, 東京.';

@@ -8,7 +8,7 @@
  * stay text (see safe-encoding.ts).
  */
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
-import type { PromptStyle } from './protocol';
+import type { PromptStyle } from '../protocol';
 import {
   chatMessages,
   normalizeEntityType,
@@ -17,7 +17,7 @@ import {
   type ChatMessage,
   type PromptOptions,
 } from './prompt';
-import { commonPrefixLength } from './generation';
+import { commonPrefixLength } from '../decoding/generation';
 import { encodeParts, type PromptPart } from './safe-encoding';
 
 /** The prompts of one passage. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonListConstraint } from '../../../../workers/constraint';
+import { JsonListConstraint } from '../../../../../workers/decoding/constraint';
 import { LLAMA_EOS, byteToken, llamaId, llamaTokenTable, randomWalk } from './helpers';
 
 const encoder = new TextEncoder();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { PassageAutomaton } from '../../../../workers/constraint';
+import { PassageAutomaton } from '../../../../../workers/decoding/constraint';
 
 const encoder = new TextEncoder();
 

@@ -8,8 +8,8 @@ import {
   cachePrefixOf,
   forgetCachedModel,
   type RepairableCacheStorage,
-} from '../../../workers/model-cache-repair';
-import { resolveSource } from '../../../workers/model-source';
+} from '../../../../workers/loading/model-cache-repair';
+import { resolveSource } from '../../../../workers/loading/model-source';
 
 /** An in-memory Cache Storage holding one cache of URLs. */
 function fakeStorage(urls: string[], name = TRANSFORMERS_CACHE_NAME) {

@@ -4,7 +4,7 @@
  * `remoteHost` + literal `remotePathTemplate` and a placeholder id.
  */
 import { findPreset, looksLikeUniner, type ModelPreset } from './model-registry';
-import { ModelLoadError } from './errors';
+import { ModelLoadError } from '../errors';
 
 /** Where transformers.js should look for the files. */
 export type ResolvedSource =

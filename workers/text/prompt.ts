@@ -12,7 +12,7 @@
  * `uninerPrefix(p) + uninerQuestion(t) === uninerPrompt(p, t)`.
  */
 
-import { InputError } from './errors';
+import { InputError } from '../errors';
 
 /** The system sentence of UniNER's `ie_as_qa` template (also the system message of the chat style). */
 export const UNINER_SYSTEM = 'A virtual assistant answers questions from a user based on the provided text.';

@@ -10,12 +10,12 @@ import {
   env,
   type PreTrainedModel,
 } from '@huggingface/transformers';
-import type { Device, Dtype, LoadProgressEvent, LoadedModelInfo, PromptStyle } from './protocol';
-import type { CausalLm } from './generation';
+import type { Device, Dtype, LoadProgressEvent, LoadedModelInfo, PromptStyle } from '../protocol';
+import type { CausalLm } from '../decoding/generation';
 import type { ResolvedSource, SourceInfo } from './model-source';
-import { DeviceError, ModelLoadError } from './errors';
+import { DeviceError, ModelLoadError } from '../errors';
 import { browserOnline, configReadFailure } from './load-advice';
-import { yieldBeforeEachStep } from './event-loop-yield';
+import { yieldBeforeEachStep } from '../decoding/event-loop-yield';
 import {
   checkModelMemory,
   fetchFileSizes,

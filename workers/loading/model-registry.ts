@@ -2,7 +2,7 @@
  * The model presets: pure data, no transformers.js import, so the UI may show the same list the
  * engine loads (the one exception to "src imports only protocol types", see eslint.config.js).
  */
-import type { Dtype, PromptStyle } from './protocol';
+import type { Dtype, PromptStyle } from '../protocol';
 
 /** A model the app offers by name. */
 export interface ModelPreset {

@@ -13,8 +13,8 @@
  * budget holds even for tokenizers whose counts do not add up across a cut.
  */
 
-import { InputError } from './errors';
-import type { FoundEntity, Span } from './protocol';
+import { InputError } from '../errors';
+import type { FoundEntity, Span } from '../protocol';
 
 /** More characters per token than any real tokenizer averages over a long text (see chunkPassage). */
 const MAX_CHARS_PER_TOKEN = 64;

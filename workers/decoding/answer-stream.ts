@@ -4,7 +4,7 @@
  * the streaming list parser.
  */
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
-import { StreamingListParser, type ParseReport } from './stream-parser';
+import { StreamingListParser, type ParseReport } from '../text/stream-parser';
 
 /** The finished answer of one question. */
 export interface FinishedAnswer extends ParseReport {

@@ -5,8 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AutoTokenizer, PreTrainedTokenizer } from '@huggingface/transformers';
 import llamaTokenizer from 'llama-tokenizer-js';
-import { encodePrompts } from '../../../../workers/prompt-encoding';
-import { uninerPrompt } from '../../../../workers/prompt';
+import { encodePrompts } from '../../../../workers/text/prompt-encoding';
+import { uninerPrompt } from '../../../../workers/text/prompt';
 import { ensureFixtures } from '../../../fixtures/ensure';
 import { TINY_LLAMA_DIR } from '../../../fixtures/paths';
 

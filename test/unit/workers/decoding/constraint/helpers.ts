@@ -7,7 +7,7 @@ import {
   JsonListConstraint,
   tokenByteTableFromPieces,
   type TokenTable,
-} from '../../../../workers/constraint';
+} from '../../../../../workers/decoding/constraint';
 
 /** LLaMA special ids: `<unk>`, `<s>`, `</s>`. */
 export const LLAMA_EOS = 2;

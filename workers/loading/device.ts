@@ -2,9 +2,9 @@
  * Device choice: probe WebGPU (adapter and `shader-f16`) before committing to it, because a failed
  * WebGPU session poisons the worker (DESIGN.md). Pure apart from `navigator.gpu`, which is injected.
  */
-import type { Device, DevicePreference, Dtype } from './protocol';
+import type { Device, DevicePreference, Dtype } from '../protocol';
 import type { ModelPreset } from './model-registry';
-import { DeviceError } from './errors';
+import { DeviceError } from '../errors';
 import { WEBGPU_DEFAULT_LIMIT } from './memory-estimate';
 
 /** What the WebGPU probe found. */

@@ -7,7 +7,7 @@ import {
   parseAnswer,
   parseOfficial,
   parseOfficialItems,
-} from '../../../workers/stream-parser';
+} from '../../../../workers/text/stream-parser';
 
 /** Feeds `input` in pieces cut at `cuts`; returns, per piece, what feed() returned. */
 function feedPieces(

@@ -4,9 +4,9 @@
  */
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { configReadFailure, configUrlOf, isNetworkFailure } from '../../../workers/load-advice';
-import { resolveSource } from '../../../workers/model-source';
-import { createNodeEngine } from '../../../workers/node-engine';
+import { configReadFailure, configUrlOf, isNetworkFailure } from '../../../../workers/loading/load-advice';
+import { resolveSource } from '../../../../workers/loading/model-source';
+import { createNodeEngine } from '../../../../workers/node-engine';
 
 const HUB = 'https://huggingface.co/';
 const preset = resolveSource('smollm2-360m', { allowLocal: false });

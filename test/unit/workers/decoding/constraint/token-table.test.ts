@@ -6,7 +6,7 @@ import {
   tokenByteTableFromPieces,
   trieChild,
   type TokenTable,
-} from '../../../../workers/constraint';
+} from '../../../../../workers/decoding/constraint';
 import { llamaId, llamaTokenTable } from './helpers';
 
 const encoder = new TextEncoder();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { alignEntities, createAligner } from '../../../workers/span-alignment';
-import type { FoundEntity } from '../../../workers/protocol';
+import { alignEntities, createAligner } from '../../../../workers/text/span-alignment';
+import type { FoundEntity } from '../../../../workers/protocol';
 
 function align(passage: string, entity: string): FoundEntity {
   return createAligner(passage).align(entity);

@@ -13,9 +13,9 @@ import {
   installFetchGuard,
   isGuarded,
   type FetchLike,
-} from '../../../workers/fetch-guard';
-import { InferenceHandler } from '../../../workers/handler';
-import type { FromWorker } from '../../../workers/protocol';
+} from '../../../../workers/loading/fetch-guard';
+import { InferenceHandler } from '../../../../workers/handler';
+import type { FromWorker } from '../../../../workers/protocol';
 
 const STALL_MS = 300;
 let server: Server;

@@ -8,10 +8,10 @@ import {
   sentenceBoundaries,
   type Chunk,
   type TokenCounter,
-} from '../../../workers/chunking';
-import { alignEntities } from '../../../workers/span-alignment';
-import { InputError } from '../../../workers/errors';
-import type { FoundEntity } from '../../../workers/protocol';
+} from '../../../../workers/text/chunking';
+import { alignEntities } from '../../../../workers/text/span-alignment';
+import { InputError } from '../../../../workers/errors';
+import type { FoundEntity } from '../../../../workers/protocol';
 
 /** One token per whitespace-separated word. */
 const countWords: TokenCounter = (text) => text.split(/\s+/).filter((w) => w !== '').length;

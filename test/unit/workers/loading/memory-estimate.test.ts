@@ -18,7 +18,7 @@ import {
   WASM_MAX_BYTES,
   type FetchLike,
   type ModelDims,
-} from '../../../workers/memory-estimate';
+} from '../../../../workers/loading/memory-estimate';
 
 /** LLaMA-1 7B, the base of UniNER-7B. */
 const LLAMA_7B_CONFIG = {

@@ -10,7 +10,7 @@
  *
  * Pure functions (no DOM, no transformers.js); `fetchFileSizes` takes the fetch to use.
  */
-import type { Dtype } from './protocol';
+import type { Dtype } from '../protocol';
 
 const GB = 1e9;
 const GIB = 1024 ** 3;
