@@ -1,14 +1,16 @@
 import { useId } from 'react';
-import { setDatasetName, setMaxNewTokens } from '../store/actions';
-import { useDatasetName, useMaxNewTokens } from '../store/selectors';
+import type { PromptStyle } from '../../workers/protocol';
+import { setDatasetName, setMaxNewTokens, setPromptStyle } from '../store/actions';
+import { useDatasetName, useMaxNewTokens, usePromptStyle } from '../store/selectors';
 
 const field =
   'w-40 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900';
 
-/** Answer budget and the optional dataset name of supervised UniNER checkpoints. */
+/** Answer budget, question format, and the optional dataset name of supervised UniNER checkpoints. */
 export function AdvancedOptions() {
   const maxNewTokens = useMaxNewTokens();
   const datasetName = useDatasetName();
+  const promptStyle = usePromptStyle();
   const id = useId();
   return (
     <details className="text-sm">
@@ -25,6 +27,19 @@ export function AdvancedOptions() {
             onChange={(event) => setMaxNewTokens(event.target.valueAsNumber)}
             className={field}
           />
+        </div>
+        <div className="flex flex-wrap items-center gap-2">
+          <label htmlFor={`${id}-style`}>Question format</label>
+          <select
+            id={`${id}-style`}
+            value={promptStyle}
+            onChange={(event) => setPromptStyle(event.target.value as PromptStyle | 'auto')}
+            className={field}
+          >
+            <option value="auto">Automatic</option>
+            <option value="uniner">UniNER conversation</option>
+            <option value="chat">Model&apos;s chat template</option>
+          </select>
         </div>
         <div className="flex flex-wrap items-center gap-2">
           <label htmlFor={`${id}-dataset`}>Dataset name (supervised UniNER checkpoints only)</label>

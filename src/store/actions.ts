@@ -1,5 +1,5 @@
 /** Plain action functions for what the user edits. Components import these; none live in the store. */
-import type { DevicePreference, Dtype } from '../../workers/protocol';
+import type { DevicePreference, Dtype, PromptStyle } from '../../workers/protocol';
 import { addTypes, moveItem, removeAt } from '../lib/entity-types';
 import { MAX_PASSAGE_CHARS } from '../lib/passage-limits';
 import { useAppStore } from './app-store';
@@ -56,6 +56,11 @@ export function setMaxNewTokens(value: number): void {
 
 export function setDatasetName(name: string): void {
   set({ datasetName: name });
+}
+
+/** The question format; the next Extract reloads the model with it. */
+export function setPromptStyle(style: PromptStyle | 'auto'): void {
+  set({ promptStyle: style });
 }
 
 export function setModelChoice(choice: ModelChoice): void {

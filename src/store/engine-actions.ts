@@ -62,12 +62,15 @@ export function bindEngine(engine: EngineClient): () => void {
 /** The model source the settings point at, or an explanation of why there is none. */
 export function selectedModel(state: AppState): { model: ModelSource } | { problem: string } {
   const dtype = state.dtype === 'auto' ? undefined : state.dtype;
+  const style = state.promptStyle === 'auto' ? {} : { promptStyle: state.promptStyle };
   if (state.modelChoice === 'custom') {
     const problem = validateCustomSource(state.customSource);
     return problem
       ? { problem }
       : // A folder next to the app (`/models/x`, `./models/x`) goes to the worker as an absolute URL.
-        { model: { source: resolveAppPath(state.customSource.trim()), ...(dtype ? { dtype } : {}) } };
+        {
+          model: { source: resolveAppPath(state.customSource.trim()), ...(dtype ? { dtype } : {}), ...style },
+        };
   }
   const preset = findPreset(state.presetId);
   if (!preset) return { problem: 'Choose a model.' };
@@ -78,7 +81,7 @@ export function selectedModel(state: AppState): { model: ModelSource } | { probl
   }
   // The preset id, not its source: the worker resolves it to the same registry entry and so knows
   // its per-device weights and that it is UniNER (a bare URL says neither).
-  return { model: { source: preset.id, ...(dtype ? { dtype } : {}) } };
+  return { model: { source: preset.id, ...(dtype ? { dtype } : {}), ...style } };
 }
 
 function requireClient(): EngineClient {
@@ -105,6 +108,7 @@ export async function loadSelectedModel(): Promise<boolean> {
     loadStatus: 'loading',
     loadRequestId: requestId,
     loadSource: choice.model.source,
+    loadPromptStyle: state.promptStyle,
     loadFiles: {},
     loadedModel: null,
     fallbackReason: null,
@@ -120,7 +124,12 @@ export async function loadSelectedModel(): Promise<boolean> {
 /** True when the loaded model is what the settings select. */
 function loadedMatchesSelection(state: AppState): boolean {
   const choice = selectedModel(state);
-  return state.loadStatus === 'ready' && 'model' in choice && state.loadSource === choice.model.source;
+  return (
+    state.loadStatus === 'ready' &&
+    'model' in choice &&
+    state.loadSource === choice.model.source &&
+    state.loadPromptStyle === state.promptStyle
+  );
 }
 
 /** Counts `runExtraction` calls, so a call that waited for a load knows whether a newer one came since. */

@@ -12,6 +12,7 @@ export const useConstrain = () => useAppStore((s) => s.constrain);
 export const useTheme = () => useAppStore((s) => s.theme);
 export const useMaxNewTokens = () => useAppStore((s) => s.maxNewTokens);
 export const useDatasetName = () => useAppStore((s) => s.datasetName);
+export const usePromptStyle = () => useAppStore((s) => s.promptStyle);
 export const useModelChoice = () => useAppStore((s) => s.modelChoice);
 export const usePresetId = () => useAppStore((s) => s.presetId);
 export const useCustomSource = () => useAppStore((s) => s.customSource);

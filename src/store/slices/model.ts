@@ -1,4 +1,4 @@
-import type { LoadedModelInfo, LoadProgressEvent, WorkerError } from '../../../workers/protocol';
+import type { LoadedModelInfo, LoadProgressEvent, PromptStyle, WorkerError } from '../../../workers/protocol';
 import type { AppStateCreator } from '../app-state';
 
 /** Where model loading stands. */
@@ -20,6 +20,8 @@ export interface ModelSlice {
   readonly loadRequestId: string | null;
   /** What the current load asked for (preset source, Hub id or URL). */
   readonly loadSource: string | null;
+  /** The question format the current load asked for (a change means a reload). */
+  readonly loadPromptStyle: PromptStyle | 'auto' | null;
   /** Per-file download progress of the current load, by file name. */
   readonly loadFiles: Readonly<Record<string, FileProgress>>;
   /** The model that is loaded and ready, or null. */
@@ -34,6 +36,7 @@ export const createModelSlice: AppStateCreator<ModelSlice> = () => ({
   loadStatus: 'idle',
   loadRequestId: null,
   loadSource: null,
+  loadPromptStyle: null,
   loadFiles: {},
   loadedModel: null,
   fallbackReason: null,

@@ -1,4 +1,4 @@
-import type { DevicePreference, Dtype } from '../../../workers/protocol';
+import type { DevicePreference, Dtype, PromptStyle } from '../../../workers/protocol';
 import { DEFAULT_PRESET_ID } from '../../lib/model-presets';
 import type { AppStateCreator } from '../app-state';
 
@@ -25,6 +25,11 @@ export interface SettingsSlice {
   readonly devicePreference: DevicePreference;
   /** Weight format; `auto` lets the engine choose for the device. */
   readonly dtype: Dtype | 'auto';
+  /**
+   * How questions are put to the model; `auto` is the UniNER conversation for UniNER and the model's
+   * own chat template for the rest (small generic models sometimes answer better in UniNER's format).
+   */
+  readonly promptStyle: PromptStyle | 'auto';
 }
 
 export const createSettingsSlice: AppStateCreator<SettingsSlice> = () => ({
@@ -37,6 +42,7 @@ export const createSettingsSlice: AppStateCreator<SettingsSlice> = () => ({
   customSource: '',
   devicePreference: 'auto',
   dtype: 'auto',
+  promptStyle: 'auto',
 });
 
 /** The keys of the settings slice (what persist keeps besides the passage and the types). */
@@ -50,4 +56,5 @@ export const SETTINGS_KEYS = [
   'customSource',
   'devicePreference',
   'dtype',
+  'promptStyle',
 ] as const satisfies readonly (keyof SettingsSlice)[];

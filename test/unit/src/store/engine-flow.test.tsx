@@ -182,6 +182,35 @@ describe('store ← engine client (fake worker)', () => {
     expect(useAppStore.getState().typeRuns.person?.status).toBe('stopped');
   });
 
+  it('sends the chosen question format with the load, and a change of format reloads the model', async () => {
+    const { workers } = setup();
+    render(<App />);
+    const user = userEvent.setup();
+    await user.click(screen.getByText('Advanced options'));
+    await user.selectOptions(screen.getByLabelText('Question format'), 'uniner');
+    await user.click(screen.getByRole('button', { name: 'Extract' }));
+    const w = workers[0]!;
+    const first = w.last('load');
+    expect(first.model).toEqual({ source: 'onnx-community/Qwen2.5-0.5B-Instruct', promptStyle: 'uniner' });
+    await act(async () =>
+      w.emit({ type: 'ready', requestId: first.requestId, model: modelInfo('wasm'), loadMs: 1 }),
+    );
+    await act(async () =>
+      w.emit({ type: 'done', requestId: w.last('extract').requestId, interrupted: false, stats }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Extract' }));
+    expect(w.posted.filter((m) => m.type === 'load')).toHaveLength(1);
+    await act(async () =>
+      w.emit({ type: 'done', requestId: w.last('extract').requestId, interrupted: false, stats }),
+    );
+    await user.selectOptions(screen.getByLabelText('Question format'), 'auto');
+    await user.click(screen.getByRole('button', { name: 'Extract' }));
+    // A new model gets a fresh worker (the client never loads twice into one).
+    const reload = workers.at(-1)!.last('load');
+    expect(reload.requestId).not.toBe(first.requestId);
+    expect(reload.model).toEqual({ source: 'onnx-community/Qwen2.5-0.5B-Instruct' });
+  });
+
   it('Ctrl+Enter runs Extract; the passage, types and settings persist, results do not', async () => {
     const { workers } = setup();
     render(<App />);
