@@ -105,6 +105,8 @@ export interface UiExtraction {
   constrain: boolean;
   /** "Max new tokens per type" (Advanced options); left at the default when omitted. */
   maxNewTokens?: number;
+  /** "Question format" (Advanced options); left at Automatic when omitted. */
+  promptStyle?: 'auto' | 'uniner' | 'chat';
   /** How long to wait for the run's summary line. */
   timeoutMs?: number;
 }
@@ -132,9 +134,14 @@ export async function extractThroughUi(
     await input.press('Enter');
   }
   await page.getByRole('checkbox', { name: /^Constrained decoding/ }).setChecked(run.constrain);
-  if (run.maxNewTokens !== undefined) {
+  if (run.maxNewTokens !== undefined || run.promptStyle !== undefined) {
     await page.getByText('Advanced options', { exact: true }).click();
+  }
+  if (run.maxNewTokens !== undefined) {
     await page.getByLabel('Max new tokens per type', { exact: true }).fill(String(run.maxNewTokens));
+  }
+  if (run.promptStyle !== undefined) {
+    await page.getByLabel('Question format', { exact: true }).selectOption(run.promptStyle);
   }
   await page.getByRole('button', { name: 'Extract', exact: true }).click();
   const summaryLine = page.getByText(/^(Finished|Stopped) in \d/);
