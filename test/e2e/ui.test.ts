@@ -267,7 +267,7 @@ describe('the UI on WASM (Chromium)', () => {
     expect(await stop.isEnabled()).toBe(true);
     const pressed = Date.now();
     await stop.click();
-    // The client gives a silent worker 5 s before it restarts it (see engine-client.ts).
+    // The client gives a silent worker 5 s before it restarts it (see engine-client/stop-safety-net.ts).
     expect(await waitForRunEnd(page, 15_000)).toMatch(/^Stopped in/);
     expect(Date.now() - pressed).toBeLessThan(8_000);
     const statuses = Object.values(await typeStatuses(page));
@@ -280,7 +280,7 @@ describe('the UI on WASM (Chromium)', () => {
   });
 
   // The engine yields to its message queue once per model step, so Stop reaches it mid-run; the
-  // client's forced restart (engine-client.ts, 5 s) is only the safety net for a stuck step.
+  // client's forced restart (engine-client/stop-safety-net.ts, 5 s) is only the safety net for a stuck step.
   it('the engine itself honours Stop within a decode step (no forced restart)', async () => {
     const page = await openApp(browser);
     await startLongRun(page, ['kind 1', 'kind 2', 'kind 3', 'kind 4']);
