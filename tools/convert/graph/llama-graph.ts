@@ -154,8 +154,6 @@ export function q4Linear(
   if (q.zeroPoints) {
     inputs.push(g.initializer(`${name}.zero_points`, DataType.UINT8, [q.zeroPoints.length], q.zeroPoints));
   }
-  if (q.floatZeroPoints)
-    throw new Error(`${name}: float zero points are not emitted (WebGPU cannot run them)`);
   const attrs = { K: k, N: n, bits: 4, block_size: Q4_BLOCK_SIZE };
   // q4f16: the matmul runs in fp16 (T1 = float16 for activations and scales); activations stay fp32 around it.
   if (half) inputs[0] = g.op('Cast', [x], { to: DataType.FLOAT16 });

@@ -34,12 +34,6 @@ export interface MatMulNBitsWeight {
   scaleType: ScaleType;
   /** uint8 [N * ceil(blocksPerRow / 2)], or undefined for the implied zero point 8. */
   zeroPoints?: Uint8Array;
-  /**
-   * Unpacked zero points of the scales' type instead (Float32Array, or fp16 bits), [N * blocksPerRow]:
-   * the operator also accepts zero_points of type T1, which lets Q4_1's minimum through. Never set
-   * together with `zeroPoints`.
-   */
-  floatZeroPoints?: Float32Array | Uint16Array;
 }
 
 /** Bytes of packed zero points per row: two per byte, each row padded to a whole byte. */
@@ -211,65 +205,9 @@ export function q4_0ToMatMulNBits(
   return { n, k, bits: 4, blockSize: 32, blocksPerRow: blocks, b, scales, scaleType };
 }
 
-/** Bytes of one GGUF Q4_1 block: fp16 d, fp16 m, then 16 bytes of nibbles. */
-export const Q4_1_BLOCK_BYTES = 20;
-
-/**
- * GGUF Q4_1 rows (value = d * q + m) as MatMulNBits with float zero points of the scales' type:
- * scale = d, zero point = -m / d, so (q - zp) * scale = d * q + m up to the rounding of zp (about one
- * float32 ulp of m; with 'float16' zp is an fp16, about 2^-11 of |m|). A block with d = 0 is the
- * constant m: its nibbles become 0, scale = m and zero point -1. Nibbles are repacked as for Q4_0.
- * onnxruntime-node (CPU) runs float zero points; check the web backends before relying on them.
- */
-export function q4_1ToMatMulNBits(
-  bytes: Uint8Array,
-  n: number,
-  k: number,
-  scaleType: ScaleType = 'float32',
-): MatMulNBitsWeight {
-  if (k % MATMUL_NBITS_BLOCK_SIZE !== 0) throw new Error(`Q4_1 rows need K % 32 == 0, got K=${k}`);
-  const blocks = k / MATMUL_NBITS_BLOCK_SIZE;
-  const total = n * blocks;
-  if (bytes.length < total * Q4_1_BLOCK_BYTES) {
-    throw new Error(`Q4_1 [${n}, ${k}] needs ${total * Q4_1_BLOCK_BYTES} bytes, got ${bytes.length}`);
-  }
-  const table = float16Table();
-  const b = new Uint8Array(total * HALF);
-  const { scales, put } = scaleStore(total, scaleType);
-  const zps = scaleStore(total, scaleType);
-  for (let i = 0, p = 0, o = 0; i < total; i++, p += Q4_1_BLOCK_BYTES, o += HALF) {
-    const d = table[bytes[p]! | (bytes[p + 1]! << 8)]!;
-    const m = table[bytes[p + 2]! | (bytes[p + 3]! << 8)]!;
-    if (d === 0) {
-      put(i, m);
-      zps.put(i, -1);
-      continue; // nibbles stay 0: (0 - (-1)) * m = m
-    }
-    put(i, d);
-    zps.put(i, -m / d);
-    for (let j = 0; j < 8; j++) {
-      const lo0 = bytes[p + 4 + 2 * j]!;
-      const lo1 = bytes[p + 5 + 2 * j]!;
-      b[o + j] = (lo0 & 0x0f) | ((lo1 & 0x0f) << 4);
-      b[o + 8 + j] = (lo0 >>> 4) | (lo1 & 0xf0);
-    }
-  }
-  return {
-    n,
-    k,
-    bits: 4,
-    blockSize: 32,
-    blocksPerRow: blocks,
-    b,
-    scales,
-    scaleType,
-    floatZeroPoints: zps.scales,
-  };
-}
-
 /** The float32 weight [N, K] a MatMulNBits node multiplies by (what the operator dequantises to). */
 export function dequantizeMatMulNBits(weight: MatMulNBitsWeight): Float32Array {
-  const { n, k, blocksPerRow: blocks, b, zeroPoints, floatZeroPoints } = weight;
+  const { n, k, blocksPerRow: blocks, b, zeroPoints } = weight;
   const table = float16Table();
   const scale = (i: number): number =>
     weight.scaleType === 'float16' ? table[weight.scales[i]!]! : weight.scales[i]!;
@@ -282,9 +220,6 @@ export function dequantizeMatMulNBits(weight: MatMulNBitsWeight): Float32Array {
       if (zeroPoints) {
         const z = zeroPoints[row * zpPerRow + (blk >> 1)]!;
         zp = blk & 1 ? z >>> 4 : z & 0x0f;
-      } else if (floatZeroPoints) {
-        const z = floatZeroPoints[row * blocks + blk]!;
-        zp = weight.scaleType === 'float16' ? table[z]! : z;
       }
       const base = (row * blocks + blk) * HALF;
       for (let j = 0; j < MATMUL_NBITS_BLOCK_SIZE; j++) {
@@ -330,7 +265,6 @@ export function permuteMatMulNBitsRows(weight: MatMulNBitsWeight, order: Int32Ar
     scales: permuteRows(weight.scales, order, blocks),
   };
   if (weight.zeroPoints) out.zeroPoints = permuteRows(weight.zeroPoints, order, zeroPointBytesPerRow(blocks));
-  if (weight.floatZeroPoints) out.floatZeroPoints = permuteRows(weight.floatZeroPoints, order, blocks);
   return out;
 }
 
