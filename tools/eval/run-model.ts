@@ -12,7 +12,7 @@ import { createNodeEngine, type NodeEngine } from '../../workers/node-engine';
 import { MAX_ENTITY_TYPES, normalizeEntityType } from '../../workers/text/prompt';
 import type { Dtype, FromWorker } from '../../workers/protocol';
 import type { PassageGroup } from './data';
-import { parseOfficialRaw } from './official-parser';
+import { officialResponse, parseOfficialRaw } from './official-parser';
 import type { Prediction } from './predictions';
 
 /** What to load and how to ask. */
@@ -45,13 +45,14 @@ function typeKey(entityType: string): string | null {
  * Eval sentences are short, so there is one chunk and its text goes out verbatim, to be parsed by
  * the official parser like the paper's outputs. A passage longer than one chunk has one answer per
  * chunk; joining them would give text the official parser reads only up to the first `]`, so the
- * chunks' lists (as the official parser reads each) are merged into one JSON list instead.
+ * chunks' lists (as the official pipeline reads each: `get_response`, then `parser`) are merged into
+ * one JSON list instead.
  */
 export function answerFromChunks(rawAnswers: readonly string[]): string {
   if (rawAnswers.length === 1) return rawAnswers[0] ?? '[]';
   const merged: string[] = [];
   for (const raw of rawAnswers)
-    for (const item of parseOfficialRaw(raw)) if (!merged.includes(item)) merged.push(item);
+    for (const item of parseOfficialRaw(officialResponse(raw))) if (!merged.includes(item)) merged.push(item);
   return JSON.stringify(merged);
 }
 

@@ -2,8 +2,9 @@
  * Micro-averaged strict and partial-match precision/recall/F1 over (passage, type) questions, the
  * way the UniNER paper scores zero-shot NER.
  *
- * Strict (the official `NEREvaluator.evaluate`): both the prediction and the gold answer go through
- * {@link parseOfficialAnswer} (normalised, deduplicated); per question `tp = |pred ∩ gold|`; sums over
+ * Strict (the official `NEREvaluator.evaluate`): the prediction goes through {@link parseOfficialOutput}
+ * (the official `get_response` then `parser`) and the gold answer through {@link parseOfficialAnswer}
+ * (`parser` alone), both normalised and deduplicated; per question `tp = |pred ∩ gold|`; sums over
  * all questions give `precision = Σtp / Σ|pred|`, `recall = Σtp / Σ|gold|`, `F1 = 2PR / (P + R)`.
  *
  * 0/0: the official code divides by `n + 1e-10`, so no predictions at all gives precision 0, no gold
@@ -22,7 +23,7 @@
  */
 
 import { answerWords } from './normalize';
-import { parseOfficialAnswer } from './official-parser';
+import { parseOfficialAnswer, parseOfficialOutput } from './official-parser';
 
 /** One question to score: the raw model output (or `undefined` when there is none) and raw gold. */
 export interface ScoredQuestion {
@@ -182,7 +183,7 @@ export function score(questions: Iterable<ScoredQuestion>): ScoreReport {
   let missing = 0;
   for (const q of questions) {
     if (q.output === undefined) missing++;
-    const counts = countMatches(parseOfficialAnswer(q.output ?? '[]'), parseOfficialAnswer(q.goldAnswer));
+    const counts = countMatches(parseOfficialOutput(q.output ?? '[]'), parseOfficialAnswer(q.goldAnswer));
     addTo(overall, '', counts);
     addTo(byType, q.entityType, counts);
     if (q.dataset !== undefined) addTo(byDataset, q.dataset, counts);

@@ -85,6 +85,25 @@ describe('eval CLI, --predictions mode', () => {
     expect(table).toMatch(/1 question\(s\) had no prediction/);
   });
 
+  it('reads each output like the official get_response: after the last "ASSISTANT:", stripped', async () => {
+    const { dir, data } = await smallData();
+    const predictions = join(dir, 'pred.jsonl');
+    await writeFile(
+      predictions,
+      [
+        { id: 'p0', output: ' ["Barack Obama", "Angela Merkel"]\n' },
+        { id: 'l0', output: '\n["Berlin"]' },
+        { id: 'p1', output: '\u00a0[]\u3000' },
+        { id: 'l1', output: 'ASSISTANT: ["Berlin"] ASSISTANT: ["Hamburg"]' },
+      ]
+        .map(formatPrediction)
+        .join(''),
+    );
+    const { code, out } = await run(['--data', data, '--predictions', predictions, '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out[out.length - 1] ?? '')).toMatchObject({ questions: 4, tp: 4, predicted: 4, f1: 1 });
+  });
+
   it('applies --limit to the questions before scoring', async () => {
     const { dir, data } = await smallData();
     const predictions = join(dir, 'pred.jsonl');

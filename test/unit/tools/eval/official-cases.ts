@@ -53,3 +53,45 @@ export const OFFICIAL_PARSER_CASES: readonly (readonly [string, readonly string[
   ['["\uff41 the"]', ['\uff41']],
   ['["a\u0301 b"]', ['\u0301 b']],
 ];
+
+// Generated the same way from the official pipeline for a model output, `parser(get_response([raw])[0])`
+// with `get_response = lambda rs: [r.split('ASSISTANT:')[-1].strip() for r in rs]`, under CPython 3.11.
+// Python's `str.strip()` removes what `str.isspace()` accepts: U+001C–U+001F and U+0085 yes, U+FEFF,
+// U+200B and U+180E no (unlike JavaScript's `trim()`, which strips U+FEFF and keeps U+001C–U+001F, U+0085).
+/** [raw model output, what the official pipeline scores it as]. */
+export const OFFICIAL_PIPELINE_CASES: readonly (readonly [string, readonly string[]])[] = [
+  [' ["Paris"]', ['paris']],
+  ['\n["Paris", "London"]', ['paris', 'london']],
+  ['\n\n  ["Paris"]', ['paris']],
+  ['\t["Paris"]\r\n', ['paris']],
+  ['["Paris"]   \n', ['paris']],
+  ['["Paris"]\n\n', ['paris']],
+  ['\u00a0["Paris"]\u3000', ['paris']],
+  ['\u3000["Paris"]', ['paris']],
+  ['\u2003\u202f\u205f\u1680["Paris"]', ['paris']],
+  ['\u2028["Paris"]\u2029', ['paris']],
+  ['\u001c\u001d\u001e\u001f\u0085["Paris"]', ['paris']],
+  ['\u000b\u000c["Paris"]', ['paris']],
+  ['\ufeff["Paris"]', []],
+  ['\u200b["Paris"]', []],
+  ['\u180e["Paris"]', []],
+  ['Sure. ASSISTANT: ["Paris"]', ['paris']],
+  ['USER: What describes city in the text? ASSISTANT: ["Paris"]', ['paris']],
+  ['ASSISTANT:["Paris"]', ['paris']],
+  ['ASSISTANT: ["a"] ASSISTANT: ["b"]', ['b']],
+  ['ASSISTANT: ["a"]\nASSISTANT:\n ["b"] ', ['b']],
+  ['["x"] ASSISTANT: ', []],
+  ['ASSISTANT:', []],
+  ['assistant: ["Paris"]', []],
+  ['Assistant: ["Paris"]', []],
+  ['ASSISTANT : ["Paris"]', []],
+  ['ASSISTANT: ["ASSISTANT: x"]', []],
+  ['   ', []],
+  ['', []],
+  [' \n ', []],
+  ['prose ["Paris"]', []],
+  [' ```json\n["x"]\n```', []],
+  ['  ["a",\n"b"]', []],
+  [' ["The U.S.", "us"] trailing ]', ['us']],
+  [' [1, "a"]', []],
+];

@@ -95,4 +95,10 @@ describe('answerFromChunks', () => {
     expect(answerFromChunks(['["A", "B"]', 'garbage', '["B", "C"]'])).toBe('["A","B","C"]');
     expect(answerFromChunks([])).toBe('[]');
   });
+
+  it('reads each chunk like the official pipeline (get_response, then parser) before merging', () => {
+    expect(answerFromChunks([' ["A"]\n', '\n["B"]', 'ASSISTANT: ["C"]'])).toBe('["A","B","C"]');
+    // One chunk stays verbatim; the scorer applies the same step.
+    expect(answerFromChunks([' ["A"]'])).toBe(' ["A"]');
+  });
 });

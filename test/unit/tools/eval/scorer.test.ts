@@ -42,12 +42,23 @@ describe('score (strict, micro-averaged)', () => {
     expect(report).toMatchObject({ tp: 1, predicted: 2, gold: 1, precision: 0.5, recall: 1 });
   });
 
+  it('reads outputs through get_response (last "ASSISTANT:", stripped) but gold through parser alone', () => {
+    const report = score([
+      q(' ["Obama"]', '["Obama"]', 'person', 'a'),
+      q('\n["Paris"]\u3000', '["Paris"]', 'location', 'b'),
+      q('ASSISTANT: ["x"] ASSISTANT: ["Rome"]', '["Rome"]', 'location', 'c'),
+      q('["Oslo"]', ' ["Oslo"]', 'location', 'd'),
+    ]);
+    // The official code never strips gold answers, so a gold with a leading space is [].
+    expect(report).toMatchObject({ tp: 3, predicted: 4, gold: 3 });
+  });
+
   it('scores unparseable answers as [] (official quirks)', () => {
     const report = score([
       q('["a]b", "Obama"]', '["Obama"]'), // first "]" inside an entity
       q('["Obama",\n"Biden"]', '["Biden"]'), // list over two lines
       q('["Obama", 44]', '["Obama"]'), // a non-string item
-      q(' ["Obama"]', '["Obama"]'), // not at position 0
+      q('Answer: ["Obama"]', '["Obama"]'), // not at position 0 (whitespace alone is stripped first)
       q('[["Obama"]]', '["Obama"]'), // nested list
     ]);
     expect(report).toMatchObject({ tp: 0, predicted: 0, gold: 5, precision: 0, recall: 0, f1: 0 });
