@@ -18,7 +18,12 @@
  * (half an fp16 ulp of the block's mid-range value).
  */
 import { float16Table, numberToFloat16Bits } from './fp16';
-import { MATMUL_NBITS_BLOCK_SIZE, type MatMulNBitsWeight, type ScaleType } from './matmul-nbits';
+import {
+  MATMUL_NBITS_BLOCK_SIZE,
+  repackGgufNibbles,
+  type MatMulNBitsWeight,
+  type ScaleType,
+} from './matmul-nbits';
 
 const HALF = MATMUL_NBITS_BLOCK_SIZE / 2;
 
@@ -120,13 +125,7 @@ export function q4_1ToAffine(
       if (scaleType === 'float16') (scales.values as Uint16Array)[i] = dBits;
       else scales.put(i, d);
       offsets.put(blk * n + row, m + 8 * d);
-      const o = i * HALF;
-      for (let j = 0; j < 8; j++) {
-        const lo0 = bytes[p + 4 + 2 * j]!;
-        const lo1 = bytes[p + 5 + 2 * j]!;
-        b[o + j] = (lo0 & 0x0f) | ((lo1 & 0x0f) << 4);
-        b[o + 8 + j] = (lo0 >>> 4) | (lo1 & 0xf0);
-      }
+      repackGgufNibbles(bytes, p + 4, b, i * HALF);
     }
   }
   return result(n, k, b, scales, offsets, scaleType);

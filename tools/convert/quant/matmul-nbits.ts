@@ -163,6 +163,21 @@ export function transposeToRows(w: Float32Array, k: number, n: number): Float32A
   return rows;
 }
 
+/**
+ * One block of 32 GGUF 4-bit values (Q4_0, Q4_1: byte j holds element j in its low nibble and
+ * element j + 16 in its high nibble) from `src[at..at+16)` into MatMulNBits order at `dst[to..to+16)`
+ * (byte j holds elements 2j and 2j + 1, low nibble first).
+ */
+export function repackGgufNibbles(src: Uint8Array, at: number, dst: Uint8Array, to: number): void {
+  for (let j = 0; j < 8; j++) {
+    // Elements 2j, 2j+1 are low nibbles of bytes 2j, 2j+1; elements 16+2j, 17+2j their high ones.
+    const lo0 = src[at + 2 * j]!;
+    const lo1 = src[at + 1 + 2 * j]!;
+    dst[to + j] = (lo0 & 0x0f) | ((lo1 & 0x0f) << 4);
+    dst[to + 8 + j] = (lo0 >>> 4) | (lo1 & 0xf0);
+  }
+}
+
 /** Bytes of one GGUF Q4_0 block: fp16 d, then 16 bytes of nibbles. */
 export const Q4_0_BLOCK_BYTES = 18;
 
@@ -188,13 +203,7 @@ export function q4_0ToMatMulNBits(
   const scaleBits = new Uint16Array(total);
   for (let i = 0, p = 0, o = 0; i < total; i++, p += Q4_0_BLOCK_BYTES, o += HALF) {
     scaleBits[i] = bytes[p]! | (bytes[p + 1]! << 8);
-    for (let j = 0; j < 8; j++) {
-      // Elements 2j, 2j+1 are low nibbles of bytes 2j, 2j+1; elements 16+2j, 17+2j their high ones.
-      const lo0 = bytes[p + 2 + 2 * j]!;
-      const lo1 = bytes[p + 3 + 2 * j]!;
-      b[o + j] = (lo0 & 0x0f) | ((lo1 & 0x0f) << 4);
-      b[o + 8 + j] = (lo0 >>> 4) | (lo1 & 0xf0);
-    }
+    repackGgufNibbles(bytes, p + 2, b, o);
   }
   let scales: Float32Array | Uint16Array = scaleBits;
   if (scaleType === 'float32') {
