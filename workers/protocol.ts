@@ -67,6 +67,13 @@ export interface FoundEntity {
   readonly spans: readonly Span[];
   /** How the spans were matched: exactly, or tolerating case and whitespace differences. */
   readonly match: 'exact' | 'tolerant' | 'none';
+  /**
+   * How sure the model was of this string, 0..1, from its own token probabilities while it decoded
+   * greedily (never from the constraint's renormalised distribution). Absent where no score exists
+   * (e.g. results from an older engine or a run that did not record token probabilities). When one
+   * string is found in several chunks of a long passage, the highest score is kept.
+   */
+  readonly score?: number;
 }
 
 /** Token counts and timings of one request. */
