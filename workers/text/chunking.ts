@@ -41,7 +41,8 @@ export interface ChunkOptions {
 
 /**
  * Splits `passage` into chunks of at most `budget` tokens each, at sentence boundaries where possible.
- * A passage that fits is one chunk; an empty passage is no chunks.
+ * A passage that fits is one chunk; an empty passage is no chunks. The whole list at once: see
+ * {@link chunkPassageLazily} for the same chunks one at a time.
  *
  * @throws {InputError} when the budget is not a positive number, or is too small to hold even one
  *   character (then no split can satisfy it).
@@ -52,27 +53,76 @@ export function chunkPassage(
   countTokens: TokenCounter,
   options: ChunkOptions = {},
 ): Chunk[] {
+  return [...chunkPassageLazily(passage, budget, countTokens, options)];
+}
+
+/**
+ * The chunks of {@link chunkPassage}, computed only as far as they are consumed. Why: counting the
+ * tokens of a 1 MB passage takes seconds, and the first chunk can be answered long before the last
+ * one is known. Sentences are found window by window and pieces are counted just ahead of the chunk
+ * being packed, so taking the first chunk costs about one chunk's worth of counting.
+ *
+ * @throws {InputError} as {@link chunkPassage}, when the budget is unusable (on the first `next()`).
+ */
+export function* chunkPassageLazily(
+  passage: string,
+  budget: number,
+  countTokens: TokenCounter,
+  options: ChunkOptions = {},
+): Generator<Chunk, void, undefined> {
   if (!(budget >= 1)) {
     throw new InputError(
       `The chunk token budget must be at least 1 (got ${budget}). Use a model with a longer context.`,
     );
   }
-  if (passage === '') return [];
+  if (passage === '') return;
   // Counting a long text is the slow part (a 1 MB passage takes seconds): skip the whole-passage count
   // when the passage cannot fit anyway — no tokenizer we know of has tokens averaging 64 characters.
   const certainlyTooLong = passage.length > budget * MAX_CHARS_PER_TOKEN;
-  if (!certainlyTooLong && countTokens(passage) <= budget)
-    return [{ text: passage, start: 0, end: passage.length }];
-
+  if (!certainlyTooLong && countTokens(passage) <= budget) {
+    yield { text: passage, start: 0, end: passage.length };
+    return;
+  }
   // What one count adds regardless of the text (BOS, say); subtracted when estimating a sum of pieces.
   const overhead = Math.max(0, countTokens(''));
-  const pieces: Piece[] = [];
+  yield* pack(
+    passage,
+    pieces(passage, budget, countTokens, options.sentences),
+    budget,
+    overhead,
+    countTokens,
+  );
+}
+
+/**
+ * How many chunks a passage will probably have, from the chunks taken so far (their average length
+ * applied to the rest). For progress display while {@link chunkPassageLazily} is still going.
+ */
+export function estimateChunkCount(
+  passageLength: number,
+  chunksSoFar: number,
+  charactersCovered: number,
+): number {
+  if (chunksSoFar === 0 || charactersCovered <= 0) return 1;
+  const remaining = Math.max(0, passageLength - charactersCovered);
+  return chunksSoFar + Math.ceil((remaining * chunksSoFar) / charactersCovered);
+}
+
+/** The passage as pieces that each fit the budget, sentence by sentence, computed on demand. */
+function* pieces(
+  passage: string,
+  budget: number,
+  countTokens: TokenCounter,
+  splitter: SentenceSplitter | undefined,
+): Generator<Piece, void, undefined> {
   let start = 0;
-  for (const end of sentenceBoundaries(passage, options.sentences)) {
-    splitToFit(passage, start, end, budget, countTokens, pieces);
+  const out: Piece[] = [];
+  for (const end of sentenceEnds(passage, splitter)) {
+    splitToFit(passage, start, end, budget, countTokens, out);
+    yield* out;
+    out.length = 0;
     start = end;
   }
-  return pack(passage, pieces, budget, overhead, countTokens);
 }
 
 /**
@@ -80,19 +130,29 @@ export function chunkPassage(
  * The whitespace after a sentence belongs to it.
  */
 export function sentenceBoundaries(text: string, splitter: SentenceSplitter = 'auto'): number[] {
-  if (text === '') return [];
+  return [...sentenceEnds(text, splitter)];
+}
+
+/** {@link sentenceBoundaries} one at a time, found only as far as they are consumed. */
+function* sentenceEnds(
+  text: string,
+  splitter: SentenceSplitter = 'auto',
+): Generator<number, void, undefined> {
+  if (text === '') return;
   const useIntl = splitter === 'intl' || (splitter === 'auto' && typeof Intl.Segmenter === 'function');
-  const ends: number[] = [];
   if (useIntl) {
-    intlSentenceEnds(text, ends);
+    yield* intlSentenceEnds(text);
   } else {
+    let last = 0;
     for (const match of text.matchAll(SENTENCE_END)) {
       const end = match.index + match[0].length;
-      if (end > (ends[ends.length - 1] ?? 0) && end < text.length) ends.push(end);
+      if (end > last && end < text.length) {
+        yield end;
+        last = end;
+      }
     }
   }
-  ends.push(text.length);
-  return ends;
+  yield text.length;
 }
 
 /** Characters segmented at once; see {@link intlSentenceEnds}. */
@@ -107,7 +167,7 @@ const SEGMENT_MARGIN = 256;
  * dropped and found again by the next window, which starts at the last end kept. A window with no
  * trustworthy end (one very long sentence) is doubled until it has one or reaches the text's end.
  */
-function intlSentenceEnds(text: string, ends: number[]): void {
+function* intlSentenceEnds(text: string): Generator<number, void, undefined> {
   const segmenter = new Intl.Segmenter(undefined, { granularity: 'sentence' });
   let from = 0;
   let size = SEGMENT_WINDOW;
@@ -119,7 +179,7 @@ function intlSentenceEnds(text: string, ends: number[]): void {
     for (const { index } of segmenter.segment(text.slice(from, to))) {
       const end = from + index;
       if (index > 0 && end < text.length && end <= limit) {
-        ends.push(end);
+        yield end;
         kept = end;
       }
     }
@@ -289,30 +349,43 @@ function isLowSurrogate(unit: number): boolean {
   return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
-/** Greedy packing of pieces into chunks, checked against the real count of each chunk. */
-function pack(
+/**
+ * Greedy packing of pieces into chunks, checked against the real count of each chunk. Pieces are
+ * pulled from `source` only as far as the current chunk needs (one piece of lookahead).
+ */
+function* pack(
   passage: string,
-  pieces: readonly Piece[],
+  source: Iterator<Piece, void, undefined>,
   budget: number,
   overhead: number,
   countTokens: TokenCounter,
-): Chunk[] {
-  const chunks: Chunk[] = [];
-  let first = 0;
-  while (first < pieces.length) {
+): Generator<Chunk, void, undefined> {
+  // Pieces pulled but not yet packed, in passage order.
+  const pending: Piece[] = [];
+  const pieceAt = (i: number): Piece | undefined => {
+    while (pending.length <= i) {
+      const next = source.next();
+      if (next.done) return undefined;
+      pending.push(next.value);
+    }
+    return pending[i];
+  };
+  for (let first = pieceAt(0); first; first = pieceAt(0)) {
     // Extend while the estimate fits...
-    let last = first;
-    let estimate = pieces[first]!.tokens;
-    while (last + 1 < pieces.length && estimate + pieces[last + 1]!.tokens - overhead <= budget) {
+    let last = 0;
+    let estimate = first.tokens;
+    for (
+      let next = pieceAt(1);
+      next && estimate + next.tokens - overhead <= budget;
+      next = pieceAt(last + 1)
+    ) {
       last++;
-      estimate += pieces[last]!.tokens - overhead;
+      estimate += next.tokens - overhead;
     }
     // ...then back off while the real count does not (a single piece always fits: it was counted).
-    const startOffset = pieces[first]!.start;
-    while (last > first && countTokens(passage.slice(startOffset, pieces[last]!.end)) > budget) last--;
-    const endOffset = pieces[last]!.end;
-    chunks.push({ text: passage.slice(startOffset, endOffset), start: startOffset, end: endOffset });
-    first = last + 1;
+    while (last > 0 && countTokens(passage.slice(first.start, pending[last]!.end)) > budget) last--;
+    const end = pending[last]!.end;
+    pending.splice(0, last + 1);
+    yield { text: passage.slice(first.start, end), start: first.start, end };
   }
-  return chunks;
 }

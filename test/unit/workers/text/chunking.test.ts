@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   chunkPassage,
+  chunkPassageLazily,
+  estimateChunkCount,
   mapFoundEntities,
   mapSpans,
   mergeFoundEntities,
@@ -220,6 +222,60 @@ describe('chunkPassage', () => {
     for (const chunk of chunks) expect(countWords(chunk.text)).toBeLessThanOrEqual(500);
     const cut = chunkPassage('y'.repeat(1_000_000), 2000, countUnits);
     expect(cut).toHaveLength(500);
+  });
+});
+
+describe('chunkPassageLazily', () => {
+  const sentences = [
+    'Marie Curie worked in Paris. ',
+    'She won two Nobel Prizes! ',
+    'Did Pierre help? ',
+    'Yes.\n',
+  ];
+  function megabytePassage(): string {
+    let passage = '';
+    for (let i = 0; passage.length < 1_000_000; i++) passage += sentences[i % sentences.length]!;
+    return passage;
+  }
+
+  it('yields exactly the chunks of chunkPassage, for every counter and splitter', () => {
+    const passage = PASSAGE.repeat(40) + ' ' + 'z'.repeat(300);
+    for (const count of [countWords, countUnits, countWithBos, countConvex])
+      for (const sentences of ['intl', 'regex'] as const)
+        for (const budget of [2, 7, 40, 400])
+          expect([...chunkPassageLazily(passage, budget, count, { sentences })]).toEqual(
+            chunkPassage(passage, budget, count, { sentences }),
+          );
+  });
+
+  it('the first chunk of a 1 MB passage costs about one chunk of counting, not the passage', () => {
+    const passage = megabytePassage();
+    let counted = 0;
+    const counting: TokenCounter = (text) => {
+      counted += text.length;
+      return countWords(text);
+    };
+    const first = chunkPassageLazily(passage, 500, counting).next();
+    expect(first.done).toBe(false);
+    const chunk = first.value as Chunk;
+    expect(chunk.start).toBe(0);
+    expect(countWords(chunk.text)).toBeLessThanOrEqual(500);
+    // Pieces are counted once each plus the packed chunk once: a few chunk lengths in all.
+    expect(counted).toBeLessThan(4 * chunk.text.length);
+    expect(counted).toBeLessThan(passage.length / 50);
+  });
+
+  it('refuses an unusable budget when the first chunk is asked for', () => {
+    expect(() => chunkPassageLazily('text', 0, countWords).next()).toThrow(InputError);
+  });
+});
+
+describe('estimateChunkCount', () => {
+  it('extrapolates the average chunk length so far to the rest of the passage', () => {
+    expect(estimateChunkCount(1000, 1, 100)).toBe(10);
+    expect(estimateChunkCount(1000, 2, 300)).toBe(2 + Math.ceil((700 * 2) / 300));
+    expect(estimateChunkCount(1000, 4, 1000)).toBe(4);
+    expect(estimateChunkCount(1000, 0, 0)).toBe(1);
   });
 });
 
