@@ -10,7 +10,13 @@ import { encodePrompts } from './text/prompt-encoding';
 import { validateEntityTypes, validatePassage } from './text/prompt';
 import { AnswerStream } from './decoding/answer-stream';
 import { createAligner } from './text/span-alignment';
-import { chunkPassage, mapFoundEntities, mergeFoundEntities } from './text/chunking';
+import {
+  chunkPassageLazily,
+  estimateChunkCount,
+  mapFoundEntities,
+  mergeFoundEntities,
+} from './text/chunking';
+import type { Chunk } from './text/chunking';
 import { createConstraintProcessor } from './decoding/constraint/engine-adapter';
 
 /** Events of an extraction, minus the request id the handler adds. */
@@ -56,9 +62,21 @@ export async function runExtraction(
     Math.min(MAX_CHUNK_TOKENS, model.contextLength - options.maxNewTokens - QUESTION_AND_TEMPLATE_TOKENS),
   );
   const countTokens = (text: string) => lm.tokenizer.encode(text, { add_special_tokens: false }).length;
-  const chunks = chunkPassage(passage, budget, countTokens);
-  // Long passages: say how many chunks there are before the first one is answered.
-  if (chunks.length > 1) emit({ type: 'chunk-progress', requestId: '', done: 0, total: chunks.length });
+  // Chunks are found as they are needed: counting all of a 1 MB passage's tokens first would delay
+  // the first answer by seconds. Until the last chunk is known, the total is an estimate.
+  const chunks = withLookahead(chunkPassageLazily(passage, budget, countTokens));
+  const progress = (done: number, current: Chunk, isLast: boolean) =>
+    emit({
+      type: 'chunk-progress',
+      requestId: '',
+      done,
+      ...(isLast
+        ? { total: done }
+        : {
+            total: Math.max(done + 1, estimateChunkCount(passage.length, Math.max(1, done), current.end)),
+            estimated: true,
+          }),
+    });
 
   const results: TypeResult[] = entityTypes.map((entityType) => ({
     entityType,
@@ -73,8 +91,12 @@ export async function runExtraction(
   let prefillMs = 0;
   let decodeMs = 0;
   let interrupted = false;
+  let chunkCount = 0;
 
-  chunkLoop: for (const [chunkIndex, chunk] of chunks.entries()) {
+  chunkLoop: for (const { chunk, index: chunkIndex, isLast } of chunks) {
+    chunkCount = chunkIndex + 1;
+    // Long passages: say how many chunks there are (about) before the first one is answered.
+    if (chunkIndex === 0 && !isLast) progress(0, chunk, false);
     if (isInterrupted()) {
       interrupted = true;
       break;
@@ -158,13 +180,13 @@ export async function runExtraction(
         result.ms += groupMs;
         prefillTokens += outcome.prefillTokens;
         decodeTokens += outcome.generatedIds.length;
-        if (chunkIndex === chunks.length - 1) emitTypeDone(result, emit);
+        if (isLast) emitTypeDone(result, emit);
       }
       // Rows of a batch share their wall time: count it once.
       prefillMs += Math.max(...outcomes.map((o) => o.prefillMs));
       decodeMs += Math.max(...outcomes.map((o) => o.decodeMs));
     }
-    emit({ type: 'chunk-progress', requestId: '', done: chunkIndex + 1, total: chunks.length });
+    progress(chunkIndex + 1, chunk, isLast);
   }
 
   const stats: RunStats = {
@@ -173,7 +195,7 @@ export async function runExtraction(
     prefillMs,
     decodeMs,
     ms: performance.now() - started,
-    chunks: chunks.length,
+    chunks: chunkCount,
   };
   emit({ type: 'done', requestId: '', interrupted, stats });
   return stats;
@@ -190,4 +212,15 @@ function emitTypeDone(result: TypeResult, emit: (event: ExtractEvent) => void): 
     decodeTokens: result.decodeTokens,
     ms: result.ms,
   });
+}
+
+/** Each item of `items` with its index and whether it is the last (one item of lookahead). */
+function* withLookahead<T>(items: Iterable<T>): Generator<{ chunk: T; index: number; isLast: boolean }> {
+  const iterator = items[Symbol.iterator]();
+  let current = iterator.next();
+  for (let index = 0; !current.done; index++) {
+    const next = iterator.next();
+    yield { chunk: current.value, index, isLast: next.done === true };
+    current = next;
+  }
 }

@@ -213,6 +213,11 @@ export interface ChunkProgressEvent {
   /** Chunks finished so far. */
   readonly done: number;
   readonly total: number;
+  /**
+   * True while `total` is an estimate: chunks are found as the run goes (so a long passage starts at
+   * once), and the exact count is known only when the last chunk is reached.
+   */
+  readonly estimated?: boolean;
 }
 
 /** The extraction request is over (all types answered, or interrupted). */
