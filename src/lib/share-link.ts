@@ -4,7 +4,7 @@
  * Plain form (hand-writable), keys in any order, every key optional but at least one of
  * `text`, `types`, `model` present:
  *
- *     #text=<percent-encoded passage>&types=person,medical%20condition&model=<preset id | owner/name | URL>&device=auto|webgpu|wasm&dtype=q4&v=1
+ *     #text=<percent-encoded passage>&types=person,medical%20condition&model=<preset id | owner/name | URL>&device=auto|webgpu|wasm&dtype=q4&min=0.5&v=1
  *
  * - Values are decoded the way `URLSearchParams` and Python's `urlencode` encode them: `+` is a space,
  *   then percent-decoding with UTF-8. This app writes a literal plus as `%2B` (`encodeURIComponent`).
@@ -12,6 +12,9 @@
  *   a type is written `%2C` (`types=salt%2C%20pepper,person` is the two types "salt, pepper" and
  *   "person"). Pieces are trimmed; empty pieces are dropped.
  * - `v` is the format version; absent means 1. Any other version is refused.
+ * - `min` is the confidence threshold, a decimal from 0 to 1 (`0.5`, `.75`, `1`), kept to two decimals.
+ *   It only changes what is shown, so a bad value does not refuse the link: it is dropped and the
+ *   result's `notes` say so (every other bad value refuses the whole link).
  * - Unknown keys are ignored (later versions may add keys); a key given twice is refused.
  *
  * Compressed form: `#z=<lz-string compressToEncodedURIComponent of the plain form>`, plus an optional `v`.
@@ -42,7 +45,7 @@ export const MAX_MODEL_CHARS = 2_000;
 const DEVICES: readonly DevicePreference[] = ['auto', 'webgpu', 'wasm'];
 const DTYPES: readonly Dtype[] = ['q4f16', 'q4', 'q8', 'fp16', 'fp32'];
 /** Keys that make a fragment a share link (others are ignored so unrelated anchors stay harmless). */
-const SHARE_KEYS = new Set(['text', 'types', 'model', 'device', 'dtype', 'v', 'z']);
+const SHARE_KEYS = new Set(['text', 'types', 'model', 'device', 'dtype', 'min', 'v', 'z']);
 
 /** What a link carries. Absent fields leave the current state alone. */
 export interface SharedState {
@@ -58,6 +61,8 @@ export interface SharedState {
   readonly device?: DevicePreference;
   /** Weight format; absent means "auto". */
   readonly dtype?: Dtype;
+  /** Confidence threshold, 0..1 (two decimals): spans scored below it are hidden. */
+  readonly minScore?: number;
 }
 
 /** Why a fragment was not applied. `not-a-share-link`: it has none of the share keys (stay silent). */
@@ -65,7 +70,13 @@ export type ShareRefusal = 'not-a-share-link' | 'malformed' | 'too-large' | 'unk
 
 /** The result of {@link decodeShareFragment}. */
 export type DecodeResult =
-  | { readonly ok: true; readonly state: SharedState; readonly compressed: boolean }
+  | {
+      readonly ok: true;
+      readonly state: SharedState;
+      readonly compressed: boolean;
+      /** Sentences about values that were dropped while the rest of the link was applied. */
+      readonly notes: readonly string[];
+    }
   | { readonly ok: false; readonly code: ShareRefusal; readonly reason: string };
 
 function refuse(code: ShareRefusal, reason: string): DecodeResult {
@@ -114,6 +125,21 @@ export function isShareableModel(model: string): boolean {
     }
   }
   return /^[\w.-]+(\/[\w.-]+)?$/.test(model);
+}
+
+/**
+ * Reads a threshold written as a decimal from 0 to 1 (`0.5`, `.75`, `1.0`), rounded to two decimals;
+ * null for anything else (percentages, exponents, negative numbers, text).
+ */
+export function parseMinScore(raw: string): number | null {
+  if (!/^(0?\.\d{1,6}|[01](\.\d{0,6})?)$/.test(raw)) return null;
+  const value = Number(raw);
+  return value >= 0 && value <= 1 ? Math.round(value * 100) / 100 : null;
+}
+
+/** `0.5` for 0.5, `0.05` for 0.05: the shortest decimal, as the link writes it. */
+export function formatMinScore(value: number): string {
+  return String(Math.round(value * 100) / 100);
 }
 
 /** Decodes the plain form. `payloadFromZ`: error messages speak of damaged compressed data. */
@@ -199,7 +225,21 @@ function decodePlain(query: string, compressed: boolean): DecodeResult {
     }
     state.dtype = dtype as Dtype;
   }
-  return { ok: true, state, compressed };
+
+  const notes: string[] = [];
+  const rawMin = pairs.get('min');
+  if (rawMin !== undefined) {
+    const decoded = percentDecode(rawMin);
+    const min = decoded === null ? null : parseMinScore(decoded.trim());
+    if (min === null) {
+      notes.push(
+        `The confidence threshold in the link (${JSON.stringify(rawMin.slice(0, 20))}) is not a number from 0 to 1, so it was ignored.`,
+      );
+    } else {
+      state.minScore = min;
+    }
+  }
+  return { ok: true, state, compressed, notes };
 }
 
 /**
@@ -247,6 +287,7 @@ export function encodePlainFragment(state: SharedState): string {
   if (state.model !== undefined) parts.push(`model=${encodeURIComponent(state.model)}`);
   if (state.device !== undefined) parts.push(`device=${state.device}`);
   if (state.dtype !== undefined) parts.push(`dtype=${state.dtype}`);
+  if (state.minScore !== undefined) parts.push(`min=${formatMinScore(state.minScore)}`);
   return parts.join('&');
 }
 

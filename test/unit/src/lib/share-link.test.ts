@@ -9,6 +9,7 @@ import {
   encodePlainFragment,
   encodeShareFragment,
   MAX_FRAGMENT_CHARS,
+  parseMinScore,
   type SharedState,
 } from '../../../../src/lib/share-link';
 import { MAX_PASSAGE_CHARS } from '../../../../src/lib/passage-limits';
@@ -19,6 +20,7 @@ const FULL: SharedState = {
   model: 'http://127.0.0.1:4173/models/scripted-llama',
   device: 'wasm',
   dtype: 'q4',
+  minScore: 0.35,
 };
 
 /** No lone surrogates (those cannot be percent-encoded; the editor never holds them in practice). */
@@ -137,6 +139,61 @@ describe('share links: hand-written', () => {
     expect(decodeOk(`#${encodePlainFragment({ model: './models/uniner-7b' })}`).model).toBe(
       './models/uniner-7b',
     );
+  });
+});
+
+describe('share links: the confidence threshold (min)', () => {
+  it('reads decimals from 0 to 1, kept to two decimals', () => {
+    expect(decodeOk('#text=x&min=0.5').minScore).toBe(0.5);
+    expect(decodeOk('#text=x&min=.75').minScore).toBe(0.75);
+    expect(decodeOk('#text=x&min=1').minScore).toBe(1);
+    expect(decodeOk('#text=x&min=0').minScore).toBe(0);
+    expect(decodeOk('#text=x&min=0.333').minScore).toBe(0.33);
+    expect(decodeOk('#text=x&min=0%2E6').minScore).toBe(0.6);
+  });
+
+  it.each(['1.5', '-0.1', '50%', 'abc', '', '1e-1', '0x1', 'NaN', 'Infinity', '0.5.5', ' '])(
+    'ignores min=%j with a note and applies the rest of the link',
+    (raw) => {
+      const result = decodeShareFragment(`#text=Hello&min=${encodeURIComponent(raw)}`);
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(result.state).toEqual({ passage: 'Hello' });
+      expect(result.notes).toHaveLength(1);
+      expect(result.notes[0]).toMatch(/confidence threshold .* not a number from 0 to 1/);
+    },
+  );
+
+  it('quotes at most 20 characters of a bad value in the note', () => {
+    const result = decodeShareFragment(`#text=x&min=${'9'.repeat(500)}`);
+    expect(result.ok && result.notes[0]!.length).toBeLessThan(120);
+  });
+
+  it('a link without min, or with a good one, has no notes', () => {
+    const plain = decodeShareFragment('#text=x');
+    expect(plain.ok && plain.notes).toEqual([]);
+    const good = decodeShareFragment(`#${encodeCompressedFragment({ passage: 'x', minScore: 0.4 })}`);
+    expect(good.ok && good.notes).toEqual([]);
+    expect(good.ok && good.state.minScore).toBe(0.4);
+  });
+
+  it('writes the shortest decimal and round-trips float noise', () => {
+    expect(encodePlainFragment({ types: ['person'], minScore: 0.5 })).toBe('types=person&min=0.5');
+    expect(encodePlainFragment({ types: ['person'], minScore: 0.1 + 0.2 })).toBe('types=person&min=0.3');
+    expect(decodeOk(encodePlainFragment({ types: ['p'], minScore: 0.05 })).minScore).toBe(0.05);
+  });
+
+  it('parseMinScore (property: every two-decimal value from 0 to 1 reads back)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100 }), (n) => {
+        expect(parseMinScore(String(n / 100))).toBe(n / 100);
+      }),
+    );
+  });
+
+  it('a link of min alone is not a share link of its own', () => {
+    const result = decodeShareFragment('#min=0.5');
+    expect(result.ok).toBe(false);
   });
 });
 
