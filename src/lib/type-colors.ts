@@ -76,3 +76,22 @@ export function assignTypeColors(types: readonly string[]): Map<string, TypeColo
 export function colorVars(color: TypeColor): Record<string, string> {
   return { '--entity-light': color.light, '--entity-dark': color.dark };
 }
+
+/**
+ * Text colours of the type labels (index.css draws them on the type's own colour as a chip): white on
+ * the light-theme shade, slate-950 on the dark-theme shade. Kept here so a test can check contrast.
+ */
+export const LABEL_TEXT = { light: '255 255 255', dark: '2 6 23' } as const;
+
+/** WCAG 2 contrast ratio of two `"r g b"` triplets (1 to 21). */
+export function contrastRatio(a: string, b: string): number {
+  const luminance = (rgb: string) => {
+    const [r, g, bl] = rgb.split(' ').map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
