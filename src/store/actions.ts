@@ -83,6 +83,15 @@ export function setDtype(dtype: Dtype | 'auto'): void {
   set({ dtype });
 }
 
+/** The confidence threshold, clamped to 0..1 and kept to two decimals (what a share link carries). */
+export function setMinScore(value: number): void {
+  if (Number.isFinite(value)) set({ minScore: Math.round(Math.min(1, Math.max(0, value)) * 100) / 100 });
+}
+
+export function setShowTypeLabels(on: boolean): void {
+  set({ showTypeLabels: on });
+}
+
 export function dismissErrors(): void {
   set({ loadError: null, runError: null });
 }

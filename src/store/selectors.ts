@@ -18,6 +18,8 @@ export const usePresetId = () => useAppStore((s) => s.presetId);
 export const useCustomSource = () => useAppStore((s) => s.customSource);
 export const useDevicePreference = () => useAppStore((s) => s.devicePreference);
 export const useDtype = () => useAppStore((s) => s.dtype);
+export const useMinScore = () => useAppStore((s) => s.minScore);
+export const useShowTypeLabels = () => useAppStore((s) => s.showTypeLabels);
 
 export const useLoadStatus = () => useAppStore((s) => s.loadStatus);
 export const useLoadFiles = () => useAppStore((s) => s.loadFiles);

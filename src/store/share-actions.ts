@@ -15,12 +15,14 @@ import {
   setDevicePreference,
   setDtype,
   setEntityTypes,
+  setMinScore,
   setModelChoice,
   setPassage,
   setPresetId,
 } from './actions';
 import { useAppStore } from './app-store';
 import type { AppState } from './app-state';
+import { draftOf, nextReplacedDraft, restoreReplacedDraft } from './draft-restore';
 
 const set = useAppStore.setState;
 const get = useAppStore.getState;
@@ -37,12 +39,16 @@ export function sharedStateOf(state: AppState): SharedState {
     ...(model ? { model } : {}),
     device: state.devicePreference,
     ...(state.dtype !== 'auto' ? { dtype: state.dtype } : {}),
+    // Written only when it hides something: most links stay as short as before.
+    ...(state.minScore > 0 ? { minScore: state.minScore } : {}),
   };
 }
 
 /**
  * Applies a decoded link over the current (persisted) state. A link that names a model also sets the
- * weight format (its own, or auto). Returns a note when part of the link could not be used.
+ * weight format (its own, or auto); a link with a passage also sets the confidence threshold (its own,
+ * or 0: Copy link leaves out a zero threshold, and the passage should show as it was sent). Returns a
+ * note when part of the link could not be used.
  */
 export function applySharedState(shared: SharedState): string | null {
   let note: string | null = null;
@@ -60,31 +66,40 @@ export function applySharedState(shared: SharedState): string | null {
     if (!note) setDtype(shared.dtype ?? 'auto');
   }
   if (shared.device !== undefined) setDevicePreference(shared.device);
+  if (shared.minScore !== undefined) setMinScore(shared.minScore);
+  else if (shared.passage !== undefined) setMinScore(0);
   return note;
 }
 
 /**
  * Reads `hash` (normally `location.hash`). A share link is applied and turns fragment sync on; a
  * refused one leaves the state alone and says why; anything else (an ordinary anchor) is ignored.
+ * When the link replaced the person's draft, the draft is kept for "Bring back my draft".
  */
 export function openShareFragment(hash: string): void {
   const result = decodeShareFragment(hash);
   if (result.ok) {
+    const before = draftOf(get());
     const note = applySharedState(result.state);
+    const notes = [...result.notes, ...(note ? [note] : [])];
     set({
       shareSync: true,
-      linkNotice: {
-        kind: 'opened',
-        message: note ? `Opened from a shared link. ${note}` : 'Opened from a shared link.',
-      },
+      linkNotice: { kind: 'opened', message: ['Opened from a shared link.', ...notes].join(' ') },
+      replacedDraft: nextReplacedDraft(get().replacedDraft, before, draftOf(get())),
     });
   } else if (result.code !== 'not-a-share-link') {
     set({ linkNotice: { kind: 'refused', message: `This shared link was not opened: ${result.reason}` } });
   }
 }
 
+/** Closes the notice; a draft it offered back is forgotten. */
 export function dismissLinkNotice(): void {
-  set({ linkNotice: null });
+  set({ linkNotice: null, replacedDraft: null });
+}
+
+/** "Bring back my draft": restores the draft a link replaced and stops the fragment following edits. */
+export function restoreDraft(): boolean {
+  return restoreReplacedDraft(() => setShareSync(false));
 }
 
 /** Turns fragment sync on or off; off also removes the fragment from the address bar. */
@@ -121,7 +136,8 @@ function sharedFieldsChanged(a: AppState, b: AppState): boolean {
     a.presetId !== b.presetId ||
     a.customSource !== b.customSource ||
     a.devicePreference !== b.devicePreference ||
-    a.dtype !== b.dtype
+    a.dtype !== b.dtype ||
+    a.minScore !== b.minScore
   );
 }
 

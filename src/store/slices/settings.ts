@@ -30,6 +30,13 @@ export interface SettingsSlice {
    * own chat template for the rest (small generic models sometimes answer better in UniNER's format).
    */
   readonly promptStyle: PromptStyle | 'auto';
+  /**
+   * Confidence threshold, 0..1: entities the model scored below it are hidden (from the passage, the
+   * lists and the exports) without a new run. 0 shows everything; entities without a score always show.
+   */
+  readonly minScore: number;
+  /** Whether each highlight carries its type name as a small label (displaCy-style). */
+  readonly showTypeLabels: boolean;
 }
 
 export const createSettingsSlice: AppStateCreator<SettingsSlice> = () => ({
@@ -43,6 +50,8 @@ export const createSettingsSlice: AppStateCreator<SettingsSlice> = () => ({
   devicePreference: 'auto',
   dtype: 'auto',
   promptStyle: 'auto',
+  minScore: 0,
+  showTypeLabels: true,
 });
 
 /** The keys of the settings slice (what persist keeps besides the passage and the types). */
@@ -57,4 +66,6 @@ export const SETTINGS_KEYS = [
   'devicePreference',
   'dtype',
   'promptStyle',
+  'minScore',
+  'showTypeLabels',
 ] as const satisfies readonly (keyof SettingsSlice)[];
