@@ -43,7 +43,7 @@ export function TypeStatusList() {
       </ul>
       {chunks && chunks.total > 1 && (
         <p className="mt-1 text-slate-600 dark:text-slate-400">
-          Chunks: {chunks.done} / {chunks.total}
+          Chunks: {chunks.done} / {chunks.estimated ? `about ${chunks.total}` : chunks.total}
         </p>
       )}
       {stats && (

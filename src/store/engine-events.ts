@@ -86,7 +86,7 @@ export function reduceEngineEvent(state: AppState, event: ClientEvent): Partial<
       };
     case 'chunk-progress':
       if (event.requestId !== state.runRequestId) return null;
-      return { chunkProgress: { done: event.done, total: event.total } };
+      return { chunkProgress: { done: event.done, total: event.total, estimated: event.estimated === true } };
     case 'done': {
       if (event.requestId !== state.runRequestId) return null;
       const typeRuns = Object.fromEntries(

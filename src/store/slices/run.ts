@@ -34,7 +34,12 @@ export interface RunSlice {
   /** Entities per type (while streaming: the list so far). */
   readonly results: Readonly<Record<string, readonly FoundEntity[]>>;
   readonly runStats: RunStats | null;
-  readonly chunkProgress: { readonly done: number; readonly total: number } | null;
+  /** Chunks done of all; `estimated` while the total is the engine's estimate (long passages). */
+  readonly chunkProgress: {
+    readonly done: number;
+    readonly total: number;
+    readonly estimated: boolean;
+  } | null;
   /** Something the user should know about this run (e.g. it was restarted on WASM). */
   readonly runNotice: string | null;
   readonly runError: WorkerError | null;
