@@ -14,6 +14,10 @@
  * - Strings start at a character boundary (no leading continuation byte) and may only close at one,
  *   so every answer decodes as valid UTF-8.
  * - A string may only close when it is not one of the strings already closed in this answer.
+ * - After {@link AnswerGrammar.letGo} (the constraint gives up the current item: see
+ *   `JsonListConstraint`), the current string can only be finished, not extended: a character or an
+ *   escape in progress is completed, then it closes, empty or repeated as it may be (the item is
+ *   dropped from the answer's entities, so only the JSON has to stay valid).
  *
  * States are small immutable records; {@link AnswerGrammar.step} returns a new one or `null`.
  * {@link AnswerGrammar.finishCost} is the exact length of the shortest way to finish (in bytes, plus
@@ -155,6 +159,7 @@ export class AnswerGrammar {
   private readonly charsByUnits: readonly PassageChar[];
   private readonly unitKeys: Float64Array;
   private readonly charsAfterCache = new Map<number, readonly CharStep[]>();
+  private lettingGo = false;
 
   constructor(
     readonly automaton: PassageAutomaton,
@@ -197,8 +202,17 @@ export class AnswerGrammar {
     return sam * this.keyBase + len;
   }
 
+  /**
+   * From now on the current string may close at any character boundary, even empty or repeated (it is
+   * being dropped). Cannot be undone; the grammar is otherwise unchanged.
+   */
+  letGo(): void {
+    this.lettingGo = true;
+  }
+
   /** `true` when the current string (automaton `sam`, `len` bytes) may close now. */
   closable(sam: number, len: number, closed: readonly number[]): boolean {
+    if (this.lettingGo) return len === 0 || this.automaton.complete[sam] === 1;
     if (len === 0 || this.automaton.complete[sam] !== 1) return false;
     const k = this.key(sam, len);
     return !this.completed.has(k) && !closed.includes(k);
@@ -236,9 +250,14 @@ export class AnswerGrammar {
     }
   }
 
+  /** `true` when the string of `s` is being let go and stands at a character boundary: it may only close. */
+  private frozen(s: AnswerState): boolean {
+    return this.lettingGo && (s.len === 0 || this.automaton.complete[s.sam] === 1);
+  }
+
   /** Raw (unescaped) content byte `b` in a string with no escape pending; `null` if refused. */
   stepRaw(s: AnswerState, b: number): AnswerState | null {
-    if (b < 0x20 || b === QUOTE || b === BACKSLASH) return null;
+    if (b < 0x20 || b === QUOTE || b === BACKSLASH || this.frozen(s)) return null;
     if (s.len === 0 && isContinuationByte(b)) return null;
     const t = this.automaton.next(s.sam, b);
     return t < 0 ? null : state(Phase.Str, 0, t, s.len + 1, Esc.None, 0, 0, -1, s.items, s.closed);
@@ -249,7 +268,14 @@ export class AnswerGrammar {
    * raw byte `b` (the trie walk merges trie children with automaton transitions).
    */
   rawTo(s: AnswerState, b: number, target: number): AnswerState | null {
-    if (b < 0x20 || b === QUOTE || b === BACKSLASH || (s.len === 0 && isContinuationByte(b))) return null;
+    if (
+      b < 0x20 ||
+      b === QUOTE ||
+      b === BACKSLASH ||
+      (s.len === 0 && isContinuationByte(b)) ||
+      this.frozen(s)
+    )
+      return null;
     return state(Phase.Str, 0, target, s.len + 1, Esc.None, 0, 0, -1, s.items, s.closed);
   }
 
@@ -263,8 +289,9 @@ export class AnswerGrammar {
             this.key(s.sam, s.len),
           ]);
         }
-        if (b === BACKSLASH)
+        if (b === BACKSLASH && !this.frozen(s))
           return state(Phase.Str, 0, s.sam, s.len, Esc.Backslash, 0, 0, -1, s.items, s.closed);
+        if (b === BACKSLASH) return null;
         return this.stepRaw(s, b);
       case Esc.Backslash: {
         if (b === U) return state(Phase.Str, 0, s.sam, s.len, Esc.Hex, 0, 0, -1, s.items, s.closed);

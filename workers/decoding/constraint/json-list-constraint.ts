@@ -13,6 +13,22 @@
  * fits the budget some token always keeps it fitting, and the answer reaches EOS within the budget.
  * In practice: a string may be opened only when there is room to close it and the list, and near the
  * end of the budget only the closing quote, `]` and EOS survive.
+ *
+ * Letting an item go (issue #12): masking inside a string is what made answers like "O", "Ob", "Oba":
+ * when the model wants a string the passage lacks ("Hawaii" in a passage about Kenya), the best allowed
+ * token is whatever passage substring the model ranks next, and each forced step drags the model
+ * further from what it meant. So inside a string the constraint never overrules the model: before the
+ * mask, {@link JsonListConstraint.review} looks at the model's own first choice, and when that token
+ * would take the string off the passage (a byte no passage substring continues with, an empty or
+ * repeated string closing, EOS mid-string) or past the budget, the item is let go: the string closes
+ * at the next character boundary (empty if nothing was written), the list closes, EOS. While letting
+ * go, only tokens that strictly shorten that exit are allowed (the "limit" becomes the exit's length
+ * minus one), so it costs 2-3 tokens and never opens another string. The raw answer stays a valid
+ * JSON list (it shows the dropped item, e.g. `["Barack Obama", ""]`); {@link JsonListConstraint.dropped}
+ * names it, and {@link JsonListConstraint.keptEntities} removes it from the parsed entities. Ending the
+ * list rather than going on also rules out the loop of growing fragments: the model is never pushed
+ * into a string it did not choose. Outside strings (whitespace, `,`, `]`, prose before `[`) the mask
+ * still picks the best allowed token: that only repairs the JSON, it never makes up entity text.
  */
 
 import { AnswerGrammar, Esc, Phase, type AnswerGrammarOptions, type AnswerState } from './answer-grammar';
@@ -21,6 +37,7 @@ import { PassageAutomaton } from './passage-automaton';
 import type { TokenTable } from './token-table';
 
 const QUOTE = 0x22;
+const utf8 = new TextDecoder();
 const BACKSLASH = 0x5c;
 
 /** Options of {@link JsonListConstraint}. */
@@ -41,6 +58,9 @@ export class JsonListConstraint {
   private generatedCount = 0;
   private ended = false;
   private violationText: string | null = null;
+  private lettingGo = false;
+  /** The bytes of the item that was let go, once its closing quote was fed. */
+  private droppedBytes: Uint8Array | null = null;
   // Scratch for one allowedTokens() call.
   private out: Int32Array;
   private outLength = 0;
@@ -85,6 +105,55 @@ export class JsonListConstraint {
     return this.violationText;
   }
 
+  /** `true` while the answer is inside a string (the state before the next token). */
+  get insideString(): boolean {
+    return !this.isEnded() && this.state.phase === Phase.Str;
+  }
+
+  /** `true` once the current item was let go (see the header): the answer is closing. */
+  get abandoned(): boolean {
+    return this.lettingGo;
+  }
+
+  /**
+   * The text of the item that was let go (`""` when it was closed empty), or `null` when none was.
+   * Before its closing quote is fed (a stopped run), the part written so far.
+   */
+  get dropped(): string | null {
+    if (!this.lettingGo) return null;
+    let bytes = this.droppedBytes;
+    if (!bytes) {
+      const s = this.state;
+      bytes = s.phase === Phase.Str ? this.automaton.substring(s.sam, s.len) : new Uint8Array(0);
+    }
+    return utf8.decode(bytes);
+  }
+
+  /**
+   * `entities` (the answer's strings in order, as the stream parser reads them) without the item that
+   * was let go. That item is always the answer's last string (the list closes right after it), so only
+   * a last entity equal to it is removed: an earlier equal item (the model repeating itself) stays, and
+   * an empty or blank dropped item, which the parser never reports, removes nothing.
+   */
+  keptEntities(entities: readonly string[]): string[] {
+    const dropped = this.dropped;
+    return dropped && entities.at(-1) === dropped ? entities.slice(0, -1) : [...entities];
+  }
+
+  /**
+   * Shows the constraint the model's own first choice (the argmax of the unconstrained logits) before
+   * the mask. Returns `true` when that token is allowed. When it is not and it would take the current
+   * string off the passage or past the budget, the item is let go (see the header) from this step on.
+   */
+  review(tokenId: number): boolean {
+    if (this.accepts(tokenId)) return true;
+    if (!this.lettingGo && this.leavesString(tokenId)) {
+      this.lettingGo = true;
+      this.grammar.letGo();
+    }
+    return false;
+  }
+
   /**
    * The token ids allowed next. After the answer ended, and in the should-not-happen case that no
    * token fits, only EOS (so a finished batch row keeps emitting EOS, which is what transformers.js
@@ -92,8 +161,7 @@ export class JsonListConstraint {
    */
   allowedTokens(): Int32Array {
     if (this.isEnded() || this.state.phase === Phase.Done) return this.eos.slice();
-    const remaining = this.maxNewTokens - this.generatedCount;
-    this.limit = remaining - 1; // tokens left after the one being chosen
+    this.limit = this.stepLimit();
     this.outLength = 0;
     if (this.limit > 0) this.walk(0, this.state);
     if (this.outLength === 0) return this.eos.slice();
@@ -107,7 +175,7 @@ export class JsonListConstraint {
    */
   accepts(tokenId: number): boolean {
     if (this.isEnded() || this.state.phase === Phase.Done) return this.eos.includes(tokenId);
-    const limit = this.maxNewTokens - this.generatedCount - 1;
+    const limit = this.stepLimit();
     const bytes = this.table.tokenBytes[tokenId];
     if (!bytes || limit <= 0) return false;
     let s: AnswerState | null = this.state;
@@ -148,12 +216,50 @@ export class JsonListConstraint {
       return;
     }
     let s: AnswerState | null = this.state;
-    for (let i = 0; i < bytes.length && s; i++) s = this.grammar.step(s, bytes[i] as number);
+    for (let i = 0; i < bytes.length && s; i++) {
+      const before: AnswerState = s;
+      s = this.grammar.step(s, bytes[i] as number);
+      if (this.lettingGo && !this.droppedBytes && before.phase === Phase.Str && s?.phase === Phase.AfterStr)
+        this.droppedBytes = this.automaton.substring(before.sam, before.len);
+    }
     if (!s) {
       this.violationText = `token ${tokenId} breaks the answer grammar`;
       return;
     }
     this.state = this.grammar.commit(s);
+  }
+
+  /**
+   * Tokens left after the one being chosen, or while letting go the length of the exit minus one: every
+   * allowed token then strictly shortens the exit (a new string or a space would not).
+   */
+  private stepLimit(): number {
+    const left = this.maxNewTokens - this.generatedCount - 1;
+    if (!this.lettingGo) return left;
+    return Math.min(left, this.grammar.finishCost(this.state, left + 1) - 1);
+  }
+
+  /**
+   * `true` when the refused token `tokenId` would take the current string off the passage: EOS or a
+   * special token inside the string, a byte the grammar refuses before the string has closed (not in
+   * the passage after what was written, an empty or repeated string closing, a bad escape), or bytes
+   * that fit but leave a string that cannot close within the budget. A raw control character that the
+   * passage does continue with is not one: the mask spells it as an escape. A token that closes the
+   * string and then breaks the structure (`"\n`) is not one either: the string itself was fine.
+   */
+  private leavesString(tokenId: number): boolean {
+    if (this.isEnded() || this.state.phase !== Phase.Str) return false;
+    const bytes = this.table.tokenBytes[tokenId];
+    if (!bytes) return true;
+    let s: AnswerState = this.state;
+    for (let i = 0; i < bytes.length; i++) {
+      if (s.phase !== Phase.Str) return false;
+      const b = bytes[i] as number;
+      const next = this.grammar.step(s, b);
+      if (!next) return !(b < 0x20 && s.esc === Esc.None && this.automaton.next(s.sam, b) >= 0);
+      s = next;
+    }
+    return s.phase === Phase.Str;
   }
 
   /** Depth-first walk of the trie below `node`, whose bytes led to grammar state `s`. */

@@ -37,7 +37,8 @@ export interface JsonListProcessorOptions extends JsonListConstraintOptions {
   /**
    * Set when decoding is greedy (`do_sample: false`): a row whose best token is already allowed is
    * left untouched, since masking would not change the argmax. Skips the trie walk on most steps of
-   * a well-behaved model. Leave unset when sampling, where every logit matters.
+   * a well-behaved model. Leave unset when sampling, where every logit matters (the best token is
+   * still what decides whether an item is let go).
    */
   readonly greedy?: boolean;
 }
@@ -98,7 +99,9 @@ export class JsonListLogitsProcessor extends LogitsProcessor {
       // Feed whatever this row generated since the last call (one token per step in practice).
       for (let i = row.promptLength + c.generated; i < ids.length; i++) c.advance(Number(ids[i]));
       const logitsRow = data.subarray(r * vocab, (r + 1) * vocab);
-      if (this.options.greedy && c.accepts(argmax(logitsRow))) continue;
+      // The model's own choice first: inside a string the constraint lets an item go rather than
+      // overrule it (see JsonListConstraint.review).
+      if (c.review(argmax(logitsRow)) && this.options.greedy) continue;
       c.maskLogits(logitsRow);
     }
     return logits;

@@ -37,6 +37,11 @@ export class PassageAutomaton {
   readonly complete: Uint8Array;
   /** Every distinct character of the passage (for `\uXXXX` escapes). */
   readonly chars: readonly PassageChar[];
+  /**
+   * Per state, the byte index where its strings first end in the passage (all strings of a state end
+   * at the same positions), so a (state, length) pair names one substring: see {@link substring}.
+   */
+  private readonly firstEnd: Int32Array;
 
   // Transitions in CSR form, sorted by byte per state: compact and cache friendly for long passages.
   /** Index of the first transition of each state; `transStart[stateCount]` is the total. */
@@ -91,6 +96,7 @@ export class PassageAutomaton {
       last = cur;
     }
     this.stateCount = size;
+    this.firstEnd = firstEnd.slice(0, size);
 
     let total = 0;
     for (let s = 0; s < size; s++) total += (next[s] as Map<number, number>).size;
@@ -145,6 +151,13 @@ export class PassageAutomaton {
     let s = state;
     for (let i = 0; i < bytes.length && s >= 0; i++) s = this.next(s, bytes[i] as number);
     return s;
+  }
+
+  /** The passage bytes of the string of `length` bytes in `state` (the root with length 0: empty). */
+  substring(state: number, length: number): Uint8Array {
+    if (length === 0) return this.bytes.subarray(0, 0);
+    const end = (this.firstEnd[state] as number) + 1;
+    return this.bytes.subarray(end - length, end);
   }
 
   /** `true` when `text` occurs in the passage (test helper; O(|text|)). */

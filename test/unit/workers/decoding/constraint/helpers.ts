@@ -101,3 +101,35 @@ export function randomWalk(
     constraint,
   };
 }
+
+/**
+ * LLaMA ids of `text` by greedy longest match over the vocabulary (spaces as `▁`, bytes as `<0xNN>`
+ * when no piece matches). Not LLaMA's own segmentation, but a plausible one: enough for a scripted
+ * "model" to want a fixed answer token by token.
+ */
+export function llamaIdsOf(text: string): number[] {
+  const spelled = text.replace(/ /g, '\u2581');
+  const ids: number[] = [];
+  for (let i = 0; i < spelled.length;) {
+    let found = -1;
+    let length = 0;
+    for (let j = Math.min(spelled.length, i + 16); j > i; j--) {
+      const id = llamaTokenizer.vocabByString.get(spelled.slice(i, j));
+      if (id !== undefined && id > 2) {
+        found = id;
+        length = j - i;
+        break;
+      }
+    }
+    if (found < 0) {
+      const cp = spelled.codePointAt(i) as number;
+      const ch = String.fromCodePoint(cp);
+      for (const b of new TextEncoder().encode(ch)) ids.push(byteToken(b));
+      i += ch.length;
+    } else {
+      ids.push(found);
+      i += length;
+    }
+  }
+  return ids;
+}
