@@ -131,6 +131,8 @@ export async function runExtraction(
       const onToken = (row: number, id: number) => {
         const member = group[row]!;
         if (member.stream.push(id).length === 0) return;
+        // The item the constraint lets go completes only while it is letting go: never report it.
+        if (logitsProcessor?.constraints[row]?.abandoned) return;
         const found = mapFoundEntities(chunk.start, aligner.alignAll(member.stream.entities()));
         emit({
           type: 'type-partial',
@@ -169,11 +171,10 @@ export async function runExtraction(
       for (const [row, member] of group.entries()) {
         const outcome = outcomes[row]!;
         const final = member.stream.finish();
+        // Without the item the constraint let go (the raw answer still shows it).
+        const entities = logitsProcessor?.constraints[row]?.keptEntities(final.entities) ?? final.entities;
         const { result } = member;
-        result.perChunk = [
-          ...member.earlier,
-          mapFoundEntities(chunk.start, aligner.alignAll(final.entities)),
-        ];
+        result.perChunk = [...member.earlier, mapFoundEntities(chunk.start, aligner.alignAll(entities))];
         result.rawAnswers.push(final.text);
         if (final.problem) result.problems.push(final.problem);
         result.decodeTokens += outcome.generatedIds.length;
