@@ -2,18 +2,22 @@ import { useState } from 'react';
 import { copyText, downloadText } from '../lib/download';
 import { toConllBio, toCsv, toJson, toJsonLines } from '../lib/export-formats';
 import { describeSource } from '../lib/model-presets';
+import { applyThreshold, formatScore } from '../lib/score-threshold';
 import { useAppStore } from '../store/app-store';
-import { useRunStatus } from '../store/selectors';
+import { useMinScore, useRunStatus } from '../store/selectors';
 
 const button =
   'rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-50 dark:border-slate-700 dark:hover:bg-slate-800';
 
-/** The run's results, read at click time (no re-render on every streamed event). */
+/**
+ * The run's results as shown, read at click time (no re-render on every streamed event). Exports hold
+ * what the page shows: entities below the confidence threshold are left out, as on screen.
+ */
 function snapshot() {
   const s = useAppStore.getState();
   return {
     passage: s.runPassage,
-    results: s.results,
+    results: applyThreshold(s.results, s.minScore).results,
     types: s.runTypes,
     // A preset id means little outside the app: name the Hub id or URL it stands for.
     model: s.answeredBy ? describeSource(s.answeredBy.source) : null,
@@ -27,9 +31,15 @@ const DOWNLOADS = [
   { label: 'Download CSV', fileName: 'entities.csv', mime: 'text/csv', format: toCsv },
 ] as const;
 
-/** Copy JSON; download JSONL, CoNLL BIO and CSV. */
-export function ExportBar() {
+interface Props {
+  /** Spans the confidence threshold hides (they are left out of the exports too). */
+  readonly hiddenSpans: number;
+}
+
+/** Copy JSON; download JSONL, CoNLL BIO and CSV — of the spans shown. */
+export function ExportBar({ hiddenSpans }: Props) {
   const status = useRunStatus();
+  const min = useMinScore();
   const [message, setMessage] = useState('');
   if (status === 'idle') return null;
   const disabled = status === 'running';
@@ -64,6 +74,12 @@ export function ExportBar() {
           {label}
         </button>
       ))}
+      {hiddenSpans > 0 && (
+        <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="export-scope">
+          Exports hold the spans shown (confidence ≥ {formatScore(min)}); {hiddenSpans} hidden{' '}
+          {hiddenSpans === 1 ? 'span is' : 'spans are'} left out.
+        </span>
+      )}
       <span role="status" className="text-sm text-slate-600 dark:text-slate-400">
         {message}
       </span>

@@ -1,12 +1,13 @@
 import { useMemo, type KeyboardEvent } from 'react';
+import type { Results, SpanTag } from '../lib/score-threshold';
 import { layoutSpans, type TypedSpan } from '../lib/span-layout';
 import type { TypeColor } from '../lib/type-colors';
 import {
   usePassageChangedSinceRun,
-  useResults,
   useRunPassage,
   useRunStatus,
   useRunTypes,
+  useShowTypeLabels,
 } from '../store/selectors';
 import { PassageMarks } from './PassageMarks';
 
@@ -14,6 +15,8 @@ interface Props {
   readonly colors: ReadonlyMap<string, TypeColor>;
   /** The type the legend points at, or null. */
   readonly emphasis: string | null;
+  /** The results to highlight: the run's, after the confidence threshold. */
+  readonly results: Results;
 }
 
 /** Quotes a string for a CSS attribute selector. */
@@ -38,30 +41,45 @@ function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
   marks[target]?.focus();
 }
 
-/** The passage of the last run with every found span highlighted (live while the answer streams). */
-export function HighlightedPassage({ colors, emphasis }: Props) {
+/**
+ * Every span to highlight, and per `start:end` range the types tagged on it with their scores (the
+ * highest when two strings of one type land on the same text).
+ */
+function collectSpans(results: Results): {
+  spans: TypedSpan[];
+  tagsByRange: ReadonlyMap<string, readonly SpanTag[]>;
+} {
+  const spans: TypedSpan[] = [];
+  const byRange = new Map<string, SpanTag[]>();
+  for (const [type, entities] of Object.entries(results)) {
+    for (const entity of entities) {
+      for (const { start, end } of entity.spans) {
+        spans.push({ type, start, end });
+        const key = `${start}:${end}`;
+        const tags = byRange.get(key) ?? [];
+        const at = tags.findIndex((tag) => tag.type === type);
+        const tag: SpanTag = entity.score === undefined ? { type } : { type, score: entity.score };
+        if (at < 0) tags.push(tag);
+        else if (tag.score !== undefined && !(tags[at]!.score! >= tag.score)) tags[at] = tag;
+        byRange.set(key, tags);
+      }
+    }
+  }
+  return { spans, tagsByRange: byRange };
+}
+
+/**
+ * The passage of the last run with every shown span highlighted (live while the answer streams), each
+ * with its type as a label (a setting) and its types and scores on hover and focus.
+ */
+export function HighlightedPassage({ colors, emphasis, results }: Props) {
   const text = useRunPassage();
-  const results = useResults();
   const types = useRunTypes();
   const status = useRunStatus();
   const changed = usePassageChangedSinceRun();
+  const showLabels = useShowTypeLabels();
 
-  const { spans, typesByRange } = useMemo(() => {
-    const spans: TypedSpan[] = [];
-    const byRange = new Map<string, string[]>();
-    for (const [type, entities] of Object.entries(results)) {
-      for (const entity of entities) {
-        for (const { start, end } of entity.spans) {
-          spans.push({ type, start, end });
-          const key = `${start}:${end}`;
-          const list = byRange.get(key) ?? [];
-          if (!list.includes(type)) list.push(type);
-          byRange.set(key, list);
-        }
-      }
-    }
-    return { spans, typesByRange: byRange as ReadonlyMap<string, readonly string[]> };
-  }, [results]);
+  const { spans, tagsByRange } = useMemo(() => collectSpans(results), [results]);
   const layout = useMemo(() => layoutSpans(text.length, spans, types), [text, spans, types]);
 
   if (status === 'idle') {
@@ -79,7 +97,7 @@ export function HighlightedPassage({ colors, emphasis }: Props) {
         </p>
       )}
       {emphasis !== null && (
-        <style>{`.passage-view[data-emphasis] .entity[data-type=${cssString(emphasis)}]{background-color:rgb(var(--entity-light)/.35);box-shadow:inset 0 -3px 0 rgb(var(--entity-light))}.dark .passage-view[data-emphasis] .entity[data-type=${cssString(emphasis)}]{background-color:rgb(var(--entity-dark)/.35);box-shadow:inset 0 -3px 0 rgb(var(--entity-dark))}`}</style>
+        <style>{`.passage-view[data-emphasis] .entity[data-type=${cssString(emphasis)}]{background-color:rgb(var(--entity-light)/.35);box-shadow:inset 0 -3px 0 rgb(var(--entity-light))}.dark .passage-view[data-emphasis] .entity[data-type=${cssString(emphasis)}]{background-color:rgb(var(--entity-dark)/.35);box-shadow:inset 0 -3px 0 rgb(var(--entity-dark))}.passage-view[data-emphasis] .entity[data-type=${cssString(emphasis)}]::after{opacity:1}`}</style>
       )}
       <div
         role="region"
@@ -87,10 +105,11 @@ export function HighlightedPassage({ colors, emphasis }: Props) {
         tabIndex={0}
         onKeyDown={onKeyDown}
         data-emphasis={emphasis ?? undefined}
+        data-labels={showLabels ? '' : undefined}
         data-testid="highlighted-passage"
-        className="passage-view max-h-[60vh] overflow-auto rounded-md bg-white p-3 leading-8 whitespace-pre-wrap break-words focus-visible:outline-2 focus-visible:outline-indigo-500 dark:bg-slate-900"
+        className="passage-view max-h-[60vh] overflow-auto rounded-md bg-white p-3 pb-8 leading-8 whitespace-pre-wrap break-words focus-visible:outline-2 focus-visible:outline-indigo-500 dark:bg-slate-900"
       >
-        <PassageMarks text={text} layout={layout} colors={colors} typesByRange={typesByRange} />
+        <PassageMarks text={text} layout={layout} colors={colors} tagsByRange={tagsByRange} />
       </div>
     </div>
   );

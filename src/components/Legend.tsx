@@ -1,22 +1,24 @@
 import type { CSSProperties } from 'react';
+import type { Results } from '../lib/score-threshold';
 import { colorVars, type TypeColor } from '../lib/type-colors';
-import { useRunTypes, useTypeRuns } from '../store/selectors';
+import { useRunTypes } from '../store/selectors';
 
 interface Props {
   readonly colors: ReadonlyMap<string, TypeColor>;
+  /** The visible results (after the confidence threshold): the counts are of what is shown. */
+  readonly results: Results;
   readonly onEmphasis: (type: string | null) => void;
 }
 
 /** Colour key of the run's types; hovering or focusing an entry emphasises that type in the passage. */
-export function Legend({ colors, onEmphasis }: Props) {
+export function Legend({ colors, results, onEmphasis }: Props) {
   const types = useRunTypes();
-  const runs = useTypeRuns();
   if (!types.length) return null;
   return (
     <ul aria-label="Legend" className="flex flex-wrap gap-2" onMouseLeave={() => onEmphasis(null)}>
       {types.map((type) => {
         const color = colors.get(type);
-        const count = runs[type]?.count ?? 0;
+        const count = (results[type] ?? []).filter((entity) => entity.spans.length > 0).length;
         return (
           <li key={type}>
             <button

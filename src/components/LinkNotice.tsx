@@ -2,19 +2,25 @@ import { useEffect, useLayoutEffect } from 'react';
 import {
   dismissLinkNotice,
   openShareFragment,
+  restoreDraft,
   setShareSync,
   startFragmentSync,
 } from '../store/share-actions';
 import { useAppStore } from '../store/app-store';
 
+const action =
+  'rounded px-2 py-0.5 underline hover:bg-indigo-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-indigo-900';
+
 /**
  * Opens the share link in the address bar (on start and when only the fragment changes), keeps the
- * fragment in step with edits once a link was opened or copied, and shows what happened. Messages are
- * plain text: nothing from a link is ever rendered as markup.
+ * fragment in step with edits once a link was opened or copied, and shows what happened; when the link
+ * replaced the person's draft, offers it back. Messages are plain text: nothing from a link is ever
+ * rendered as markup.
  */
 export function LinkNotice() {
   const notice = useAppStore((s) => s.linkNotice);
   const syncing = useAppStore((s) => s.shareSync);
+  const canRestore = useAppStore((s) => s.replacedDraft !== null);
 
   // Before the first paint, so the persisted passage does not flash before the shared one.
   useLayoutEffect(() => {
@@ -40,15 +46,17 @@ export function LinkNotice() {
     >
       <p className="break-words [overflow-wrap:anywhere]">
         {notice.message}
-        {!refused && syncing && ' The address bar now follows your edits.'}
+        {canRestore && ' It replaced the passage and types you had.'}
+        {notice.kind === 'opened' && syncing && ' The address bar now follows your edits.'}
       </p>
-      <div className="flex gap-2">
-        {!refused && syncing && (
-          <button
-            type="button"
-            className="rounded px-2 py-0.5 underline hover:bg-indigo-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-indigo-900"
-            onClick={() => setShareSync(false)}
-          >
+      <div className="flex flex-wrap gap-2">
+        {canRestore && (
+          <button type="button" className={action} onClick={() => restoreDraft()}>
+            Bring back my draft
+          </button>
+        )}
+        {notice.kind === 'opened' && syncing && (
+          <button type="button" className={action} onClick={() => setShareSync(false)}>
             Clear the address bar
           </button>
         )}

@@ -1,5 +1,20 @@
 import type { FoundEntity } from '../../workers/protocol';
-import { useResults, useRunTypes, useTypeRuns } from '../store/selectors';
+import { formatScore, type Results } from '../lib/score-threshold';
+import { useMinScore, useResults, useRunTypes, useTypeRuns } from '../store/selectors';
+
+/** The model's confidence in a string, after it ("Barack Obama 93%"); nothing without a score. */
+function Score({ score }: { readonly score: number | undefined }) {
+  if (score === undefined) return null;
+  return (
+    <>
+      {' '}
+      <span className="rounded bg-slate-100 px-1 text-xs text-slate-700 tabular-nums dark:bg-slate-800 dark:text-slate-300">
+        <span className="sr-only">confidence </span>
+        {formatScore(score)}
+      </span>
+    </>
+  );
+}
 
 function EntityItem({ entity }: { readonly entity: FoundEntity }) {
   return (
@@ -11,15 +26,25 @@ function EntityItem({ entity }: { readonly entity: FoundEntity }) {
       {entity.match === 'tolerant' && (
         <span className="text-slate-600 dark:text-slate-400"> (approximate match)</span>
       )}
+      <Score score={entity.score} />
     </li>
   );
 }
 
-/** Entities per type with counts; strings the model gave that are not in the passage are listed apart. */
-export function ResultsList() {
+interface Props {
+  /** The visible results (after the confidence threshold). */
+  readonly results: Results;
+}
+
+/**
+ * Entities per type with counts and scores; strings the model gave that are not in the passage are
+ * listed apart; what the confidence threshold hides is counted per type.
+ */
+export function ResultsList({ results }: Props) {
   const types = useRunTypes();
-  const results = useResults();
+  const all = useResults();
   const runs = useTypeRuns();
+  const min = useMinScore();
   if (!types.length) return null;
   return (
     <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
@@ -28,6 +53,7 @@ export function ResultsList() {
         const found = entities.filter((e) => e.spans.length > 0);
         const missing = entities.filter((e) => e.spans.length === 0);
         const run = runs[type];
+        const hidden = (all[type]?.length ?? 0) - entities.length;
         return (
           <section
             key={type}
@@ -39,6 +65,11 @@ export function ResultsList() {
               {type}{' '}
               <span className="text-sm font-normal text-slate-600 dark:text-slate-400">({found.length})</span>
             </h3>
+            {hidden > 0 && (
+              <p className="text-xs text-slate-600 dark:text-slate-400" data-hidden-count={hidden}>
+                {hidden} below {formatScore(min)} hidden
+              </p>
+            )}
             {found.length > 0 ? (
               <ul className="mt-1 list-inside list-disc text-sm">
                 {found.map((entity, i) => (
@@ -47,7 +78,11 @@ export function ResultsList() {
               </ul>
             ) : (
               <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-                {run?.status === 'done' ? 'None found.' : '…'}
+                {run?.status !== 'done'
+                  ? '…'
+                  : hidden > 0
+                    ? 'None at or above the threshold.'
+                    : 'None found.'}
               </p>
             )}
             {missing.length > 0 && (
@@ -55,7 +90,10 @@ export function ResultsList() {
                 <h4 className="text-slate-700 dark:text-slate-300">Not found in text</h4>
                 <ul className="list-inside list-disc text-slate-600 dark:text-slate-400">
                   {missing.map((entity, i) => (
-                    <li key={`${i}:${entity.text}`}>{entity.text}</li>
+                    <li key={`${i}:${entity.text}`}>
+                      {entity.text}
+                      <Score score={entity.score} />
+                    </li>
                   ))}
                 </ul>
               </div>

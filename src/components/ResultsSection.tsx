@@ -1,15 +1,25 @@
-import { useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
+import { applyThreshold } from '../lib/score-threshold';
 import { assignTypeColors } from '../lib/type-colors';
-import { useRunTypes } from '../store/selectors';
+import { useMinScore, useResults, useRunStatus, useRunTypes } from '../store/selectors';
 import { AnsweredBy } from './AnsweredBy';
 import { ExportBar } from './ExportBar';
 import { HighlightedPassage } from './HighlightedPassage';
 import { Legend } from './Legend';
 import { ResultsList } from './ResultsList';
+import { ScoreThreshold } from './ScoreThreshold';
 
-/** The results region: who answered, legend, highlighted passage, per-type lists, export. */
+/**
+ * The results region: who answered, legend, display options, highlighted passage, per-type lists,
+ * export. The confidence threshold is applied here once, and every part below shows the same view.
+ */
 export function ResultsSection() {
   const types = useRunTypes();
+  const results = useResults();
+  const status = useRunStatus();
+  // Deferred: dragging the slider stays smooth while a long passage re-lays out its marks behind it.
+  const minScore = useDeferredValue(useMinScore());
+  const view = useMemo(() => applyThreshold(results, minScore), [results, minScore]);
   const colors = useMemo(() => assignTypeColors(types), [types]);
   const [emphasis, setEmphasis] = useState<string | null>(null);
   return (
@@ -21,10 +31,11 @@ export function ResultsSection() {
         Results
       </h2>
       <AnsweredBy />
-      <Legend colors={colors} onEmphasis={setEmphasis} />
-      <HighlightedPassage colors={colors} emphasis={emphasis} />
-      <ResultsList />
-      <ExportBar />
+      <Legend colors={colors} results={view.results} onEmphasis={setEmphasis} />
+      <ScoreThreshold view={view} hasRun={status !== 'idle'} />
+      <HighlightedPassage colors={colors} emphasis={emphasis} results={view.results} />
+      <ResultsList results={view.results} />
+      <ExportBar hiddenSpans={view.hiddenSpans} />
     </section>
   );
 }

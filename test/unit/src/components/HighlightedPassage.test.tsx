@@ -86,8 +86,8 @@ describe('HighlightedPassage', () => {
     const both = [...document.querySelectorAll(`mark[data-start="${span('Apple', 30).start}"]`)];
     expect(both).toHaveLength(2);
     for (const mark of both) {
-      expect(mark.getAttribute('title')).toBe('person, organization');
-      expect(mark.getAttribute('aria-label')).toBe('Apple: person, organization');
+      expect(mark.getAttribute('title')).toBe('person; organization');
+      expect(mark.getAttribute('aria-label')).toBe('Apple: person; organization');
     }
   });
 
