@@ -8,9 +8,10 @@
  * with "The tensor is disposed". A CPU snapshot is never disposed by transformers.js (it only disposes
  * `gpu-buffer` tensors) and is uploaded once per question.
  *
- * We drive `model.generate` (the library's loop) and add three hooks of our own: a streamer that sees
- * each new token, a stopping criterion for interruption, and an optional logits processor (constrained
- * decoding).
+ * We drive `model.generate` (the library's loop) and add four hooks of our own: a streamer that sees
+ * each new token, a stopping criterion for interruption, a recorder of each token's log-probability
+ * under the model's own distribution (for confidence scores), and an optional logits processor
+ * (constrained decoding), which runs after the recorder so that its mask never reaches the scores.
  */
 import type { LogitsProcessor } from '@huggingface/transformers';
 import {
@@ -20,6 +21,7 @@ import {
   type PreTrainedModel,
   type PreTrainedTokenizer,
 } from '@huggingface/transformers';
+import { TokenLogProbRecorder } from './token-scores';
 
 /** A loaded causal LM with what generation needs to know about it. */
 export interface CausalLm {
@@ -87,17 +89,27 @@ export async function encodePrefix(lm: CausalLm, ids: readonly number[]): Promis
   return { ids: [...ids], entries, ms: performance.now() - started };
 }
 
-/** Collects generated tokens as `generate` produces them (the first `put` is the prompt itself). */
+/**
+ * Collects generated tokens as `generate` produces them (the first `put` is the prompt itself), each
+ * row's token with its log-probability, read from the recorder right after sampling.
+ */
 class TokenStreamer {
   private sawPrompt = false;
-  constructor(private readonly onToken: (id: number) => void) {}
+  constructor(
+    private readonly recorder: TokenLogProbRecorder,
+    private readonly onToken: (row: number, id: number, logProb: number) => void,
+  ) {}
   put(value: bigint[][]): void {
     if (!this.sawPrompt) {
       this.sawPrompt = true;
       return;
     }
-    const id = value[0]?.[0];
-    if (id !== undefined) this.onToken(Number(id));
+    value.forEach((tokens, row) => {
+      const token = tokens[0];
+      if (token === undefined) return;
+      const id = Number(token);
+      this.onToken(row, id, this.recorder.logProb(row, id));
+    });
   }
   end(): void {}
 }
@@ -127,7 +139,11 @@ class RowsEndedCriterion extends StoppingCriteria {
  * UniNER decoding: greedy, a fixed answer budget, stop at EOS. Spelled out because a model's own
  * generation_config.json may ask for sampling or penalties, and the library default length is 20.
  */
-function greedySettings(lm: CausalLm, request: { maxNewTokens: number; logitsProcessor?: LogitsProcessor }) {
+function greedySettings(
+  lm: CausalLm,
+  request: { maxNewTokens: number; logitsProcessor?: LogitsProcessor },
+  recorder: TokenLogProbRecorder,
+) {
   return {
     max_new_tokens: request.maxNewTokens,
     do_sample: false,
@@ -135,7 +151,8 @@ function greedySettings(lm: CausalLm, request: { maxNewTokens: number; logitsPro
     repetition_penalty: 1.0,
     no_repeat_ngram_size: 0,
     eos_token_id: [...lm.eosTokenIds],
-    logits_processor: request.logitsProcessor ? [request.logitsProcessor] : null,
+    // Applied in this order: the recorder sees the logits before the constraint masks them.
+    logits_processor: request.logitsProcessor ? [recorder, request.logitsProcessor] : [recorder],
   };
 }
 
@@ -149,14 +166,19 @@ export interface AnswerRequest {
   readonly logitsProcessor?: LogitsProcessor;
   /** Polled after every step; `true` ends the answer early. */
   readonly shouldStop?: () => boolean;
-  /** Called with each generated token id (EOS included). */
-  readonly onToken?: (id: number) => void;
+  /**
+   * Called with each generated token id (EOS included) and its log-probability under the model's own
+   * distribution (before any constraint).
+   */
+  readonly onToken?: (id: number, logProb: number) => void;
 }
 
 /** The outcome of one question. */
 export interface AnswerResult {
   /** Generated ids without the prompt, EOS excluded. */
   readonly generatedIds: number[];
+  /** log p of each of `generatedIds` under the model's own distribution (before any constraint). */
+  readonly logProbs: number[];
   /** Prompt tokens run through the model for this question (not counting a reused prefix). */
   readonly prefillTokens: number;
   /** Time until the first generated token (the question's prefill). */
@@ -176,12 +198,17 @@ export async function answer(lm: CausalLm, request: AnswerRequest): Promise<Answ
   const started = performance.now();
   let firstTokenAt = 0;
   const generatedIds: number[] = [];
+  const logProbs: number[] = [];
   let stoppedByEos = false;
-  const streamer = new TokenStreamer((id) => {
+  const recorder = new TokenLogProbRecorder();
+  const streamer = new TokenStreamer(recorder, (_row, id, logProb) => {
     if (generatedIds.length === 0 && !stoppedByEos) firstTokenAt = performance.now();
     if (lm.eosTokenIds.includes(id)) stoppedByEos = true;
-    else if (!stoppedByEos) generatedIds.push(id);
-    request.onToken?.(id);
+    else if (!stoppedByEos) {
+      generatedIds.push(id);
+      logProbs.push(logProb);
+    }
+    request.onToken?.(id, logProb);
   });
   // A fresh cache object over the shared CPU tensors: generate replaces its entries, never ours.
   const cache = prefix ? new DynamicCache({ ...prefix.entries }) : undefined;
@@ -190,7 +217,7 @@ export async function answer(lm: CausalLm, request: AnswerRequest): Promise<Answ
       inputs: int64(promptIds),
       attention_mask: ones(promptIds.length),
       ...(cache ? { past_key_values: cache } : {}),
-      ...greedySettings(lm, request),
+      ...greedySettings(lm, request, recorder),
       stopping_criteria: [new InterruptCriterion(request.shouldStop ?? (() => false))],
       streamer: streamer as never,
     } as never);
@@ -201,6 +228,7 @@ export async function answer(lm: CausalLm, request: AnswerRequest): Promise<Answ
   const firstAt = firstTokenAt || ended;
   return {
     generatedIds,
+    logProbs,
     prefillTokens: promptIds.length - (prefix?.ids.length ?? 0),
     prefillMs: firstAt - started,
     decodeMs: ended - firstAt,
@@ -217,8 +245,8 @@ export interface BatchRequest {
   /** One processor for the whole batch (it keeps per-row state). */
   readonly logitsProcessor?: LogitsProcessor;
   readonly shouldStop?: () => boolean;
-  /** Called with each row's generated token id, until that row's EOS. */
-  readonly onToken?: (row: number, id: number) => void;
+  /** Called with each row's generated token id and its log-probability, until that row's EOS. */
+  readonly onToken?: (row: number, id: number, logProb: number) => void;
 }
 
 /** Id used under attention-mask zeros: never attended to, so any valid id does. */
@@ -265,25 +293,19 @@ export async function answerBatch(lm: CausalLm, request: BatchRequest): Promise<
   const started = performance.now();
   const firstTokenAt: number[] = new Array<number>(rows).fill(0);
   const generated: number[][] = prompts.map(() => []);
+  const logProbs: number[][] = prompts.map(() => []);
   const ended: boolean[] = new Array<boolean>(rows).fill(false);
-  let sawPrompt = false;
-  const streamer = {
-    put(value: bigint[][]) {
-      if (!sawPrompt) {
-        sawPrompt = true;
-        return;
-      }
-      value.forEach((tokens, r) => {
-        const id = Number(tokens[0]);
-        if (ended[r]) return;
-        if (generated[r]!.length === 0) firstTokenAt[r] = performance.now();
-        if (lm.eosTokenIds.includes(id)) ended[r] = true;
-        else generated[r]!.push(id);
-        request.onToken?.(r, id);
-      });
-    },
-    end() {},
-  };
+  const recorder = new TokenLogProbRecorder();
+  const streamer = new TokenStreamer(recorder, (r, id, logProb) => {
+    if (ended[r]) return;
+    if (generated[r]!.length === 0) firstTokenAt[r] = performance.now();
+    if (lm.eosTokenIds.includes(id)) ended[r] = true;
+    else {
+      generated[r]!.push(id);
+      logProbs[r]!.push(logProb);
+    }
+    request.onToken?.(r, id, logProb);
+  });
   const entries: Record<string, Tensor> = {};
   for (const [name, tensor] of Object.entries(prefix.entries)) entries[name] = repeatRows(tensor, rows);
   const cache = new DynamicCache(entries);
@@ -292,7 +314,7 @@ export async function answerBatch(lm: CausalLm, request: BatchRequest): Promise<
       inputs: new Tensor('int64', inputIds, [rows, longest]),
       attention_mask: new Tensor('int64', mask, [rows, longest]),
       past_key_values: cache,
-      ...greedySettings(lm, request),
+      ...greedySettings(lm, request, recorder),
       pad_token_id: PAD_ID,
       // A row that generated EOS is done even if it samples more tokens while other rows finish
       // (the library only looks at each row's last token).
@@ -310,6 +332,7 @@ export async function answerBatch(lm: CausalLm, request: BatchRequest): Promise<
     const firstAt = firstTokenAt[r] || finished;
     return {
       generatedIds: generated[r]!,
+      logProbs: logProbs[r]!,
       // Padding is run through the model too: count what the batch really computed for this row.
       prefillTokens: longest - prefixLength,
       prefillMs: firstAt - started,
