@@ -1,38 +1,81 @@
 /**
  * Turns generated token ids into answer text and entities as they arrive: incremental detokenisation
  * (holding back a partial UTF-8 character, which decodes to U+FFFD until its last byte arrives) feeding
- * the streaming list parser.
+ * the streaming list parser. Given each token's log-probability, it also scores every entity from the
+ * tokens that spell it (see `token-scores.ts`).
  */
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import { StreamingListParser, type ParseReport } from '../text/stream-parser';
+import { TokenCharRanges, entityScore, openingQuote, type EntityOccurrence } from './token-scores';
 
 /** The finished answer of one question. */
 export interface FinishedAnswer extends ParseReport {
   /** The raw answer text the model produced (special tokens removed). */
   readonly text: string;
+  /** Entity text → confidence 0..1 (the highest of its occurrences); only entities with a score. */
+  readonly scores: ReadonlyMap<string, number>;
+}
+
+/**
+ * A parser fed one character at a time, so that the answer-text index of each entity's closing quote
+ * is known, and from it the whole occurrence.
+ */
+class LocatingParser {
+  private readonly parser = new StreamingListParser();
+  private fed = 0;
+
+  /** Feeds `text` from where the last call stopped; returns the occurrences completed. */
+  feedUpTo(text: string): EntityOccurrence[] {
+    const fresh: EntityOccurrence[] = [];
+    for (; this.fed < text.length; this.fed++) {
+      for (const entity of this.parser.feed(text.charAt(this.fed))) {
+        const close = this.fed;
+        fresh.push({ text: entity, open: openingQuote(text, close), close });
+      }
+    }
+    return fresh;
+  }
+
+  get entities(): readonly string[] {
+    return this.parser.entities;
+  }
+
+  finish(): ParseReport {
+    return this.parser.finish();
+  }
 }
 
 export class AnswerStream {
   private readonly ids: number[] = [];
+  /** log p of each of `ids`; `undefined` where the caller gave none. */
+  private readonly logProbs: (number | undefined)[] = [];
+  private readonly ranges = new TokenCharRanges();
   private emitted = '';
-  private readonly parser = new StreamingListParser();
+  private readonly parser = new LocatingParser();
+  private readonly scored = new Map<string, number>();
 
   constructor(
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly eosTokenIds: readonly number[],
   ) {}
 
-  /** Adds one generated token; returns the entities it completed. */
-  push(id: number): string[] {
+  /**
+   * Adds one generated token and, when known, its log-probability under the model's distribution;
+   * returns the entities it completed.
+   */
+  push(id: number, logProb?: number): string[] {
     if (this.eosTokenIds.includes(id)) return [];
     this.ids.push(id);
+    this.logProbs.push(logProb);
     const text = this.decode();
+    this.ranges.push(text);
     // Wait for the rest of a multi-byte character, and for decodes that rewrite earlier text
     // (rare: SentencePiece's leading-space strip only touches the first token).
     if (text.endsWith('\uFFFD') || !text.startsWith(this.emitted)) return [];
-    const delta = text.slice(this.emitted.length);
     this.emitted = text;
-    return delta ? this.parser.feed(delta) : [];
+    const completed = this.parser.feedUpTo(text);
+    this.score(completed, this.scored);
+    return completed.map((occurrence) => occurrence.text);
   }
 
   /** Entities completed so far. */
@@ -40,17 +83,33 @@ export class AnswerStream {
     return this.parser.entities;
   }
 
-  /** Flushes what was held back and returns the parse report with the raw text. */
+  /** Entity text → confidence 0..1 for the entities completed so far (the highest occurrence). */
+  scores(): ReadonlyMap<string, number> {
+    return this.scored;
+  }
+
+  /** Flushes what was held back and returns the parse report with the raw text and the scores. */
   finish(): FinishedAnswer {
     const text = this.decode();
     if (text.startsWith(this.emitted)) {
-      this.parser.feed(text.slice(this.emitted.length));
-      return { ...this.parser.finish(), text };
+      this.score(this.parser.feedUpTo(text), this.scored);
+      return { ...this.parser.finish(), text, scores: this.scored };
     }
     // The held-back text diverged from what was fed: reparse the whole answer for the report.
-    const fresh = new StreamingListParser();
-    fresh.feed(text);
-    return { ...fresh.finish(), text };
+    const fresh = new LocatingParser();
+    const scores = new Map<string, number>();
+    this.score(fresh.feedUpTo(text), scores);
+    return { ...fresh.finish(), text, scores };
+  }
+
+  /** Scores `occurrences` into `into`, keeping each text's highest score. */
+  private score(occurrences: readonly EntityOccurrence[], into: Map<string, number>): void {
+    for (const occurrence of occurrences) {
+      const score = entityScore(occurrence, this.ranges, this.logProbs);
+      if (score === undefined) continue;
+      const best = into.get(occurrence.text);
+      if (best === undefined || score > best) into.set(occurrence.text, score);
+    }
   }
 
   private decode(): string {
