@@ -9,6 +9,7 @@ import { answer, answerBatch, encodePrefix } from './decoding/generation';
 import { encodePrompts } from './text/prompt-encoding';
 import { validateEntityTypes, validatePassage } from './text/prompt';
 import { AnswerStream } from './decoding/answer-stream';
+import { withScores } from './decoding/token-scores';
 import { createAligner } from './text/span-alignment';
 import {
   chunkPassageLazily,
@@ -128,12 +129,16 @@ export async function runExtraction(
         };
       });
       const groupStarted = performance.now();
-      const onToken = (row: number, id: number) => {
+      const onToken = (row: number, id: number, logProb: number) => {
         const member = group[row]!;
-        if (member.stream.push(id).length === 0) return;
+        if (member.stream.push(id, logProb).length === 0) return;
         // The item the constraint lets go completes only while it is letting go: never report it.
         if (logitsProcessor?.constraints[row]?.abandoned) return;
-        const found = mapFoundEntities(chunk.start, aligner.alignAll(member.stream.entities()));
+        const { stream } = member;
+        const found = mapFoundEntities(
+          chunk.start,
+          withScores(aligner.alignAll(stream.entities()), stream.scores()),
+        );
         emit({
           type: 'type-partial',
           requestId: '',
@@ -157,7 +162,7 @@ export async function runExtraction(
                 ...common,
                 promptIds: group[0]!.prompt.ids,
                 ...(prefix ? { prefix } : {}),
-                onToken: (id) => onToken(0, id),
+                onToken: (id, logProb) => onToken(0, id, logProb),
               }),
             ]
           : await answerBatch(lm, {
@@ -174,7 +179,10 @@ export async function runExtraction(
         // Without the item the constraint let go (the raw answer still shows it).
         const entities = logitsProcessor?.constraints[row]?.keptEntities(final.entities) ?? final.entities;
         const { result } = member;
-        result.perChunk = [...member.earlier, mapFoundEntities(chunk.start, aligner.alignAll(entities))];
+        result.perChunk = [
+          ...member.earlier,
+          mapFoundEntities(chunk.start, withScores(aligner.alignAll(entities), final.scores)),
+        ];
         result.rawAnswers.push(final.text);
         if (final.problem) result.problems.push(final.problem);
         result.decodeTokens += outcome.generatedIds.length;

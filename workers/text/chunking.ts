@@ -213,10 +213,11 @@ export function mapFoundEntities(chunkOffset: number, entities: readonly FoundEn
  * Merges the entities of one type over all chunks (spans already in passage offsets, see
  * {@link mapFoundEntities}) into one list: one entry per distinct text, in first-seen order, with the
  * union of its spans deduplicated and sorted. `match` is `none` without spans, `tolerant` when any
- * chunk matched the text tolerantly, else `exact`.
+ * chunk matched the text tolerantly, else `exact`. `score` is the highest any chunk gave the text
+ * (absent when none did): the model was that sure of it somewhere in the passage.
  */
 export function mergeFoundEntities(perChunk: readonly (readonly FoundEntity[])[]): FoundEntity[] {
-  const merged = new Map<string, { spans: Map<string, Span>; tolerant: boolean }>();
+  const merged = new Map<string, { spans: Map<string, Span>; tolerant: boolean; score?: number }>();
   for (const entities of perChunk) {
     for (const entity of entities) {
       let entry = merged.get(entity.text);
@@ -225,14 +226,15 @@ export function mergeFoundEntities(perChunk: readonly (readonly FoundEntity[])[]
         merged.set(entity.text, entry);
       }
       if (entity.match === 'tolerant' && entity.spans.length > 0) entry.tolerant = true;
+      if (entity.score !== undefined) entry.score = Math.max(entry.score ?? -Infinity, entity.score);
       for (const span of entity.spans)
         entry.spans.set(`${span.start}:${span.end}`, { start: span.start, end: span.end });
     }
   }
-  return [...merged].map(([text, { spans, tolerant }]) => {
+  return [...merged].map(([text, { spans, tolerant, score }]) => {
     const sorted = [...spans.values()].sort((a, b) => a.start - b.start || a.end - b.end);
     const match = sorted.length === 0 ? 'none' : tolerant ? 'tolerant' : 'exact';
-    return { text, spans: sorted, match };
+    return { text, spans: sorted, match, ...(score === undefined ? {} : { score }) };
   });
 }
 

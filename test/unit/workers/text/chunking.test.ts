@@ -341,6 +341,30 @@ describe('mapping and merging results', () => {
     expect(merged).toEqual([{ text: 'x', spans: [{ start: 4, end: 5 }], match: 'tolerant' }]);
   });
 
+  it('keeps the highest score any chunk gave a string, and no score where none had one', () => {
+    const merged = mergeFoundEntities([
+      [
+        { text: 'x', spans: [{ start: 1, end: 2 }], match: 'exact', score: 0.4 },
+        { text: 'y', spans: [], match: 'none' },
+      ],
+      [{ text: 'x', spans: [{ start: 7, end: 8 }], match: 'exact', score: 0.9 }],
+      [{ text: 'x', spans: [], match: 'none', score: 0.2 }],
+    ]);
+    expect(merged).toEqual([
+      {
+        text: 'x',
+        spans: [
+          { start: 1, end: 2 },
+          { start: 7, end: 8 },
+        ],
+        match: 'exact',
+        score: 0.9,
+      },
+      { text: 'y', spans: [], match: 'none' },
+    ]);
+    expect('score' in merged[1]!).toBe(false);
+  });
+
   it('chunk, align per chunk, map and merge gives the spans of the whole passage', () => {
     const passage = Array.from({ length: 40 }, (_, i) => `Sentence ${i} mentions Curie in Paris. `).join('');
     const chunks = chunkPassage(passage, 30, countWords);
