@@ -1,6 +1,7 @@
 /**
  * Pure exporters of extraction results: JSON, JSON Lines, CoNLL BIO and CSV.
- * Offsets are UTF-16 code units of the passage, half-open `[start, end)`.
+ * Offsets are UTF-16 code units of the passage, half-open `[start, end)`. Scores (0..1, the model's
+ * confidence in the string, see `FoundEntity.score`) travel in JSON, JSON Lines and CSV when known.
  */
 import type { FoundEntity } from '../../workers/protocol';
 
@@ -14,29 +15,39 @@ export interface SpanRow {
   readonly text: string;
   readonly start: number;
   readonly end: number;
+  /** The model's confidence in the string, 0..1; absent when the engine gave none. */
+  readonly score?: number;
 }
 
-/** Every span of every type, deduplicated, sorted by start, end, then type order. */
+/**
+ * Every span of every type, deduplicated, sorted by start, end, then type order. Where two strings of
+ * one type land on the same span (tolerant matching), the span keeps the higher score.
+ */
 export function spanRows(
   passage: string,
   results: ResultsByType,
   typeOrder: readonly string[] = Object.keys(results),
 ): SpanRow[] {
   const rank = new Map(typeOrder.map((t, i) => [t, i]));
-  const seen = new Set<string>();
-  const rows: SpanRow[] = [];
+  const rows = new Map<string, SpanRow>();
   for (const [type, entities] of Object.entries(results)) {
     for (const entity of entities) {
       for (const { start, end } of entity.spans) {
         const key = `${type}\u0000${start}\u0000${end}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        rows.push({ type, text: passage.slice(start, end), start, end });
+        const seen = rows.get(key);
+        const score = Math.max(seen?.score ?? -Infinity, entity.score ?? -Infinity);
+        rows.set(key, {
+          type,
+          text: passage.slice(start, end),
+          start,
+          end,
+          ...(score === -Infinity ? {} : { score }),
+        });
       }
     }
   }
   const r = (t: string) => rank.get(t) ?? typeOrder.length;
-  return rows.sort((a, b) => a.start - b.start || a.end - b.end || r(a.type) - r(b.type));
+  return [...rows.values()].sort((a, b) => a.start - b.start || a.end - b.end || r(a.type) - r(b.type));
 }
 
 /** The JSON document of "Copy JSON". */
@@ -66,11 +77,20 @@ export function toJson(
   return JSON.stringify(doc, null, 2);
 }
 
-/** JSON Lines: one `{"type","text","start","end"}` object per span, `\n` after each line. */
+/**
+ * JSON Lines: one `{"type","text","start","end"}` object per span, plus `"score"` when known, `\n`
+ * after each line (the CLI's line format).
+ */
 export function toJsonLines(passage: string, results: ResultsByType, typeOrder?: readonly string[]): string {
   return spanRows(passage, results, typeOrder)
-    .map((row) => JSON.stringify({ type: row.type, text: row.text, start: row.start, end: row.end }) + '\n')
+    .map((row) => JSON.stringify(spanLine(row)) + '\n')
     .join('');
+}
+
+/** The JSON Lines object of one span: `score` only when known. */
+function spanLine(row: SpanRow): SpanRow {
+  const { type, text, start, end, score } = row;
+  return { type, text, start, end, ...(score === undefined ? {} : { score }) };
 }
 
 /** A whitespace-delimited token of the passage. */
@@ -150,11 +170,19 @@ export function csvField(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** CSV with a header `type,text,start,end`, CRLF line endings (RFC 4180). */
+/**
+ * CSV with a header `type,text,start,end,score`, CRLF line endings (RFC 4180). `score` is empty where
+ * the engine gave none.
+ */
 export function toCsv(passage: string, results: ResultsByType, typeOrder?: readonly string[]): string {
-  const lines = [['type', 'text', 'start', 'end'].join(',')];
+  const lines = [['type', 'text', 'start', 'end', 'score'].join(',')];
   for (const row of spanRows(passage, results, typeOrder)) {
-    lines.push([csvField(row.type), csvField(row.text), csvField(row.start), csvField(row.end)].join(','));
+    const score = row.score === undefined ? '' : row.score;
+    lines.push(
+      [csvField(row.type), csvField(row.text), csvField(row.start), csvField(row.end), csvField(score)].join(
+        ',',
+      ),
+    );
   }
   return lines.join('\r\n') + '\r\n';
 }

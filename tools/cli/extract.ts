@@ -1,6 +1,7 @@
 /**
  * `npm run extract`: the browser's NER engine over text from the command line, for batch work.
- * Prints one JSON line per span occurrence: {"type","text","start","end"}.
+ * Prints one JSON line per span occurrence: {"type","text","start","end","score"} — `score` (0..1)
+ * is the model's confidence in the string, from its own token probabilities, present when known.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -14,7 +15,8 @@ const USAGE = `Usage: npm run extract -- --model <dir|url|hub-id|preset> --type 
          [--dtype fp32|fp16|q8|q4|q4f16] [--prompt-style uniner|chat] [--dataset <name>]
          [--no-constrain] [--max-new-tokens 256] [--batch-size 1] [--print-prompts] [--stats]
 
-Prints one JSON line per span: {"type","text","start","end"} (UTF-16 offsets into the passage).
+Prints one JSON line per span: {"type","text","start","end","score"} (UTF-16 offsets into the
+passage; score: the model's confidence in the string, 0..1, from its own token probabilities).
 Strings the model gave that are not in the passage are reported on stderr.`;
 
 const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
@@ -124,6 +126,7 @@ async function main(argv: string[]): Promise<number> {
             text: passage.slice(span.start, span.end),
             start: span.start,
             end: span.end,
+            ...(entity.score === undefined ? {} : { score: entity.score }),
           }),
         );
       }

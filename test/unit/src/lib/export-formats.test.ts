@@ -86,11 +86,50 @@ describe('export formats', () => {
     };
     const csv = toCsv(passage, tricky);
     const rows = parseCsv(csv);
-    expect(rows[0]).toEqual(['type', 'text', 'start', 'end']);
+    expect(rows[0]).toEqual(['type', 'text', 'start', 'end', 'score']);
     expect(rows.slice(1)).toEqual([
-      ['quote', '"New York", said', String(at('"New York"').start), String(at('"New York", said').end)],
-      ['multi line', 'Times.\nHe', String(at('Times.\nHe').start), String(at('Times.\nHe').end)],
+      ['quote', '"New York", said', String(at('"New York"').start), String(at('"New York", said').end), ''],
+      ['multi line', 'Times.\nHe', String(at('Times.\nHe').start), String(at('Times.\nHe').end), ''],
     ]);
+  });
+
+  describe('scores', () => {
+    const scored: Record<string, FoundEntity[]> = {
+      person: [{ text: 'Barack Obama', spans: [at('Barack Obama')], match: 'exact', score: 0.875 }],
+      location: [
+        { text: 'New York', spans: [at('New York')], match: 'exact', score: 0.25 },
+        // A tolerant second string on the same span: the span keeps the higher score.
+        { text: 'new york', spans: [at('New York')], match: 'tolerant', score: 0.5 },
+        { text: 'York', spans: [at('York')], match: 'exact' },
+      ],
+    };
+
+    it('JSON Lines carry "score" when the entity has one, and no key when not', () => {
+      const parsed = toJsonLines(passage, scored)
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(parsed).toEqual([
+        { type: 'person', text: 'Barack Obama', ...at('Barack Obama'), score: 0.875 },
+        { type: 'location', text: 'New York', ...at('New York'), score: 0.5 },
+        { type: 'location', text: 'York', ...at('York') },
+      ]);
+      expect(Object.keys(parsed[0]!)).toEqual(['type', 'text', 'start', 'end', 'score']);
+    });
+
+    it('CSV has a score column, empty where unknown', () => {
+      const rows = parseCsv(toCsv(passage, scored));
+      expect(rows.map((row) => row.at(-1))).toEqual(['score', '0.875', '0.5', '']);
+    });
+
+    it('JSON keeps scores in the results and the flat spans', () => {
+      const doc = JSON.parse(toJson(passage, scored, null)) as {
+        results: Record<string, FoundEntity[]>;
+        spans: { score?: number }[];
+      };
+      expect(doc.results.location!.map((e) => e.score)).toEqual([0.25, 0.5, undefined]);
+      expect(doc.spans.map((s) => s.score)).toEqual([0.875, 0.5, undefined]);
+    });
   });
 
   it('CoNLL BIO labels whitespace tokens and resolves overlaps longest-first', () => {

@@ -33,13 +33,23 @@ describe('npm run extract', () => {
     const lines = stdout
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { type: string; text: string; start: number; end: number });
+      .map(
+        (line) =>
+          JSON.parse(line) as { type: string; text: string; start: number; end: number; score: number },
+      );
+    const score = expect.any(Number) as unknown as number;
     expect(lines).toEqual([
-      { type: 'person', text: 'Barack Obama', start: 0, end: 12 },
-      { type: 'person', text: 'Hawaii', start: 25, end: 31 },
-      { type: 'person', text: 'Hawaii', start: 45, end: 51 },
+      { type: 'person', text: 'Barack Obama', start: 0, end: 12, score },
+      { type: 'person', text: 'Hawaii', start: 25, end: 31, score },
+      { type: 'person', text: 'Hawaii', start: 45, end: 51, score },
     ]);
-    for (const line of lines) expect(text.slice(line.start, line.end)).toBe(line.text);
+    for (const line of lines) {
+      expect(Object.keys(line)).toEqual(['type', 'text', 'start', 'end', 'score']);
+      expect(text.slice(line.start, line.end)).toBe(line.text);
+      // The scripted model is certain of its answer.
+      expect(line.score).toBeGreaterThan(0.999);
+      expect(line.score).toBeLessThanOrEqual(1);
+    }
     expect(stderr).toMatch(/not UniNER/);
     const stats = JSON.parse(stderr.trim().split('\n').at(-1)!) as Record<string, number>;
     expect(stats.prefillTokens).toBeGreaterThan(0);
