@@ -11,12 +11,14 @@ import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import './loading/fetch-guard';
 import { InferenceHandler } from './handler';
 import { probeWebGpu, type GpuLike } from './loading/device';
+import { wasmThreadCount } from './loading/model-loader';
 import type { FromWorker, ToWorker } from './protocol';
 
 const scope = self as unknown as {
   postMessage(message: FromWorker): void;
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
   location: Location;
+  crossOriginIsolated?: boolean;
   navigator: Navigator & { gpu?: GpuLike };
 };
 
@@ -26,6 +28,10 @@ if (onnxWasm) {
     wasm: new URL(ortWasmUrl, scope.location.href).href,
     mjs: new URL(ortMjsUrl, scope.location.href).href,
   };
+  onnxWasm.numThreads = wasmThreadCount(
+    scope.navigator.hardwareConcurrency,
+    scope.crossOriginIsolated === true,
+  );
 }
 // Models come from the Hub or a URL the person chose, never from guessed paths on our own origin.
 env.allowLocalModels = false;

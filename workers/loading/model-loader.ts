@@ -45,6 +45,31 @@ export interface LoadedLm {
   readonly loadMs: number;
 }
 
+/**
+ * CPU threads of onnxruntime-web's WASM backend: onnxruntime's own rule (half the logical cores, at
+ * most 4, leaving the rest to the page and the browser; one without cross-origin isolation, where
+ * WASM threads do not exist), set explicitly by the worker so that the bench can give wllama and
+ * llama.cpp exactly the same count.
+ */
+export function wasmThreadCount(
+  hardwareConcurrency: number | undefined,
+  crossOriginIsolated: boolean,
+): number {
+  if (!crossOriginIsolated) return 1;
+  return Math.min(4, Math.ceil((hardwareConcurrency || 1) / 2));
+}
+
+/** onnxruntime-node's intra-op threads for later loads (undefined: its default, one per core). */
+let nodeIntraOpThreads: number | undefined;
+
+/**
+ * Pins onnxruntime-node's thread count for models loaded from now on (Node only: in the browser the
+ * WASM backend's `numThreads` decides). The bench uses it to run llama.cpp with the same count.
+ */
+export function setNodeThreads(threads: number | undefined): void {
+  nodeIntraOpThreads = threads;
+}
+
 /** The Hub defaults, restored whenever a Hub id is loaded after a URL. */
 const HUB_HOST = env.remoteHost;
 const HUB_TEMPLATE = env.remotePathTemplate;
@@ -191,7 +216,12 @@ export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
 
   let model: PreTrainedModel;
   try {
-    model = await AutoModelForCausalLM.from_pretrained(modelId, { device, dtype, progress_callback });
+    model = await AutoModelForCausalLM.from_pretrained(modelId, {
+      device,
+      dtype,
+      progress_callback,
+      ...(nodeIntraOpThreads ? { session_options: { intraOpNumThreads: nodeIntraOpThreads } } : {}),
+    });
   } catch (error) {
     const text = message(error);
     if (device === 'webgpu' && !/404|not found|Could not locate/i.test(text)) {
