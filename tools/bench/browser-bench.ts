@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { MODELS_DIR } from '../../test/fixtures/paths';
-import { startStaticServer, type StaticServer } from '../../test/e2e/static-server';
+import { startStaticServer, type Mount, type StaticServer } from '../../test/e2e/static-server';
 import type { MeasuredRun, RunOnce } from './node-bench';
 import type { UiFigures } from './report';
 
@@ -50,12 +50,12 @@ export function ensureBuild(repoRoot: string, log: (line: string) => void): stri
   return outDir;
 }
 
-/** Serves the app at `/` and the synthetic models at `/models/`, as the e2e global setup does. */
-export function serveApp(dist: string): Promise<StaticServer> {
-  return startStaticServer([
-    { prefix: '/models/', dir: MODELS_DIR },
-    { prefix: '/', dir: dist },
-  ]);
+/**
+ * Serves the app at `/` and the models at `/models/`, as the e2e global setup does, plus any `extra`
+ * mounts (wllama's files for the real-model section).
+ */
+export function serveApp(dist: string, extra: readonly Mount[] = []): Promise<StaticServer> {
+  return startStaticServer([{ prefix: '/models/', dir: MODELS_DIR }, ...extra, { prefix: '/', dir: dist }]);
 }
 
 async function openApp(browser: Browser, url: string, init?: () => void): Promise<Page> {

@@ -78,6 +78,47 @@ export interface UiFigures {
   readonly runMs: number;
 }
 
+/** Decode tokens/s of one engine (see decode-rate.ts). */
+export interface DecodeFigure {
+  readonly tokensPerS: number;
+  readonly stepMs: number;
+}
+
+/**
+ * SmolLM2-135M-Instruct, the real model: the same prompt and number of greedy decode steps in every
+ * engine, with the same thread count (`threads`) in each pair.
+ */
+export interface RealModelFigures {
+  readonly model: string;
+  /** CPU threads of every engine (onnxruntime-web's choice for this machine, given to the others). */
+  readonly threads: number;
+  readonly promptTokens: number;
+  readonly decodeSteps: number;
+  /** Our engine on onnxruntime-node, q4 (the GGUF's own 4-bit weights, carried over exactly). */
+  readonly nodeTokensPerS: number;
+  /** llama.cpp (node-llama-cpp) on the Q4_1 GGUF. */
+  readonly llamaCppNodeTokensPerS: number;
+  /** The app's worker in Chromium (onnxruntime-web WASM) in `wasmDtype`. */
+  readonly wasmTokensPerS: number;
+  /** The fastest format on WASM: the one this run recommends as the WASM default. */
+  readonly wasmDtype: string;
+  /** wllama (llama.cpp in WASM) on the same GGUF in the same Chromium. */
+  readonly wllamaTokensPerS: number;
+  /** Decode tokens/s on WASM per weight format we ship. */
+  readonly dtypes: Readonly<Record<string, number>>;
+  /** Decode tokens/s on onnxruntime-node per weight format. */
+  readonly nodeDtypes: Readonly<Record<string, number>>;
+  /** 8 types over the bench passage on WASM (`wasmDtype`): per-type re-encode vs one passage encode. */
+  readonly prefixReuse8: {
+    readonly naiveMs: number;
+    readonly reuseMs: number;
+    readonly answersEqual: boolean;
+  };
+  /** In the prefix-reuse request: the first streamed entity (null when it found none) and the whole. */
+  readonly firstEntityMs: number | null;
+  readonly totalMs: number;
+}
+
 /** Everything one bench run measured; absent sections were skipped (and `notes` say why). */
 export interface BenchResults {
   readonly machine: MachineInfo;
@@ -98,6 +139,7 @@ export interface BenchResults {
     readonly webgpuAdapter?: string;
   };
   readonly ui?: UiFigures;
+  readonly realModel?: RealModelFigures;
   readonly notes: readonly string[];
   /** Wall time of the whole bench. */
   readonly totalSeconds: number;
@@ -129,6 +171,56 @@ function reuseRows(label: string, rows: readonly PrefixReuseRow[]): string[][] {
     ]);
   }
   return out;
+}
+
+const rate = (value: number): string => `${value.toFixed(1)} tok/s`;
+
+/** The real model's rows: each engine against its peer, formats against each other, prefix reuse. */
+function realModelRows(m: RealModelFigures): string[][] {
+  const rows: string[][] = [
+    [
+      'Real model decode, Node: ours (q4) vs llama.cpp',
+      `${rate(m.llamaCppNodeTokensPerS)} llama.cpp`,
+      `${rate(m.nodeTokensPerS)} ours`,
+      ratio(m.nodeTokensPerS / m.llamaCppNodeTokensPerS),
+      '',
+    ],
+    [
+      `Real model decode, Chromium: ours (${m.wasmDtype}) vs wllama`,
+      `${rate(m.wllamaTokensPerS)} wllama`,
+      `${rate(m.wasmTokensPerS)} ours`,
+      ratio(m.wasmTokensPerS / m.wllamaTokensPerS),
+      '',
+    ],
+  ];
+  const fp32 = m.dtypes.fp32;
+  for (const [dtype, value] of Object.entries(m.dtypes)) {
+    if (dtype === 'fp32' || fp32 === undefined) continue;
+    rows.push([
+      `Real model decode, Chromium wasm: ${dtype} vs fp32`,
+      rate(fp32),
+      rate(value),
+      ratio(value / fp32),
+      '',
+    ]);
+  }
+  rows.push(
+    [
+      `Real model prefix reuse, Chromium wasm (${m.wasmDtype}), 8 types`,
+      `${ms(m.prefixReuse8.naiveMs)} re-encode`,
+      `${ms(m.prefixReuse8.reuseMs)} reuse`,
+      ratio(m.prefixReuse8.naiveMs / m.prefixReuse8.reuseMs),
+      check(m.prefixReuse8.answersEqual),
+    ],
+    [
+      'Real model first entity vs whole request (8 types)',
+      `${ms(m.totalMs)} total`,
+      m.firstEntityMs === null ? 'no entity' : `${ms(m.firstEntityMs)} first`,
+      m.firstEntityMs === null ? '' : `${(100 * (m.firstEntityMs / m.totalMs)).toFixed(1)} %`,
+      '',
+    ],
+  );
+  return rows;
 }
 
 /** Pads cells to column widths; the result is a valid Markdown table that also reads as plain text. */
@@ -194,10 +286,23 @@ export function formatTable(results: BenchResults, options: { machine?: boolean 
         '',
       ],
     );
+  const m = results.realModel;
+  if (m) rows.push(...realModelRows(m));
   const table = markdownTable(['Measure', 'Baseline', 'Measured', 'Ratio', 'Same answers'], rows);
   const setup = [
     `Node: ${results.setup.node}`,
     ...(results.setup.browser ? [`Browser: ${results.setup.browser}`] : []),
+    ...(m
+      ? [
+          `Real model: ${m.model}; ${m.threads} thread${m.threads === 1 ? '' : 's'} in every engine; ` +
+            `prompt ${m.promptTokens} tokens, ${m.decodeSteps} greedy decode steps, median of repeats; ` +
+            `ratio > 1 = ours faster. WASM formats: ${Object.entries(m.dtypes)
+              .map(([d, v]) => `${d} ${rate(v)}`)
+              .join(', ')}; Node: ${Object.entries(m.nodeDtypes)
+              .map(([d, v]) => `${d} ${rate(v)}`)
+              .join(', ')}.`,
+        ]
+      : []),
     `Passage ${results.setup.passageTokens} tokens; greedy, constrained, max_new_tokens ${results.setup.maxNewTokens}. ` +
       'Prefix reuse: baseline = per-type full re-encode (reusePrefix:false), measured = one passage encode; ' +
       'ratio = speedup; "tok" = prefill tokens.',

@@ -47,6 +47,22 @@ const results: BenchResults = {
     longTasks: 3,
     runMs: 10_000,
   },
+  realModel: {
+    model: 'SmolLM2-135M',
+    threads: 2,
+    promptTokens: 60,
+    decodeSteps: 16,
+    nodeTokensPerS: 50,
+    llamaCppNodeTokensPerS: 100,
+    wasmTokensPerS: 30,
+    wasmDtype: 'fp32',
+    wllamaTokensPerS: 40,
+    dtypes: { fp32: 30, q4: 6 },
+    nodeDtypes: { fp32: 20, q4: 50 },
+    prefixReuse8: { naiveMs: 9000, reuseMs: 3000, answersEqual: true },
+    firstEntityMs: 750,
+    totalMs: 3000,
+  },
   notes: ['a note'],
   totalSeconds: 123,
 };
@@ -71,7 +87,7 @@ describe('bench report', () => {
       'Node v20.0.0, Chromium 156.0',
     ]);
     const rows = text.split('\n').filter((l) => l.startsWith('|'));
-    expect(rows).toHaveLength(2 + 2 + 1 + 1 + 1 + 1 + 2);
+    expect(rows).toHaveLength(2 + 2 + 1 + 1 + 1 + 1 + 2 + 5);
     expect(new Set(rows.map((r) => r.length)).size).toBe(1); // aligned columns
     expect(rows[0]).toMatch(/^\| Measure +\| +Baseline \| +Measured \| +Ratio \| Same answers \|$/);
     expect(text).toMatch(
@@ -128,5 +144,39 @@ describe('bench workload', () => {
     expect(text).toHaveLength(50_000);
     expect(text.match(/Barack Obama/g)).toHaveLength(1000);
     expect(text.match(/Hawaii/g)).toHaveLength(1000);
+  });
+
+  it('prints the real model side by side: ratios > 1 mean ours is faster', () => {
+    const table = formatTable(results);
+    expect(table).toMatch(
+      /Real model decode, Node: ours \(q4\) vs llama\.cpp +\|\s+100\.0 tok\/s llama\.cpp +\|\s+50\.0 tok\/s ours +\|\s+0\.50× +\|/,
+    );
+    expect(table).toMatch(/Real model decode, Chromium: ours \(fp32\) vs wllama +\|.*\|\s+0\.75× +\|/);
+    expect(table).toMatch(
+      /Real model decode, Chromium wasm: q4 vs fp32 +\|\s+30\.0 tok\/s +\|\s+6\.0 tok\/s +\|\s+0\.20× +\|/,
+    );
+    expect(table).toMatch(
+      /Real model prefix reuse, Chromium wasm \(fp32\), 8 types +\|.*\|\s+3\.00× +\|\s+✓ +\|/,
+    );
+    expect(table).toMatch(
+      /Real model first entity vs whole request \(8 types\) +\|.*750 ms first +\|\s+25\.0 % +\|/,
+    );
+    expect(table).toContain('2 threads in every engine');
+    const json = JSON.parse(formatJson(results)) as { realModel: Record<string, unknown> };
+    expect(json.realModel).toMatchObject({
+      nodeTokensPerS: 50,
+      llamaCppNodeTokensPerS: 100,
+      wasmTokensPerS: 30,
+      wllamaTokensPerS: 40,
+      dtypes: { fp32: 30, q4: 6 },
+      prefixReuse8: { naiveMs: 9000, reuseMs: 3000 },
+      firstEntityMs: 750,
+      totalMs: 3000,
+    });
+  });
+
+  it('says when the real model found no entity', () => {
+    const table = formatTable({ ...results, realModel: { ...results.realModel!, firstEntityMs: null } });
+    expect(table).toMatch(/Real model first entity vs whole request \(8 types\) +\|.*no entity +\|/);
   });
 });
