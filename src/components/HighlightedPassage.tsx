@@ -1,13 +1,13 @@
 import { useMemo, type KeyboardEvent } from 'react';
 import type { Results, SpanTag } from '../lib/score-threshold';
-import { layoutSpans, type TypedSpan } from '../lib/span-layout';
+import { labelsShown, layoutSpans, type TypedSpan } from '../lib/span-layout';
 import type { TypeColor } from '../lib/type-colors';
 import {
   usePassageChangedSinceRun,
   useRunPassage,
   useRunStatus,
   useRunTypes,
-  useShowTypeLabels,
+  useTypeLabels,
 } from '../store/selectors';
 import { PassageMarks } from './PassageMarks';
 
@@ -77,7 +77,7 @@ export function HighlightedPassage({ colors, emphasis, results }: Props) {
   const types = useRunTypes();
   const status = useRunStatus();
   const changed = usePassageChangedSinceRun();
-  const showLabels = useShowTypeLabels();
+  const labelSetting = useTypeLabels();
 
   const { spans, tagsByRange } = useMemo(() => collectSpans(results), [results]);
   const layout = useMemo(() => layoutSpans(text.length, spans, types), [text, spans, types]);
@@ -105,7 +105,7 @@ export function HighlightedPassage({ colors, emphasis, results }: Props) {
         tabIndex={0}
         onKeyDown={onKeyDown}
         data-emphasis={emphasis ?? undefined}
-        data-labels={showLabels ? '' : undefined}
+        data-labels={labelsShown(labelSetting, spans.length) ? '' : undefined}
         data-testid="highlighted-passage"
         className="passage-view max-h-[60vh] overflow-auto rounded-md bg-white p-3 pb-8 leading-8 whitespace-pre-wrap break-words focus-visible:outline-2 focus-visible:outline-indigo-500 dark:bg-slate-900"
       >

@@ -3,11 +3,11 @@ import { applyThreshold } from '../lib/score-threshold';
 import { assignTypeColors } from '../lib/type-colors';
 import { useMinScore, useResults, useRunStatus, useRunTypes } from '../store/selectors';
 import { AnsweredBy } from './AnsweredBy';
+import { DisplayOptions } from './DisplayOptions';
 import { ExportBar } from './ExportBar';
 import { HighlightedPassage } from './HighlightedPassage';
 import { Legend } from './Legend';
 import { ResultsList } from './ResultsList';
-import { ScoreThreshold } from './ScoreThreshold';
 
 /**
  * The results region: who answered, legend, display options, highlighted passage, per-type lists,
@@ -32,7 +32,7 @@ export function ResultsSection() {
       </h2>
       <AnsweredBy />
       <Legend colors={colors} results={view.results} onEmphasis={setEmphasis} />
-      <ScoreThreshold view={view} hasRun={status !== 'idle'} />
+      <DisplayOptions view={view} hasRun={status !== 'idle'} />
       <HighlightedPassage colors={colors} emphasis={emphasis} results={view.results} />
       <ResultsList results={view.results} />
       <ExportBar hiddenSpans={view.hiddenSpans} />

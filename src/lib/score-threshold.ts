@@ -15,6 +15,8 @@ export type Results = Readonly<Record<string, readonly FoundEntity[]>>;
 export interface ThresholdView {
   /** The visible entities per type (the input object itself when nothing is hidden). */
   readonly results: Results;
+  /** Highlighted occurrences (spans) shown, over all types. */
+  readonly shownSpans: number;
   /** Highlighted occurrences (spans) hidden, over all types. */
   readonly hiddenSpans: number;
   /** Entities (strings) hidden, including ones that are not in the text. */
@@ -31,6 +33,7 @@ export function passesThreshold(entity: FoundEntity, min: number): boolean {
 /** Filters `results` by the threshold `min` (0 or anything not above 0 shows everything). */
 export function applyThreshold(results: Results, min: number): ThresholdView {
   let scored = false;
+  let shownSpans = 0;
   let hiddenSpans = 0;
   let hiddenEntities = 0;
   const visible: Record<string, readonly FoundEntity[]> = {};
@@ -39,6 +42,7 @@ export function applyThreshold(results: Results, min: number): ThresholdView {
     entities.forEach((entity, index) => {
       if (entity.score !== undefined) scored = true;
       if (passesThreshold(entity, min)) {
+        shownSpans += entity.spans.length;
         kept?.push(entity);
         return;
       }
@@ -49,7 +53,7 @@ export function applyThreshold(results: Results, min: number): ThresholdView {
     });
     visible[type] = kept ?? entities;
   }
-  return { results: hiddenEntities > 0 ? visible : results, hiddenSpans, hiddenEntities, scored };
+  return { results: hiddenEntities > 0 ? visible : results, shownSpans, hiddenSpans, hiddenEntities, scored };
 }
 
 /**

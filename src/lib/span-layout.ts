@@ -151,6 +151,21 @@ export function layoutSpans(
   return root;
 }
 
+/** The type-label setting: always, never, or while a passage has at most {@link LABELS_AUTO_LIMIT} marks. */
+export type TypeLabelsSetting = 'auto' | 'on' | 'off';
+
+/**
+ * Above this many marks, automatic type labels are off: each label is a generated box the browser must
+ * style and lay out, and in Chromium 2,000 labels made a relayout of the passage 2–3× slower than its
+ * marks alone. Labels on that many marks are more clutter than help anyway; "on" still forces them.
+ */
+export const LABELS_AUTO_LIMIT = 500;
+
+/** Whether labels are drawn for a passage showing `markCount` marks. */
+export function labelsShown(setting: TypeLabelsSetting, markCount: number): boolean {
+  return setting === 'on' || (setting === 'auto' && markCount <= LABELS_AUTO_LIMIT);
+}
+
 /** Every primary (non-continuation) mark of a layout, in document order. */
 export function primaryMarks(nodes: readonly LayoutNode[]): MarkNode[] {
   const out: MarkNode[] = [];

@@ -2,6 +2,7 @@
 import type { DevicePreference, Dtype, PromptStyle } from '../../workers/protocol';
 import { addTypes, moveItem, removeAt } from '../lib/entity-types';
 import { MAX_PASSAGE_CHARS } from '../lib/passage-limits';
+import type { TypeLabelsSetting } from '../lib/span-layout';
 import { useAppStore } from './app-store';
 import type { ModelChoice, ThemePreference } from './slices/settings';
 
@@ -88,8 +89,8 @@ export function setMinScore(value: number): void {
   if (Number.isFinite(value)) set({ minScore: Math.round(Math.min(1, Math.max(0, value)) * 100) / 100 });
 }
 
-export function setShowTypeLabels(on: boolean): void {
-  set({ showTypeLabels: on });
+export function setTypeLabels(setting: TypeLabelsSetting): void {
+  set({ typeLabels: setting });
 }
 
 export function dismissErrors(): void {

@@ -19,7 +19,7 @@ export const useCustomSource = () => useAppStore((s) => s.customSource);
 export const useDevicePreference = () => useAppStore((s) => s.devicePreference);
 export const useDtype = () => useAppStore((s) => s.dtype);
 export const useMinScore = () => useAppStore((s) => s.minScore);
-export const useShowTypeLabels = () => useAppStore((s) => s.showTypeLabels);
+export const useTypeLabels = () => useAppStore((s) => s.typeLabels);
 
 export const useLoadStatus = () => useAppStore((s) => s.loadStatus);
 export const useLoadFiles = () => useAppStore((s) => s.loadFiles);

@@ -1,4 +1,5 @@
 import type { DevicePreference, Dtype, PromptStyle } from '../../../workers/protocol';
+import type { TypeLabelsSetting } from '../../lib/span-layout';
 import { DEFAULT_PRESET_ID } from '../../lib/model-presets';
 import type { AppStateCreator } from '../app-state';
 
@@ -35,8 +36,11 @@ export interface SettingsSlice {
    * lists and the exports) without a new run. 0 shows everything; entities without a score always show.
    */
   readonly minScore: number;
-  /** Whether each highlight carries its type name as a small label (displaCy-style). */
-  readonly showTypeLabels: boolean;
+  /**
+   * Whether each highlight carries its type name as a small label (displaCy-style): `auto` draws them
+   * while a passage shows at most `LABELS_AUTO_LIMIT` marks (long passages stay fast).
+   */
+  readonly typeLabels: TypeLabelsSetting;
 }
 
 export const createSettingsSlice: AppStateCreator<SettingsSlice> = () => ({
@@ -51,7 +55,7 @@ export const createSettingsSlice: AppStateCreator<SettingsSlice> = () => ({
   dtype: 'auto',
   promptStyle: 'auto',
   minScore: 0,
-  showTypeLabels: true,
+  typeLabels: 'auto',
 });
 
 /** The keys of the settings slice (what persist keeps besides the passage and the types). */
@@ -67,5 +71,5 @@ export const SETTINGS_KEYS = [
   'dtype',
   'promptStyle',
   'minScore',
-  'showTypeLabels',
+  'typeLabels',
 ] as const satisfies readonly (keyof SettingsSlice)[];

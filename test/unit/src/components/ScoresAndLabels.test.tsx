@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FoundEntity } from '../../../../workers/protocol';
 import { ResultsSection } from '../../../../src/components/ResultsSection';
 import { useAppStore, initialAppState } from '../../../../src/store/app-store';
+import { LABELS_AUTO_LIMIT, labelsShown } from '../../../../src/lib/span-layout';
 import { QUEUED } from '../../../../src/store/slices/run';
 
 const download = vi.hoisted(() => ({ files: [] as { name: string; text: string }[] }));
@@ -72,10 +73,30 @@ describe('type labels', () => {
   it('can be switched off (persisted), which changes one attribute, not the marks', () => {
     render(<ResultsSection />);
     const before = markAt('person', 'Tim Cook');
-    fireEvent.click(screen.getByRole('checkbox', { name: 'Type labels on highlights' }));
+    fireEvent.change(screen.getByRole('combobox', { name: 'Type labels' }), { target: { value: 'off' } });
     expect(view().hasAttribute('data-labels')).toBe(false);
-    expect(useAppStore.getState().showTypeLabels).toBe(false);
+    expect(useAppStore.getState().typeLabels).toBe('off');
     expect(markAt('person', 'Tim Cook')).toBe(before);
+  });
+
+  it('are off automatically above the limit of marks, and can be forced on', () => {
+    const long = 'word '.repeat(LABELS_AUTO_LIMIT + 1);
+    const spans = Array.from({ length: LABELS_AUTO_LIMIT + 1 }, (_, i) => ({ start: i * 5, end: i * 5 + 4 }));
+    useAppStore.setState({
+      runPassage: long,
+      runTypes: ['x'],
+      results: { x: [{ text: 'word', spans, match: 'exact' }] },
+    });
+    render(<ResultsSection />);
+    expect(view().hasAttribute('data-labels')).toBe(false);
+    expect(screen.getByRole('group', { name: 'Display options' }).textContent).toContain(
+      `Off: this passage has ${(LABELS_AUTO_LIMIT + 1).toLocaleString('en')} highlights.`,
+    );
+    fireEvent.change(screen.getByRole('combobox', { name: 'Type labels' }), { target: { value: 'on' } });
+    expect(view().hasAttribute('data-labels')).toBe(true);
+    // At the limit labels still show; 'off' never shows them.
+    expect(labelsShown('auto', LABELS_AUTO_LIMIT)).toBe(true);
+    expect(labelsShown('off', 1)).toBe(false);
   });
 });
 

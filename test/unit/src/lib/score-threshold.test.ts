@@ -23,7 +23,7 @@ describe('confidence threshold', () => {
   it('0 shows everything and returns the same object (memoised views stay put)', () => {
     const view = applyThreshold(results, 0);
     expect(view.results).toBe(results);
-    expect(view).toMatchObject({ hiddenSpans: 0, hiddenEntities: 0, scored: true });
+    expect(view).toMatchObject({ shownSpans: 5, hiddenSpans: 0, hiddenEntities: 0, scored: true });
   });
 
   it('hides entities scored below it, counts hidden spans and strings, keeps order', () => {
@@ -31,6 +31,7 @@ describe('confidence threshold', () => {
     expect(view.results.person!.map((e) => e.text)).toEqual(['Ada', 'Cy']);
     // At the threshold is shown; a string not in the text is hidden too (no span to count).
     expect(view.results.location!.map((e) => e.text)).toEqual(['Paris']);
+    expect(view.shownSpans).toBe(4);
     expect(view.hiddenSpans).toBe(1);
     expect(view.hiddenEntities).toBe(2);
     // The run's results are untouched: moving the threshold back brings everything back.

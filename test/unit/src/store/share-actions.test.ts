@@ -29,7 +29,7 @@ describe('share links → store: the confidence threshold', () => {
   it('a link sets the threshold, which is persisted with the other settings', () => {
     openShareFragment(`${LINK}&min=0.65`);
     expect(state().minScore).toBe(0.65);
-    expect(persistedPart(state())).toMatchObject({ minScore: 0.65, showTypeLabels: true });
+    expect(persistedPart(state())).toMatchObject({ minScore: 0.65, typeLabels: 'auto' });
   });
 
   it('a bad min is ignored with a note; the rest of the link is applied', () => {

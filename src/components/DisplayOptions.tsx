@@ -1,7 +1,8 @@
 import { useId } from 'react';
 import { formatScore, type ThresholdView } from '../lib/score-threshold';
-import { setMinScore, setShowTypeLabels } from '../store/actions';
-import { useMinScore, useShowTypeLabels } from '../store/selectors';
+import { LABELS_AUTO_LIMIT, labelsShown, type TypeLabelsSetting } from '../lib/span-layout';
+import { setMinScore, setTypeLabels } from '../store/actions';
+import { useMinScore, useTypeLabels } from '../store/selectors';
 
 interface Props {
   /** What the threshold leaves visible in the current run. */
@@ -20,18 +21,22 @@ function summary(view: ThresholdView, min: number): string {
   return `${spans} hidden (${strings}).`;
 }
 
+const field =
+  'rounded-md border border-slate-300 bg-white px-2 py-0.5 dark:border-slate-700 dark:bg-slate-900';
+
 /**
  * Display options of the results: the confidence threshold (hides entities the model scored below it,
  * at once, without a new run; persisted and carried by share links) and the type labels on highlights.
  */
-export function ScoreThreshold({ view, hasRun }: Props) {
+export function DisplayOptions({ view, hasRun }: Props) {
   const min = useMinScore();
-  const showLabels = useShowTypeLabels();
+  const labels = useTypeLabels();
   const id = useId();
   const percent = formatScore(min);
   // Step 0.05 (20 arrow presses end to end); a value from a hand-written link that is off that grid
   // gets a finer step, or the browser would snap the thumb away from the value shown.
   const step = Math.round(min * 100) % 5 === 0 ? 0.05 : 0.01;
+  const labelsOffHere = hasRun && labels === 'auto' && !labelsShown(labels, view.shownSpans);
   return (
     <div
       role="group"
@@ -59,15 +64,23 @@ export function ScoreThreshold({ view, hasRun }: Props) {
           {hasRun ? summary(view, min) : ''}
         </span>
       </div>
-      <label className="flex items-center gap-1.5">
-        <input
-          type="checkbox"
-          checked={showLabels}
-          onChange={(event) => setShowTypeLabels(event.target.checked)}
-          className="accent-indigo-600 dark:accent-indigo-400"
-        />
-        Type labels on highlights
-      </label>
+      <div className="flex flex-wrap items-center gap-2">
+        <label htmlFor={`${id}-labels`}>Type labels</label>
+        <select
+          id={`${id}-labels`}
+          value={labels}
+          aria-describedby={`${id}-labels-note`}
+          onChange={(event) => setTypeLabels(event.target.value as TypeLabelsSetting)}
+          className={field}
+        >
+          <option value="auto">Automatic (up to {LABELS_AUTO_LIMIT.toLocaleString('en')} highlights)</option>
+          <option value="on">Always</option>
+          <option value="off">Never</option>
+        </select>
+        <span id={`${id}-labels-note`} className="text-slate-600 dark:text-slate-400">
+          {labelsOffHere ? `Off: this passage has ${view.shownSpans.toLocaleString('en')} highlights.` : ''}
+        </span>
+      </div>
     </div>
   );
 }
