@@ -1,6 +1,6 @@
 /**
  * Share links in a real Chromium: "Copy link" → a fresh page opens with the same passage, types, model
- * and device; a hand-written link prefills; the fragment follows edits only after a link was opened or
+ * and device; a hand-written link prefills; the threshold travels and a replaced draft can be restored; the fragment follows edits only after a link was opened or
  * copied (replaceState, no history entries); malformed, unknown-version and oversized links are refused
  * with a visible notice, never rendered as markup, and the page keeps working.
  */
@@ -143,6 +143,38 @@ describe('share links', () => {
     await passageBox(page).fill('Still working.');
     expect(await passageBox(page).inputValue()).toBe('Still working.');
     expect(await page.getByRole('button', { name: 'Extract', exact: true }).isEnabled()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a link carries the confidence threshold; "Bring back my draft" restores what it replaced, privately', async () => {
+    const errors: string[] = [];
+    const page = await open(browser, '/', errors);
+    const draft = 'My private draft about Grace Hopper.';
+    await passageBox(page).fill(draft);
+    await page.evaluate(() => {
+      window.location.hash = 'text=Shared%20passage.&types=person&min=0.5';
+    });
+    const notice = page.getByTestId('link-notice');
+    await notice.getByText('It replaced the passage and types you had.').waitFor();
+    expect(await passageBox(page).inputValue()).toBe('Shared passage.');
+    expect(await page.getByRole('slider', { name: 'Minimum confidence' }).inputValue()).toBe('0.5');
+    expect(await persisted(page)).toMatchObject({ minScore: 0.5 });
+
+    await notice.getByRole('button', { name: 'Bring back my draft' }).click();
+    expect(await passageBox(page).inputValue()).toBe(draft);
+    await notice.getByText('Your draft is back.').waitFor();
+    // The draft never reaches the address bar.
+    await page.waitForTimeout(800);
+    expect(await page.evaluate(() => location.hash)).toBe('');
+    expect(await persisted(page)).toMatchObject({ passage: draft });
+
+    // A bad threshold is ignored with a note; the rest of the link opens.
+    await page.evaluate(() => {
+      window.location.hash = 'text=Another%20one.&min=lots';
+    });
+    await page.getByRole('status').filter({ hasText: 'is not a number from 0 to 1' }).waitFor();
+    expect(await passageBox(page).inputValue()).toBe('Another one.');
     expect(errors).toEqual([]);
     await page.context().close();
   });
