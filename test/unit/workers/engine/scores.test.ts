@@ -152,40 +152,36 @@ describe('tiny-llama (random weights): the recorded log-probabilities', () => {
   );
 });
 
-describe('tiny-llama through the engine: entity scores', () => {
-  const passage =
-    'Ada Lovelace worked with Charles Babbage on the Analytical Engine in London, and wrote what many call the first program.';
-  const types = ['person', 'location', 'organization', 'programming language', 'misc', 'date'];
+describe('through the engine: entity scores on every path', () => {
+  // The exact equality of the log-probabilities is tested on tiny-llama above; here the scores must
+  // reach the events on every path (tiny-llama's constrained answers, random, rarely keep an item).
+  const types = ['person', 'location', 'organization'];
 
-  it('are equal with prefix reuse, full re-encode and batches, in 0..1, and deterministic', async () => {
-    const engine = await engineFor('tiny');
-    const options = { constrain: true, maxNewTokens: 24 };
-    const runs: Map<string, Extract<FromWorker, { type: 'type-done' }>>[] = [];
-    for (const extra of [
-      { reusePrefix: true },
-      { reusePrefix: false },
-      { batchSize: 3 },
-      { reusePrefix: true },
-    ]) {
-      runs.push(doneByType(await extractEvents(engine, passage, types, { ...options, ...extra })));
-    }
-    const [base, ...others] = runs;
-    let scored = 0;
-    for (const type of types) {
-      const expected = scoresOf(base!.get(type)!.entities);
-      for (const score of Object.values(expected)) {
-        expect(score).toBeGreaterThanOrEqual(0);
-        expect(score).toBeLessThanOrEqual(1);
-        scored++;
+  it.each([true, false])(
+    'are equal with prefix reuse, full re-encode and batches, and deterministic (scripted-llama, constrained %s)',
+    async (constrain) => {
+      const engine = await engineFor('scripted');
+      const runs: Map<string, Extract<FromWorker, { type: 'type-done' }>>[] = [];
+      for (const extra of [
+        { reusePrefix: true },
+        { reusePrefix: false },
+        { batchSize: 3 },
+        { reusePrefix: true },
+      ]) {
+        runs.push(doneByType(await extractEvents(engine, PASSAGE, types, { constrain, ...extra })));
       }
-      for (const other of others) {
-        const actual = scoresOf(other.get(type)!.entities);
-        expect(Object.keys(actual)).toEqual(Object.keys(expected));
-        for (const [text, score] of Object.entries(expected)) {
-          expect(Math.abs(Math.log(actual[text]!) - Math.log(score!))).toBeLessThan(LOG_NOISE);
+      const [base, ...others] = runs;
+      for (const type of types) {
+        const expected = scoresOf(base!.get(type)!.entities);
+        expect(Object.keys(expected)).toEqual(['Barack Obama', 'Hawaii']);
+        for (const other of others) {
+          const actual = scoresOf(other.get(type)!.entities);
+          expect(Object.keys(actual)).toEqual(Object.keys(expected));
+          for (const [text, score] of Object.entries(expected)) {
+            expect(Math.abs(Math.log(actual[text]!) - Math.log(score!))).toBeLessThan(LOG_NOISE);
+          }
         }
       }
-    }
-    expect(scored).toBeGreaterThan(0);
-  });
+    },
+  );
 });
