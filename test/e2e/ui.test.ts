@@ -184,10 +184,12 @@ describe('the UI on WASM (Chromium)', () => {
 
     const csv = await download(page, 'Download CSV');
     const csvLines = csv.text.trimEnd().split('\r\n');
-    expect(csvLines[0]).toBe('type,text,start,end');
+    expect(csvLines[0]).toBe('type,text,start,end,score');
     expect(csvLines).toHaveLength(1 + rows.length);
     const first = expectedMarks(PASSAGE, types, ['Barack Obama'])[0]!;
-    expect(csvLines).toContain(`person,Barack Obama,${first.start},${first.end}`);
+    expect(csvLines.some((line) => line.startsWith(`person,Barack Obama,${first.start},${first.end},`))).toBe(
+      true,
+    );
 
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: origin() });
     await page.getByRole('button', { name: 'Copy JSON', exact: true }).click();
@@ -241,7 +243,10 @@ describe('the UI on WASM (Chromium)', () => {
     const missing = results.getByRole('list').filter({ has: page.getByText('Barack Obama') });
     await missing.waitFor();
     expect(await results.getByText('Not found in text').count()).toBe(1);
-    expect(await missing.getByRole('listitem').allInnerTexts()).toEqual(['Barack Obama']);
+    // The string, then the model's confidence in it when the engine scored it.
+    expect(await missing.getByRole('listitem').allInnerTexts()).toEqual([
+      expect.stringMatching(/^Barack Obama(\s+confidence\s+\d+%)?$/),
+    ]);
     await page.context().close();
   });
 
