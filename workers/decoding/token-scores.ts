@@ -128,12 +128,13 @@ export interface EntityOccurrence {
 }
 
 /**
- * The score of one occurrence: the probability of its weakest token, over the tokens that spell its
- * content plus the one holding its closing quote (where the model decided the entity ends). The
- * opening quote alone is left out: a token such as `["` or `, "` says that another entity follows,
- * not which one. Why the minimum: one uncertain token (the first, where the model chooses the entity,
- * or the closing one, where it chooses its end) is what makes a string wrong, and the copied tokens in
- * between are near-certain, which would dilute a mean. `undefined` when a token has no probability.
+ * The score of one occurrence: the joint probability of the tokens that spell its content plus the
+ * one holding its closing quote, i.e. the model's probability of writing exactly this string and
+ * ending it there. The opening quote alone is left out: a token such as `["` or `, "` says that
+ * another entity follows, not which one. Why the joint probability: on SmolLM2-135M answers it
+ * separated right from wrong strings best (AUROC 0.85, vs 0.72 for the weakest token and 0.56 for the
+ * geometric mean, 24 strings); wrong strings are often too long, and each extra token adds doubt.
+ * `undefined` when a token has no probability.
  */
 export function entityScore(
   occurrence: EntityOccurrence,
@@ -142,13 +143,13 @@ export function entityScore(
 ): number | undefined {
   const tokens = ranges.overlapping(occurrence.open + 1, occurrence.close + 1);
   if (tokens.length === 0) return undefined;
-  let weakest = 0;
+  let joint = 0;
   for (const index of tokens) {
     const logProb = logProbs[index];
     if (logProb === undefined || Number.isNaN(logProb)) return undefined;
-    weakest = Math.min(weakest, logProb);
+    joint += logProb;
   }
-  return Math.exp(weakest);
+  return Math.exp(joint);
 }
 
 /**

@@ -23,71 +23,71 @@ function tokensOf(answer: string): { ids: number[]; pieces: string[] } {
   return { ids, pieces };
 }
 
+/** Streams `answer` with probability `probs[i]` on token i; returns the finished answer. */
+function streamWith(answer: string, prob: (index: number) => number) {
+  const stream = new AnswerStream(tokenizer, [EOS]);
+  tokensOf(answer).ids.forEach((id, i) => stream.push(id, Math.log(prob(i))));
+  stream.push(EOS, 0);
+  return stream.finish();
+}
+
 describe('AnswerStream scores', () => {
-  it('scores each entity by its weakest token: content and closing quote, not the opening bracket', () => {
-    const { ids, pieces } = tokensOf('["Barack Obama", "Hawaii"]');
-    // Every token gets a probability of its own, so the minimum says which tokens were used.
-    const probs = ids.map((_, i) => 0.99 - i * 0.01);
+  // LLaMA tokens: 0 `["`, 1 `Bar`, 2 `ack`, 3 ` Ob`, 4 `ama`, 5 `",`, 6 ` "`, 7 `H`, 8 `aw`, 9 `ai`,
+  // 10 `i`, 11 `"]`.
+  const ANSWER = '["Barack Obama", "Hawaii"]';
+
+  it('counts the content tokens and the one holding the closing quote, not a lone opening quote', () => {
+    const { ids, pieces } = tokensOf(ANSWER);
+    expect(pieces[0]).toBe('["');
+    expect(pieces[6]!.trim()).toBe('"'); // decoded alone, its leading space is stripped
+    const counted = new Map<string, number[]>();
+    for (let low = 0; low < ids.length; low++) {
+      const final = streamWith(ANSWER, (i) => (i === low ? 0.5 : 1));
+      for (const [text, score] of final.scores) {
+        if (score < 1) counted.set(text, [...(counted.get(text) ?? []), low]);
+      }
+    }
+    expect(Object.fromEntries(counted)).toEqual({
+      'Barack Obama': [1, 2, 3, 4, 5],
+      Hawaii: [7, 8, 9, 10, 11],
+    });
+  });
+
+  it('is the joint probability of those tokens, streamed as soon as the entity completes', () => {
+    const { ids } = tokensOf(ANSWER);
+    const probs = ids.map((_, i) => 0.99 - i * 0.03);
     const stream = new AnswerStream(tokenizer, [EOS]);
     const partial: number[] = [];
     ids.forEach((id, i) => {
       if (stream.push(id, Math.log(probs[i]!)).includes('Barack Obama'))
         partial.push(stream.scores().get('Barack Obama')!);
     });
-    stream.push(EOS, 0);
     const final = stream.finish();
-    expect(final.text).toBe('["Barack Obama", "Hawaii"]');
+    expect(final.text).toBe(ANSWER);
     expect(final.entities).toEqual(['Barack Obama', 'Hawaii']);
-    const decoded = pieces.join('');
-    expect(decoded.replace(/ /g, '')).toBe('["BarackObama","Hawaii"]');
-    // The closing quote of "Barack Obama" sits in the token that holds its `"`: the weakest of
-    // Obama's tokens is that one (probabilities decrease along the answer).
-    const closeObama = pieces.findIndex(
-      (p, i) => i > 0 && p.includes('"') && pieces.slice(0, i).join('').includes('Obama'),
-    );
-    const closeHawaii = pieces.length - 1 - [...pieces].reverse().findIndex((p) => p.includes('"'));
-    expect(final.scores.get('Barack Obama')).toBeCloseTo(probs[closeObama]!, 10);
-    expect(final.scores.get('Hawaii')).toBeCloseTo(probs[closeHawaii]!, 10);
-    // Streamed as soon as the entity completed, with the same score as at the end.
+    const product = (from: number, to: number) => probs.slice(from, to + 1).reduce((a, b) => a * b, 1);
+    expect(final.scores.get('Barack Obama')).toBeCloseTo(product(1, 5), 12);
+    expect(final.scores.get('Hawaii')).toBeCloseTo(product(7, 11), 12);
     expect(partial).toEqual([final.scores.get('Barack Obama')]);
   });
 
-  it('ignores a low-probability opening `["` and counts a low first content token', () => {
-    const { ids, pieces } = tokensOf('["Hawaii"]');
-    const first = pieces.findIndex((p) => /H/.test(p));
-    const bracket = pieces.findIndex((p) => p.includes('['));
-    expect(first).toBeGreaterThan(bracket);
-    const run = (low: number) => {
-      const stream = new AnswerStream(tokenizer, [EOS]);
-      ids.forEach((id, i) => stream.push(id, i === low ? Math.log(0.01) : Math.log(0.9)));
-      return stream.finish().scores.get('Hawaii')!;
-    };
-    expect(run(bracket)).toBeCloseTo(0.9, 10);
-    expect(run(first)).toBeCloseTo(0.01, 10);
-  });
-
   it('keeps the highest score of a string given twice', () => {
-    const { ids, pieces } = tokensOf('["Hawaii", "Hawaii"]');
-    const secondStart = pieces.lastIndexOf(pieces.find((p) => /H/.test(p))!);
-    const stream = new AnswerStream(tokenizer, [EOS]);
-    ids.forEach((id, i) => stream.push(id, Math.log(i < secondStart ? 0.3 : 0.8)));
-    const final = stream.finish();
+    // Tokens 1..5 spell the first "Hawaii" and its closing quote, 7..11 the second.
+    const final = streamWith('["Hawaii", "Hawaii"]', (i) => (i < 6 ? 0.3 : 0.8));
     expect(final.entities).toEqual(['Hawaii', 'Hawaii']);
-    expect(final.scores.get('Hawaii')).toBeCloseTo(0.8, 10);
+    expect(final.scores.get('Hawaii')).toBeCloseTo(0.8 ** 5, 12);
   });
 
   it('scores an entity spelled with byte tokens (a multi-byte character) and escapes', () => {
     // LLaMA spells 🍰 with four byte tokens; the middle ones decode to nothing new (U+FFFD).
-    const { ids, pieces } = tokensOf('["🍰 \\"cake\\"", "café"]');
-    const bytes = pieces.flatMap((p, i) => (p === '\uFFFD' ? [i] : []));
+    const answer = '["🍰 \\"cake\\"", "café"]';
+    const bytes = tokensOf(answer).pieces.flatMap((p, i) => (p === '\uFFFD' ? [i] : []));
     expect(bytes).toHaveLength(4);
     for (const low of bytes) {
-      const stream = new AnswerStream(tokenizer, [EOS]);
-      ids.forEach((id, i) => stream.push(id, Math.log(i === low ? 0.05 : 0.5)));
-      const final = stream.finish();
+      const final = streamWith(answer, (i) => (i === low ? 0.05 : 1));
       expect(final.entities).toEqual(['🍰 "cake"', 'café']);
-      expect(final.scores.get('🍰 "cake"')).toBeCloseTo(0.05, 10);
-      expect(final.scores.get('café')).toBeCloseTo(0.5, 10);
+      expect(final.scores.get('🍰 "cake"')).toBeCloseTo(0.05, 12);
+      expect(final.scores.get('café')).toBe(1);
     }
   });
 

@@ -165,20 +165,20 @@ describe('entityScore', () => {
     Math.log(0.95),
   ];
 
-  it('is the weakest probability over content and closing quote, without a lone opening quote', () => {
+  it('is the joint probability of content and closing quote, without a lone opening quote', () => {
     const obama = { text: 'Barack Obama', open: 1, close: 14 };
     // Tokens 1..3 spell the content, token 4 (`", "`) holds the closing quote; token 0 (`["`) is out.
-    expect(entityScore(obama, ranges, logProbs)).toBeCloseTo(0.7, 10);
+    expect(entityScore(obama, ranges, logProbs)).toBeCloseTo(0.9 * 0.99 * 0.8 * 0.7, 10);
     const hawaii = { text: 'Hawaii', open: 17, close: 24 };
     // Token 4 holds the opening quote only; Hawaii is token 5, its closing quote token 6.
-    expect(entityScore(hawaii, ranges, logProbs)).toBeCloseTo(0.6, 10);
+    expect(entityScore(hawaii, ranges, logProbs)).toBeCloseTo(0.6 * 0.95, 10);
   });
 
   it('is undefined when a token has no probability', () => {
     const missing = [...logProbs];
     missing[2] = undefined as unknown as number;
     expect(entityScore({ text: 'Barack Obama', open: 1, close: 14 }, ranges, missing)).toBeUndefined();
-    expect(entityScore({ text: 'Hawaii', open: 17, close: 24 }, ranges, missing)).toBeCloseTo(0.6, 10);
+    expect(entityScore({ text: 'Hawaii', open: 17, close: 24 }, ranges, missing)).toBeCloseTo(0.57, 10);
   });
 });
 
