@@ -27,8 +27,11 @@
  * JSON list (it shows the dropped item, e.g. `["Barack Obama", ""]`); {@link JsonListConstraint.dropped}
  * names it, and {@link JsonListConstraint.keptEntities} removes it from the parsed entities. Ending the
  * list rather than going on also rules out the loop of growing fragments: the model is never pushed
- * into a string it did not choose. Outside strings (whitespace, `,`, `]`, prose before `[`) the mask
- * still picks the best allowed token: that only repairs the JSON, it never makes up entity text.
+ * into a string it did not choose. Outside strings the same holds for items the model never started:
+ * when its first choice is prose or EOS rather than list syntax (`The text describes...` where `[` is
+ * due, `and` after an item), the answer closes the same way (`[]`, `]`), instead of opening a string
+ * the model would then have to fill. A refused choice that is list syntax or whitespace (`\n[`,
+ * `[ "a"`, a missing comma) is still masked to the best allowed token: that only repairs the JSON.
  */
 
 import { AnswerGrammar, Esc, Phase, type AnswerGrammarOptions, type AnswerState } from './answer-grammar';
@@ -110,7 +113,10 @@ export class JsonListConstraint {
     return !this.isEnded() && this.state.phase === Phase.Str;
   }
 
-  /** `true` once the current item was let go (see the header): the answer is closing. */
+  /**
+   * `true` once the constraint closed the answer early (see the header): the current item, or the list
+   * the model did not want to write, is let go.
+   */
   get abandoned(): boolean {
     return this.lettingGo;
   }
@@ -143,11 +149,13 @@ export class JsonListConstraint {
   /**
    * Shows the constraint the model's own first choice (the argmax of the unconstrained logits) before
    * the mask. Returns `true` when that token is allowed. When it is not and it would take the current
-   * string off the passage or past the budget, the item is let go (see the header) from this step on.
+   * string off the passage or past the budget, or it is prose or EOS where list syntax is due, the
+   * answer closes from this step on (see the header).
    */
   review(tokenId: number): boolean {
     if (this.accepts(tokenId)) return true;
-    if (!this.lettingGo && this.leavesString(tokenId)) {
+    if (this.lettingGo || this.isEnded() || this.state.phase === Phase.Done) return false;
+    if (this.state.phase === Phase.Str ? this.leavesString(tokenId) : this.leavesList(tokenId)) {
       this.lettingGo = true;
       this.grammar.letGo();
     }
@@ -248,7 +256,6 @@ export class JsonListConstraint {
    * string and then breaks the structure (`"\n`) is not one either: the string itself was fine.
    */
   private leavesString(tokenId: number): boolean {
-    if (this.isEnded() || this.state.phase !== Phase.Str) return false;
     const bytes = this.table.tokenBytes[tokenId];
     if (!bytes) return true;
     let s: AnswerState = this.state;
@@ -260,6 +267,21 @@ export class JsonListConstraint {
       s = next;
     }
     return s.phase === Phase.Str;
+  }
+
+  /**
+   * Outside strings: `true` when the refused token `tokenId` is EOS (or special) or, after any leading
+   * whitespace, starts with something other than list syntax (`[`, `]`, `"`, `,`): the model is writing
+   * prose, not a list. Whitespace alone says nothing yet.
+   */
+  private leavesList(tokenId: number): boolean {
+    const bytes = this.table.tokenBytes[tokenId];
+    if (!bytes) return true;
+    for (const b of bytes) {
+      if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+      return !(b === 0x5b || b === 0x5d || b === QUOTE || b === 0x2c);
+    }
+    return false;
   }
 
   /** Depth-first walk of the trie below `node`, whose bytes led to grammar state `s`. */

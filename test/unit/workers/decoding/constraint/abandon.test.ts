@@ -172,6 +172,29 @@ describe('constrained decoding lets an invented item go', () => {
     expect(run.kept).toEqual(['Barack Obama', 'Honolulu', 'Hawaii']);
   });
 
+  it('answers [] when the model writes prose instead of a list', () => {
+    const passage = 'Barack Obama was born in Kenya.';
+    const run = decode(passage, 64, scripted(llamaIdsOf(' The text describes a person.')));
+    expect(expectValid(run, passage, 64)).toEqual([]);
+    expect(run.text.trim()).toBe('[]');
+    expect(run.constraint.abandoned).toBe(true);
+    expect(run.ids.length).toBeLessThanOrEqual(3);
+  });
+
+  it('closes the list when the model goes on in prose after an item', () => {
+    const passage = 'Barack Obama was born in Kenya.';
+    const run = decode(passage, 64, scripted(llamaIdsOf(' ["Barack Obama" and "Kenya"]')));
+    expect(expectValid(run, passage, 64)).toEqual(['Barack Obama']);
+    expect(run.kept).toEqual(['Barack Obama']);
+  });
+
+  it('still repairs list syntax the grammar refuses (a space after [)', () => {
+    const passage = 'Barack Obama was born in Kenya.';
+    const run = decode(passage, 64, scripted(llamaIdsOf('[ "Kenya"]')));
+    expect(run.constraint.abandoned).toBe(false);
+    expectValid(run, passage, 64);
+  });
+
   it('keeps the earlier of two equal items when the later one is let go', () => {
     const c = decode('Obama met Obama.', 64, scripted(llamaIdsOf(' ["Obama", "Obama"]'))).constraint;
     expect(c.keptEntities(['Obama', 'met', 'Obama'])).toEqual(['Obama', 'met']);
@@ -195,12 +218,21 @@ describe('constrained decoding with random models', () => {
       for (let seed = 1; seed <= 40; seed++) {
         const maxNewTokens = [8, 16, 32, 64][seed % 4] as number;
         const rand = seededRandom(seed * 97 + p);
-        // Follows the passage most of the time (a random allowed token), sometimes wants anything.
+        // Follows the grammar most of the time (a random allowed token, often one that closes a string
+        // or the list), sometimes wants anything.
+        const table = llamaTokenTable();
         const prefer = (_step: number, c: JsonListConstraint | undefined): number => {
-          const allowed = c?.allowedTokens();
-          if (allowed && allowed.length > 0 && rand() < 0.85)
-            return allowed[Math.floor(rand() * allowed.length)] as number;
-          return 3 + Math.floor(rand() * (VOCAB - 3));
+          if (!c) return llamaId('▁["'); // before the first step (the processor builds its constraints then)
+          const r = rand();
+          const allowed = [...c.allowedTokens()];
+          const structural = allowed.filter((id) =>
+            table.tokenBytes[id]?.some((b) => b === 0x22 || b === 0x5d),
+          );
+          const pool =
+            r < 0.1 || allowed.length === 0 ? null : r < 0.4 && structural.length > 0 ? structural : allowed;
+          return pool
+            ? (pool[Math.floor(rand() * pool.length)] as number)
+            : 3 + Math.floor(rand() * (VOCAB - 3));
         };
         const run = decode(passage, maxNewTokens, prefer, seed);
         const items = expectValid(run, passage, maxNewTokens);
