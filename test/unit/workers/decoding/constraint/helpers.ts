@@ -133,3 +133,15 @@ export function llamaIdsOf(text: string): number[] {
   }
   return ids;
 }
+
+/**
+ * The items of a constrained raw answer that count as the answer: all of them, except a last item the
+ * constraint let go (issue #12), which the engine leaves out of the entities. That item may be empty or
+ * repeat an earlier one; `entityTexts` (the `type-done` entities) tell whether the last item was kept.
+ */
+export function keptRawItems(raw: readonly string[], entityTexts: readonly string[]): string[] {
+  const last = raw.at(-1);
+  if (last === undefined) return [];
+  const letGo = last === '' || raw.indexOf(last) < raw.length - 1 || !entityTexts.includes(last);
+  return letGo ? raw.slice(0, -1) : [...raw];
+}
