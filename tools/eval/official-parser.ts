@@ -73,27 +73,37 @@ export function officialResponse(output: string): string {
 const OFFICIAL_LIST = /^\[[^\n]*?\]/;
 
 /**
- * The list of raw (not normalised) strings the official parser would accept, or `[]` where it
- * would give up. Use {@link parseOfficialAnswer} for scoring.
+ * The list of raw (not normalised) strings the official parser would accept, or `null` where it
+ * gives up and falls back to `[]`: no `[…]` at position 0 of the first line, `json.loads` fails on
+ * it, or an item is not a string. `[]` means the answer really was an empty list. The validity
+ * counts use the difference; scoring uses {@link parseOfficialRaw}.
  */
-export function parseOfficialRaw(text: string): string[] {
+export function parseOfficialList(text: string): string[] | null {
   const match = OFFICIAL_LIST.exec(text);
   // No match: the official code parses the literal '[]'.
-  if (match === null) return [];
+  if (match === null) return null;
   let value: unknown;
   try {
     value = JSON.parse(match[0]);
   } catch {
-    return [];
+    return null;
   }
   // The match starts with '[' so a successful parse is always an array; checked for the types' sake.
-  if (!Array.isArray(value)) return [];
+  if (!Array.isArray(value)) return null;
   const items: string[] = [];
   for (const item of value as unknown[]) {
-    if (typeof item !== 'string') return [];
+    if (typeof item !== 'string') return null;
     items.push(item);
   }
   return items;
+}
+
+/**
+ * The list of raw (not normalised) strings the official parser would accept, or `[]` where it
+ * would give up. Use {@link parseOfficialAnswer} for scoring.
+ */
+export function parseOfficialRaw(text: string): string[] {
+  return parseOfficialList(text) ?? [];
 }
 
 /**

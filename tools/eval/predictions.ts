@@ -1,8 +1,10 @@
 /**
  * Predictions files: JSON Lines, one object per question, `{"id": "<question id>", "output": "<raw
- * answer text>"}`. `output` is the model's text exactly as generated (before any parsing), so a file
- * can be rescored under any parser. Blank lines are ignored; when an id occurs twice the later line
- * wins (an appended, resumed run overrides an earlier one) and the repeat is counted.
+ * answer text>"}`, plus `"scores": {"<string>": 0.93, …}` when the engine scored the strings it
+ * found (each raw string as the model wrote it → its confidence in [0, 1]). `output` is the model's
+ * text exactly as generated (before any parsing), so a file can be rescored under any parser. Blank
+ * lines are ignored; when an id occurs twice the later line wins (an appended, resumed run overrides
+ * an earlier one, scores included) and the repeat is counted.
  */
 
 import { createWriteStream } from 'node:fs';
@@ -13,6 +15,8 @@ import { once } from 'node:events';
 export interface Prediction {
   readonly id: string;
   readonly output: string;
+  /** Confidence per raw entity string; absent when the engine gave none. */
+  readonly scores?: Readonly<Record<string, number>>;
 }
 
 /** Thrown for a malformed predictions file; the message names the file and line. */
@@ -23,13 +27,25 @@ export class PredictionsFormatError extends Error {
 /** The predictions of a file by question id. */
 export interface PredictionsFile {
   readonly byId: ReadonlyMap<string, string>;
+  /** The `scores` of the lines that have them, by question id. */
+  readonly scoresById: ReadonlyMap<string, Readonly<Record<string, number>>>;
   /** Lines whose id had already occurred (the later one was kept). */
   readonly duplicates: number;
+}
+
+/** `value` as a scores object, or `null` when it is not an object of numbers in [0, 1]. */
+function validScores(value: unknown): Record<string, number> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const entries = Object.entries(value);
+  if (!entries.every(([, score]) => typeof score === 'number' && score >= 0 && score <= 1)) return null;
+  // fromEntries defines own properties, so a string like "__proto__" stays an ordinary key.
+  return Object.fromEntries(entries) as Record<string, number>;
 }
 
 /** Parse JSON Lines predictions text. `where` names the source in error messages. */
 export function parsePredictions(text: string, where = 'predictions'): PredictionsFile {
   const byId = new Map<string, string>();
+  const scoresById = new Map<string, Readonly<Record<string, number>>>();
   let duplicates = 0;
   text.split('\n').forEach((line, index) => {
     if (line.trim().length === 0) return;
@@ -45,10 +61,18 @@ export function parsePredictions(text: string, where = 'predictions'): Predictio
         `${where}: line ${index + 1}: expected {"id": string, "output": string}`,
       );
     }
+    const scores = record.scores === undefined ? undefined : validScores(record.scores);
+    if (scores === null) {
+      throw new PredictionsFormatError(
+        `${where}: line ${index + 1}: "scores" must map strings to numbers from 0 to 1`,
+      );
+    }
     if (byId.has(record.id)) duplicates++;
     byId.set(record.id, record.output);
+    if (scores === undefined) scoresById.delete(record.id);
+    else scoresById.set(record.id, scores);
   });
-  return { byId, duplicates };
+  return { byId, scoresById, duplicates };
 }
 
 /** Read a predictions file (see {@link parsePredictions}). */
@@ -58,8 +82,9 @@ export async function readPredictions(path: string): Promise<PredictionsFile> {
 
 /** One JSON Lines line (with its newline) for a prediction. */
 export function formatPrediction(prediction: Prediction): string {
-  // Only the two documented keys, in a fixed order, whatever else the object carries.
-  return `${JSON.stringify({ id: prediction.id, output: prediction.output })}\n`;
+  // Only the documented keys, in a fixed order, whatever else the object carries.
+  const { id, output, scores } = prediction;
+  return `${JSON.stringify(scores === undefined ? { id, output } : { id, output, scores })}\n`;
 }
 
 /** Write predictions to a file as they arrive (a crash keeps what was written); yields them on. */

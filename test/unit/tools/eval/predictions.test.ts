@@ -33,6 +33,45 @@ describe('predictions JSON Lines', () => {
     expect(read.duplicates).toBe(1);
   });
 
+  it('round-trips scores and keeps them with the line that wins', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'eval-pred-')), 's.jsonl');
+    await writePredictions(path, [
+      {
+        id: 'a',
+        output: '["Obama", "__proto__"]',
+        // An own "__proto__" key (a literal's `__proto__:` would set the prototype instead).
+        scores: Object.fromEntries([
+          ['Obama', 0.93],
+          ['__proto__', 0.5],
+        ]),
+      },
+      { id: 'b', output: '[]' },
+    ]);
+    const text = await readFile(path, 'utf8');
+    expect(text.split('\n')[0]).toBe(
+      '{"id":"a","output":"[\\"Obama\\", \\"__proto__\\"]","scores":{"Obama":0.93,"__proto__":0.5}}',
+    );
+    expect(text.split('\n')[1]).toBe('{"id":"b","output":"[]"}');
+    const read = await readPredictions(path);
+    const scores = read.scoresById.get('a');
+    expect(scores?.Obama).toBe(0.93);
+    expect(Object.hasOwn(scores ?? {}, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(scores)).toBe(Object.prototype);
+    expect(read.scoresById.has('b')).toBe(false);
+    // A later line without scores replaces the earlier line's scores too.
+    const later = parsePredictions('{"id":"a","output":"[]","scores":{"x":1}}\n{"id":"a","output":"[]"}\n');
+    expect(later.scoresById.size).toBe(0);
+  });
+
+  it.each([['[0.5]'], ['{"x": 1.5}'], ['{"x": -0.1}'], ['{"x": "0.5"}'], ['null'], ['{"x": null}']])(
+    'refuses scores %s',
+    (scores) => {
+      expect(() => parsePredictions(`{"id":"a","output":"[]","scores":${scores}}`, 'f.jsonl')).toThrow(
+        /f\.jsonl: line 1: "scores" must map strings to numbers from 0 to 1/,
+      );
+    },
+  );
+
   it('names the line of malformed input', () => {
     expect(() => parsePredictions('{"id":"a","output":"[]"}\nnope', 'f.jsonl')).toThrow(
       /f\.jsonl: line 2: not JSON/,
