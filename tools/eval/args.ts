@@ -1,7 +1,7 @@
 /** Command-line arguments of `npm run eval`, parsed with Node's `util.parseArgs`. */
 
 import { parseArgs } from 'node:util';
-import type { Dtype } from '../../workers/protocol';
+import type { Dtype, PromptStyle } from '../../workers/protocol';
 
 /** The usage text printed by `--help` and after a usage error. */
 export const USAGE = `Usage:
@@ -19,8 +19,14 @@ Options:
   --max-new-tokens <n>   answer budget per question with --model (default 256)
   --constrain            with --model: constrained decoding, as the app does (default off: the
                          paper's numbers are unconstrained greedy answers read by the official parser)
-  --limit <n>            only the first n questions of the data
-  --out <file.jsonl>     with --model: write the raw answers as a predictions file
+  --prompt-style <s>     with --model: uniner (UniNER's conversation) or chat (the model's chat
+                         template); default: the engine's choice (uniner for UniNER, chat otherwise)
+  --sample <n>           a fixed stratified subset: n passages per data file at evenly spaced
+                         positions, each with all its questions (not with --limit)
+  --limit <n>            only the first n questions of the data (not with --sample)
+  --out <file.jsonl>     with --model: write the raw answers (and the engine's scores) as a
+                         predictions file
+  --plot <file.svg>      write the precision/recall curve of the confidence scores as an SVG
   --json                 print the scores as one JSON object on the last line
   -h, --help             show this text`;
 
@@ -44,8 +50,12 @@ export type EvalArgs =
       readonly maxNewTokens: number;
       /** Constrained decoding with --model (default false, the paper's protocol). */
       readonly constrain: boolean;
+      readonly promptStyle?: PromptStyle;
       readonly limit?: number;
+      /** Passages per data file of the stratified subset (see ./sample.ts); never with `limit`. */
+      readonly sample?: number;
       readonly out?: string;
+      readonly plot?: string;
       readonly json: boolean;
     };
 
@@ -70,8 +80,11 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         predictions: { type: 'string' },
         dtype: { type: 'string' },
         'max-new-tokens': { type: 'string' },
+        'prompt-style': { type: 'string' },
         limit: { type: 'string' },
+        sample: { type: 'string' },
         out: { type: 'string' },
+        plot: { type: 'string' },
         json: { type: 'boolean', default: false },
         constrain: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -87,10 +100,18 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     throw new UsageError('give exactly one of --model (run a model) and --predictions (score a file)');
   }
   if (values.predictions !== undefined) {
-    for (const flag of ['out', 'dtype', 'max-new-tokens'] as const) {
+    for (const flag of ['out', 'dtype', 'max-new-tokens', 'prompt-style'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} only applies with --model`);
     }
     if (values.constrain) throw new UsageError('--constrain only applies with --model');
+  }
+  if (values.limit !== undefined && values.sample !== undefined) {
+    // Taking the first n questions of a stratified subset would undo its stratification.
+    throw new UsageError('give --sample (a stratified subset) or --limit (the first n questions), not both');
+  }
+  const promptStyle = values['prompt-style'];
+  if (promptStyle !== undefined && promptStyle !== 'uniner' && promptStyle !== 'chat') {
+    throw new UsageError(`--prompt-style must be uniner or chat, got "${promptStyle}"`);
   }
   const dtype = values.dtype;
   if (dtype !== undefined && !DTYPES.includes(dtype as Dtype)) {
@@ -104,8 +125,11 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     ...(dtype === undefined ? {} : { dtype: dtype as Dtype }),
     maxNewTokens: positiveInteger('--max-new-tokens', values['max-new-tokens']) ?? 256,
     constrain: values.constrain,
+    ...(promptStyle === undefined ? {} : { promptStyle }),
     ...(values.limit === undefined ? {} : { limit: positiveInteger('--limit', values.limit) }),
+    ...(values.sample === undefined ? {} : { sample: positiveInteger('--sample', values.sample) }),
     ...(values.out === undefined ? {} : { out: values.out }),
+    ...(values.plot === undefined ? {} : { plot: values.plot }),
     json: values.json,
   };
 }

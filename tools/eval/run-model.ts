@@ -10,7 +10,7 @@
 
 import { createNodeEngine, type NodeEngine } from '../../workers/node-engine';
 import { MAX_ENTITY_TYPES, normalizeEntityType } from '../../workers/text/prompt';
-import type { Dtype, FromWorker } from '../../workers/protocol';
+import type { Dtype, FoundEntity, FromWorker, LoadedModelInfo, PromptStyle } from '../../workers/protocol';
 import type { PassageGroup } from './data';
 import { officialResponse, parseOfficialRaw } from './official-parser';
 import type { Prediction } from './predictions';
@@ -25,6 +25,30 @@ export interface ModelOptions {
   readonly maxNewTokens: number;
   /** Constrained decoding (valid JSON lists of passage substrings). Default false, as in the paper. */
   readonly constrain?: boolean;
+  /** How questions are put to the model; omitted lets the engine choose (UniNER's for UniNER). */
+  readonly promptStyle?: PromptStyle;
+  /** Called once the model is loaded, with what the engine actually chose (dtype, prompt style…). */
+  readonly onLoaded?: (model: LoadedModelInfo) => void;
+}
+
+/** The answer to one type: raw text for the official parser, and the engine's score per string. */
+interface TypeAnswer {
+  readonly output: string;
+  /** Absent when no entity of the answer carries a score. */
+  readonly scores?: Readonly<Record<string, number>>;
+}
+
+/**
+ * The engine's confidence per entity string (`FoundEntity.text` → `score`), for the strings that
+ * have one; `undefined` when none has. Scoring later matches these keys to the strings the official
+ * parser reads from the raw answer; strings with no key there count as unscored.
+ */
+export function scoresOfEntities(entities: readonly FoundEntity[]): Record<string, number> | undefined {
+  const pairs = entities.flatMap((e) =>
+    typeof e.score === 'number' && Number.isFinite(e.score) ? [[e.text, e.score] as const] : [],
+  );
+  // fromEntries defines own properties, so an entity named "__proto__" stays an ordinary key.
+  return pairs.length === 0 ? undefined : Object.fromEntries(pairs);
 }
 
 /**
@@ -68,8 +92,8 @@ async function answerGroup(
   engine: NodeEngine,
   group: PassageGroup,
   options: ModelOptions,
-): Promise<Map<string, string>> {
-  const answers = new Map<string, string>();
+): Promise<Map<string, TypeAnswer>> {
+  const answers = new Map<string, TypeAnswer>();
   // The engine dedupes types the same way typeKey does; ask each key once, in first-seen order.
   const askable = new Map<string, string>();
   for (const type of group.entityTypes) {
@@ -81,7 +105,12 @@ async function answerGroup(
     const onEvent = (event: FromWorker): void => {
       if (event.type !== 'type-done') return;
       const key = typeKey(event.entityType);
-      if (key !== null) answers.set(key, answerFromChunks(event.rawAnswers));
+      if (key === null) return;
+      const scores = scoresOfEntities(event.entities);
+      answers.set(key, {
+        output: answerFromChunks(event.rawAnswers),
+        ...(scores === undefined ? {} : { scores }),
+      });
     };
     const done = await engine.extract(
       group.passage,
@@ -95,8 +124,8 @@ async function answerGroup(
 }
 
 /**
- * Ask the model every question and yield `{ id, output }` with the raw answer text of each question
- * (not parsed: scoring applies the official parser). Yields one prediction per question id, including
+ * Ask the model every question and yield `{ id, output, scores? }` with the raw answer text of each
+ * question (not parsed: scoring applies the official parser) and the engine's scores of its strings. Yields one prediction per question id, including
  * every id of a group that repeats an entity type (the answer is reused). The model is loaded once,
  * on the first iteration; load and model errors reject the iteration.
  */
@@ -108,12 +137,19 @@ export async function* predictWithModel(
   const engine = await createNodeEngine({
     source: modelOptions.source,
     ...(modelOptions.dtype === undefined ? {} : { dtype: modelOptions.dtype }),
+    ...(modelOptions.promptStyle === undefined ? {} : { promptStyle: modelOptions.promptStyle }),
   });
+  modelOptions.onLoaded?.(engine.ready.model);
   for (const group of questionsByPassage) {
     const answers = await answerGroup(engine, group, modelOptions);
     for (const question of group.questions) {
       const key = typeKey(question.entityType);
-      yield { id: question.id, output: (key === null ? undefined : answers.get(key)) ?? '[]' };
+      const answer = key === null ? undefined : answers.get(key);
+      yield {
+        id: question.id,
+        output: answer?.output ?? '[]',
+        ...(answer?.scores === undefined ? {} : { scores: answer.scores }),
+      };
     }
   }
 }

@@ -45,6 +45,34 @@ describe('parseEvalArgs', () => {
     });
   });
 
+  it('parses --prompt-style, --sample and --plot', () => {
+    expect(
+      parseEvalArgs([
+        '--data',
+        'd',
+        '--model',
+        'm',
+        '--prompt-style',
+        'uniner',
+        '--sample',
+        '5',
+        '--plot',
+        'p.svg',
+      ]),
+    ).toMatchObject({ promptStyle: 'uniner', sample: 5, plot: 'p.svg' });
+    expect(parseEvalArgs(['--data', 'd', '--model', 'm', '--prompt-style', 'chat'])).toMatchObject({
+      promptStyle: 'chat',
+    });
+    // --plot and --sample also apply to a predictions file (it may carry scores).
+    expect(
+      parseEvalArgs(['--data', 'd', '--predictions', 'p', '--sample', '2', '--plot', 'x.svg']),
+    ).toMatchObject({
+      sample: 2,
+      plot: 'x.svg',
+    });
+    expect(parseEvalArgs(['--data', 'd', '--model', 'm'])).not.toHaveProperty('promptStyle');
+  });
+
   it('answers --help', () => {
     expect(parseEvalArgs(['-h'])).toEqual({ kind: 'help' });
   });
@@ -58,6 +86,13 @@ describe('parseEvalArgs', () => {
     [['--data', 'd', '--model', 'm', '--limit', '0'], /--limit must be a positive integer/],
     [['--data', 'd', '--model', 'm', '--limit', 'ten'], /--limit must be a positive integer/],
     [['--data', 'd', '--model', 'm', '--dtype', 'int3'], /--dtype must be one of/],
+    [['--data', 'd', '--model', 'm', '--prompt-style', 'llama'], /--prompt-style must be uniner or chat/],
+    [
+      ['--data', 'd', '--predictions', 'p', '--prompt-style', 'uniner'],
+      /--prompt-style only applies with --model/,
+    ],
+    [['--data', 'd', '--model', 'm', '--sample', '0'], /--sample must be a positive integer/],
+    [['--data', 'd', '--model', 'm', '--sample', '5', '--limit', '3'], /--sample .* or --limit .*not both/],
     [['--data', 'd', '--model', 'm', '--bogus'], /bogus/],
     [['--data'], /--data/],
     [['--data', 'd', '--model', 'm', 'extra'], /extra/],

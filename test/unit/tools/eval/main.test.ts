@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadQuestions } from '../../../../tools/eval/data';
 import { main } from '../../../../tools/eval/main';
 import { parseOfficialAnswer } from '../../../../tools/eval/official-parser';
-import { formatPrediction } from '../../../../tools/eval/predictions';
+import { formatPrediction, type Prediction } from '../../../../tools/eval/predictions';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const CROSSNER = fileURLToPath(new URL('../../../fixtures/uniner-eval/CrossNER_AI.json', import.meta.url));
@@ -102,6 +102,95 @@ describe('eval CLI, --predictions mode', () => {
     const { code, out } = await run(['--data', data, '--predictions', predictions, '--json']);
     expect(code).toBe(0);
     expect(JSON.parse(out[out.length - 1] ?? '')).toMatchObject({ questions: 4, tp: 4, predicted: 4, f1: 1 });
+  });
+
+  it('reports validity, confidence metrics and the plot from a predictions file with scores', async () => {
+    const { dir, data } = await smallData();
+    const predictions = join(dir, 'pred.jsonl');
+    const plot = join(dir, 'pr.svg');
+    const lines: Prediction[] = [
+      { id: 'p0', output: '["Barack Obama", "Angela"]', scores: { 'Barack Obama': 0.9, Angela: 0.3 } },
+      { id: 'l0', output: '["Berlin"] and more', scores: { Berlin: 0.8 } },
+      { id: 'p1', output: 'The Beatles', scores: { 'The Beatles': 0.7 } },
+      { id: 'l1', output: '["Hamburg", "Munich"]', scores: { Munich: 0.6 } },
+    ];
+    await writeFile(predictions, lines.map(formatPrediction).join(''));
+    const { code, out, err } = await run([
+      '--data',
+      data,
+      '--predictions',
+      predictions,
+      '--plot',
+      plot,
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    expect(err).toEqual([`wrote ${plot}`]);
+    const json = JSON.parse(out.at(-1) ?? '') as Record<string, unknown>;
+    expect(json).toMatchObject({
+      tp: 3, // Barack Obama, Berlin (the official parser reads the list and ignores the rest), Hamburg
+      predicted: 5,
+      answers: 4,
+      invalidJsonAnswers: 2, // "… and more", prose
+      officialFallbacks: 1, // prose
+      predictedStrings: 5,
+      notInPassage: 1, // Munich
+      scoredPredictions: 4, // Barack Obama, Angela, Berlin, Munich
+      unscoredPredictions: 1, // Hamburg
+    });
+    // Correct 0.9, 0.8; wrong 0.3, 0.6: every correct one outscores every wrong one.
+    expect(json.scoreAuroc).toBe(1);
+    const thresholds = json.byThreshold as {
+      threshold: number;
+      tp: number;
+      predicted: number;
+      recall: number;
+    }[];
+    expect(thresholds.map((t) => [t.threshold, t.tp, t.predicted])[7]).toEqual([0.7, 2, 2]);
+    expect(thresholds[7]?.recall).toBe(2 / 4);
+    expect(json.bestThreshold).toMatchObject({ threshold: 0.8, precision: 1, recall: 0.5 });
+    const table = out.slice(0, -1).join('\n');
+    expect(table).toMatch(/not a JSON list of strings: 2 \(50\.00%\)/);
+    expect(table).toMatch(/AUROC 1\.0000/);
+    expect(await readFile(plot, 'utf8')).toMatch(
+      /^<\?xml[\s\S]*best F1 0\.667 at score ≥ 0\.800[\s\S]*<\/svg>\n$/,
+    );
+  });
+
+  it('scores the --sample subset and says which it is', async () => {
+    const { dir, data } = await smallData();
+    const predictions = join(dir, 'pred.jsonl');
+    await writeFile(predictions, formatPrediction({ id: 'p1', output: '["The Beatles"]' }));
+    // Two passages, --sample 1 takes position floor(2/2) = 1: the Beatles passage and both its types.
+    const { code, out } = await run([
+      '--data',
+      data,
+      '--predictions',
+      predictions,
+      '--sample',
+      '1',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const json = JSON.parse(out.at(-1) ?? '') as Record<string, unknown>;
+    expect(json).toMatchObject({
+      questions: 2,
+      predicted: 1,
+      gold: 1,
+      missing: 1,
+      sample: {
+        perDataset: 1,
+        passages: 1,
+        questions: 2,
+        datasets: { toy: { passages: 1, ofPassages: 2, positions: [1] } },
+      },
+    });
+    expect(out.join('\n')).toMatch(
+      /subset: --sample 1: 1 passages, 2 questions[\s\S]*toy {2}1 of 2 passages, 2 of 4 questions/,
+    );
+    const both = await run(['--data', data, '--predictions', predictions, '--sample', '1', '--limit', '1']);
+    expect(both.code).toBe(2);
+    expect(both.err.join('\n')).toMatch(/not both/);
   });
 
   it('applies --limit to the questions before scoring', async () => {

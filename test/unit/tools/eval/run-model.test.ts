@@ -74,7 +74,47 @@ describe('eval CLI with --model', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as unknown);
-    expect(lines).toEqual(['p0', 'l0', 'p0-again', 'l1'].map((id) => ({ id, output: SCRIPTED_ANSWER })));
+    expect(lines.map((l) => ({ ...(l as object), scores: undefined }))).toEqual(
+      ['p0', 'l0', 'p0-again', 'l1'].map((id) => ({ id, output: SCRIPTED_ANSWER, scores: undefined })),
+    );
+    // Scores, where the engine gives them, belong to the strings of the answer and lie in [0, 1];
+    // every prediction is either scored or counted as unscored.
+    for (const line of lines as { scores?: Record<string, number> }[]) {
+      for (const [text, value] of Object.entries(line.scores ?? {})) {
+        expect(['Barack Obama', 'Hawaii']).toContain(text);
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(value).toBeLessThanOrEqual(1);
+      }
+    }
+    expect((json.scoredPredictions as number) + (json.unscoredPredictions as number)).toBe(8);
+    // Free answers of scripted-llama are clean JSON; "Barack Obama" is not in the Beatles passage.
+    expect(json).toMatchObject({
+      answers: 4,
+      invalidJsonAnswers: 0,
+      officialFallbacks: 0,
+      predictedStrings: 8,
+    });
+    expect(json.notInPassage).toBe(2);
+  });
+
+  it('passes --prompt-style to the engine and reports what it loaded', async () => {
+    const { data } = await tinyData();
+    const uniner = await run([
+      '--model',
+      MODEL,
+      '--dtype',
+      'fp32',
+      '--data',
+      data,
+      '--prompt-style',
+      'uniner',
+    ]);
+    expect(uniner.code).toBe(0);
+    expect(uniner.out.join('\n')).toMatch(/settings: dtype fp32, free decoding, prompt style uniner/);
+    // scripted-llama has no chat template: asking for it must reach the engine and fail there.
+    const chat = await run(['--model', MODEL, '--dtype', 'fp32', '--data', data, '--prompt-style', 'chat']);
+    expect(chat.code).toBe(1);
+    expect(chat.err.join('\n')).toMatch(/chat_template/);
   });
 
   it('--constrain keeps answers to passage substrings', async () => {
@@ -86,6 +126,9 @@ describe('eval CLI with --model', () => {
     // neither, so whatever the constraint lets through cannot be "barack obama" or "hawaii".
     expect(json).toMatchObject({ questions: 4, tp: 3 });
     expect(json.predicted as number).toBeGreaterThanOrEqual(6);
+    // The grammar's promise, as the validity counts see it. (Not notInPassage: a string the
+    // constraint lets go stays in the raw answer, cut short, e.g. `[""]`.)
+    expect(json).toMatchObject({ invalidJsonAnswers: 0, officialFallbacks: 0 });
   });
 });
 
