@@ -4,7 +4,8 @@
  * Plain string building: the chart is a few dozen elements, so a plotting library (and a DOM to run
  * it in) would add far more than it saves. The file needs no JavaScript, fonts or other resources:
  * the full curve (one point per distinct score), a dot per threshold 0, 0.1, …, 0.9 labelled with
- * it, and the best-F1 point marked and labelled. Every piece of text is XML-escaped.
+ * it, and the best-F1 point marked and labelled (labels on a white halo so the curve never hides them).
+ * Every piece of text is XML-escaped.
  */
 
 import type { ThresholdPoint } from './confidence';
@@ -84,7 +85,7 @@ function gridPoints(grid: readonly ThresholdPoint[] | null): string[] {
     // A threshold that keeps the same predictions as the one before sits on the same spot: one label.
     if (!same)
       parts.push(
-        `<text class="threshold-label" x="${num(x(p.recall) + 6)}" y="${num(y(p.precision) - 6)}" font-size="11" fill="#1e40af">${p.threshold.toFixed(1)}</text>`,
+        `<text class="threshold-label" x="${num(x(p.recall) + 6)}" y="${num(y(p.precision) - 6)}" font-size="11" fill="#1e40af" stroke="#ffffff" stroke-width="2" paint-order="stroke">${p.threshold.toFixed(1)}</text>`,
       );
     previous = p;
   }
@@ -105,7 +106,7 @@ function bestPoint(best: ThresholdPoint | null): string[] {
     `<g id="best">`,
     `<circle cx="${num(cx)}" cy="${num(cy)}" r="7" fill="none" stroke="#dc2626" stroke-width="2.5"/>`,
     `<circle cx="${num(cx)}" cy="${num(cy)}" r="2.5" fill="#dc2626"/>`,
-    `<text x="${num(cx + dx)}" y="${num(cy + dy)}" text-anchor="${anchor}" fill="#b91c1c" font-weight="bold">${escapeXml(label)}</text>`,
+    `<text x="${num(cx + dx)}" y="${num(cy + dy)}" text-anchor="${anchor}" fill="#b91c1c" font-weight="bold" stroke="#ffffff" stroke-width="3" paint-order="stroke">${escapeXml(label)}</text>`,
     `</g>`,
   ];
 }
