@@ -142,6 +142,7 @@ export class InferenceHandler {
         dtype,
         ...(message.model.promptStyle ? { promptStyle: message.model.promptStyle } : {}),
         memoryBudget,
+        preferFastWasmWeights: message.model.dtype === undefined,
         ...(source.preset?.downloadBytes[dtype]
           ? { weightFileBytes: source.preset.downloadBytes[dtype] }
           : {}),

@@ -23,6 +23,8 @@ import {
   summarizeFileSizes,
   type MemoryBudget,
 } from './memory-estimate';
+import { chooseWasmDtype } from './wasm-weights';
+import { TRANSFORMERS_CACHE_NAME } from './model-cache-repair';
 
 /** Download progress of one file (the worker adds the request id). */
 export type FileProgress = Omit<LoadProgressEvent, 'type' | 'requestId'>;
@@ -37,6 +39,11 @@ export interface LoadOptions {
   readonly memoryBudget?: MemoryBudget;
   /** The weights' download size when already known (presets), saving the HEAD requests. */
   readonly weightFileBytes?: number;
+  /**
+   * `dtype` is only the default: on WASM, small models with fp32 weights run in fp32 instead (much
+   * faster one-token steps there; see wasm-weights.ts). False when the user chose the format.
+   */
+  readonly preferFastWasmWeights?: boolean;
 }
 
 export interface LoadedLm {
@@ -183,7 +190,8 @@ async function refuseIfTooLarge(
 /** Loads tokenizer and model; throws ModelLoadError / DeviceError with actionable messages. */
 export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
   const started = performance.now();
-  const { source, device, dtype } = options;
+  const { source, device } = options;
+  let { dtype } = options;
   const modelId = configureFor(source.resolved);
   const progress_callback = progressAdapter(options.onProgress);
   const where = source.requested;
@@ -202,7 +210,23 @@ export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
       `"${where}" is not a causal language model (config.json has no model_type/ForCausalLM architecture).`,
     );
   }
-  if (options.memoryBudget) await refuseIfTooLarge(config, options, options.memoryBudget);
+  const base = baseUrlOf(source.resolved);
+  if (options.preferFastWasmWeights && device === 'wasm' && base) {
+    dtype = await chooseWasmDtype(config, base, dtype, {
+      fetchHead: (url, init) => env.fetch(url, init),
+      isCached: isInBrowserModelCache,
+    });
+  }
+  if (options.memoryBudget) {
+    // A changed format has other files: the preset's known size no longer applies.
+    const { weightFileBytes, ...rest } = options;
+    const sizeKnown = dtype === options.dtype && weightFileBytes !== undefined;
+    await refuseIfTooLarge(
+      config,
+      { ...rest, dtype, ...(sizeKnown ? { weightFileBytes } : {}) },
+      options.memoryBudget,
+    );
+  }
 
   let tokenizer: CausalLm['tokenizer'];
   try {
@@ -260,4 +284,11 @@ export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
     contextLength: config.max_position_embeddings ?? 2048,
   };
   return { lm: { tokenizer, model, eosTokenIds }, info, loadMs: performance.now() - started };
+}
+
+/** Whether transformers.js's browser cache holds this file (false outside a browser). */
+async function isInBrowserModelCache(url: string): Promise<boolean> {
+  if (typeof caches === 'undefined') return false;
+  const cache = await caches.open(TRANSFORMERS_CACHE_NAME);
+  return (await cache.match(url)) !== undefined;
 }
