@@ -17,7 +17,7 @@ function host(sizes: Record<string, number> | null): FetchLike & { asked: string
         get: (name: string) => (name === 'content-length' && size !== undefined ? String(size) : null),
       },
     };
-  }) as FetchLike & { asked: string[] };
+  }) as unknown as FetchLike & { asked: string[] };
   fetchHead.asked = asked;
   return fetchHead;
 }
