@@ -155,12 +155,17 @@ export async function runExtraction(
         ...(logitsProcessor ? { logitsProcessor } : {}),
         shouldStop: isInterrupted,
       };
+      const single = group[0]!;
+      const stopWhenDecided = options.stopWhenListDecided === true;
       const outcomes =
         group.length === 1
           ? [
               await answer(lm, {
                 ...common,
-                promptIds: group[0]!.prompt.ids,
+                ...(stopWhenDecided
+                  ? { shouldStop: () => isInterrupted() || single.stream.listReadingDecided() }
+                  : {}),
+                promptIds: single.prompt.ids,
                 ...(prefix ? { prefix } : {}),
                 onToken: (id, logProb) => onToken(0, id, logProb),
               }),

@@ -51,6 +51,13 @@ export interface ExtractOptions {
    * masks (standard optimum exports; GroupQueryAttention-fused exports may not), hence opt-in.
    */
   readonly batchSize?: number;
+  /**
+   * Evaluation only: stop an answer once its first line fixes what UniNER's official parser reads
+   * (text before the list, the list's first `]`, or a line break inside it), instead of letting a
+   * free-running model fill the budget with prose nobody scores. One type at a time only (ignored
+   * for batches). Default false: the app reads lists out of chatter, so it lets answers run.
+   */
+  readonly stopWhenListDecided?: boolean;
 }
 
 /** A half-open `[start, end)` range of UTF-16 code units in the passage. */

@@ -78,6 +78,11 @@ export class AnswerStream {
     return completed.map((occurrence) => occurrence.text);
   }
 
+  /** See {@link listReadingDecided}: the answer so far already fixes what a first-line list reader gets. */
+  listReadingDecided(): boolean {
+    return listReadingDecided(this.emitted);
+  }
+
   /** Entities completed so far. */
   entities(): readonly string[] {
     return this.parser.entities;
@@ -115,4 +120,20 @@ export class AnswerStream {
   private decode(): string {
     return this.tokenizer.decode(this.ids, { skip_special_tokens: true });
   }
+}
+
+/** Leading whitespace as both JavaScript's `\s` and Python's `str.strip()` see it (their union). */
+const LEADING_WHITESPACE = /^[\s\x1c-\x1f\x85]+/u;
+
+/**
+ * Whether more text can no longer change what a reader of "the JSON list at the start of the first
+ * line" gets — UniNER's official parser (`re.match(r'\[(.*?)\]')` on the stripped answer): the answer
+ * starts with something other than `[`, or the list's first `]` or a line break has been written.
+ * Evaluation uses this to stop free-running answers that have nothing more to say to the scorer.
+ */
+export function listReadingDecided(answerSoFar: string): boolean {
+  const text = answerSoFar.replace(LEADING_WHITESPACE, '');
+  if (text === '') return false;
+  if (!text.startsWith('[')) return true;
+  return /[\]\n]/.test(text.slice(1));
 }

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
-import { AnswerStream } from '../../../../workers/decoding/answer-stream';
+import { AnswerStream, listReadingDecided } from '../../../../workers/decoding/answer-stream';
 import { ensureFixtures } from '../../../fixtures/ensure';
 import { TINY_LLAMA_DIR } from '../../../fixtures/paths';
 
@@ -97,5 +97,16 @@ describe('AnswerStream scores', () => {
     const final = stream.finish();
     expect(final.entities).toEqual(['Hawaii']);
     expect(final.scores.size).toBe(0);
+  });
+});
+
+describe('listReadingDecided', () => {
+  it('is undecided while the answer is whitespace or an open list on its first line', () => {
+    for (const text of ['', ' ', '\n\t', '\x1c\x85 ', '[', ' ["Obama", "Haw', '[\r"a'])
+      expect(listReadingDecided(text), JSON.stringify(text)).toBe(false);
+  });
+  it('is decided by text before the list, the first ], or a line break inside the list', () => {
+    for (const text of ['A', ' The text', '\n\nSure', '[]', ' ["a]b', '["a"]\n["b"]', '["a",\n', '{"a"'])
+      expect(listReadingDecided(text), JSON.stringify(text)).toBe(true);
   });
 });

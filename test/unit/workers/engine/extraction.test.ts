@@ -186,3 +186,32 @@ describe('batched decoding of several types', () => {
     expect(events.filter((e) => e.type === 'type-partial')).toHaveLength(6);
   });
 });
+
+describe('stopWhenListDecided (evaluation)', () => {
+  it('cuts free answers where the official reading is fixed, as a prefix of the full answer', async () => {
+    const types = ['person', 'location', 'organization', 'date'];
+    const run = async (engine: Awaited<ReturnType<typeof engineFor>>, stop: boolean) =>
+      doneByType(
+        await extractEvents(engine, PASSAGE, types, {
+          constrain: false,
+          maxNewTokens: 24,
+          stopWhenListDecided: stop,
+        }),
+      );
+    // Random weights write anything: the answers are decided at once (not a list) or run to the budget.
+    const tiny = await engineFor('tiny');
+    const [full, cut] = [await run(tiny, false), await run(tiny, true)];
+    let saved = 0;
+    for (const type of types) {
+      const [whole, short] = [full.get(type)!, cut.get(type)!];
+      expect(whole.rawAnswers[0]!.startsWith(short.rawAnswers[0]!)).toBe(true);
+      expect(short.decodeTokens).toBeLessThanOrEqual(whole.decodeTokens);
+      saved += whole.decodeTokens - short.decodeTokens;
+    }
+    expect(saved).toBeGreaterThan(0);
+    // A real list is cut right after its closing bracket, with the same entities.
+    const scripted = await engineFor('scripted');
+    const listed = (await run(scripted, true)).get('person')!;
+    expect(listed.rawAnswers).toEqual(['["Barack Obama", "Hawaii"]']);
+  });
+});
