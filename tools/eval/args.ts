@@ -19,6 +19,9 @@ Options:
   --max-new-tokens <n>   answer budget per question with --model (default 256)
   --constrain            with --model: constrained decoding, as the app does (default off: the
                          paper's numbers are unconstrained greedy answers read by the official parser)
+  --full-answers         with --model and free decoding: let every answer run to EOS or the budget
+                         (default: stop once the first line fixes what the official parser reads;
+                         the cut answer is a prefix of the full one)
   --prompt-style <s>     with --model: uniner (UniNER's conversation) or chat (the model's chat
                          template); default: the engine's choice (uniner for UniNER, chat otherwise)
   --sample <n>           a fixed stratified subset: n passages per data file at evenly spaced
@@ -50,6 +53,8 @@ export type EvalArgs =
       readonly maxNewTokens: number;
       /** Constrained decoding with --model (default false, the paper's protocol). */
       readonly constrain: boolean;
+      /** Free decoding: no early stop at the official parser's verdict (default false). */
+      readonly fullAnswers: boolean;
       readonly promptStyle?: PromptStyle;
       readonly limit?: number;
       /** Passages per data file of the stratified subset (see ./sample.ts); never with `limit`. */
@@ -87,6 +92,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         plot: { type: 'string' },
         json: { type: 'boolean', default: false },
         constrain: { type: 'boolean', default: false },
+        'full-answers': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -104,6 +110,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} only applies with --model`);
     }
     if (values.constrain) throw new UsageError('--constrain only applies with --model');
+    if (values['full-answers']) throw new UsageError('--full-answers only applies with --model');
   }
   if (values.limit !== undefined && values.sample !== undefined) {
     // Taking the first n questions of a stratified subset would undo its stratification.
@@ -125,6 +132,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     ...(dtype === undefined ? {} : { dtype: dtype as Dtype }),
     maxNewTokens: positiveInteger('--max-new-tokens', values['max-new-tokens']) ?? 256,
     constrain: values.constrain,
+    fullAnswers: values['full-answers'],
     ...(promptStyle === undefined ? {} : { promptStyle }),
     ...(values.limit === undefined ? {} : { limit: positiveInteger('--limit', values.limit) }),
     ...(values.sample === undefined ? {} : { sample: positiveInteger('--sample', values.sample) }),

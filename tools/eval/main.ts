@@ -45,6 +45,7 @@ async function collectPredictions(
     source: model.source,
     maxNewTokens: args.maxNewTokens,
     constrain: args.constrain,
+    fullAnswers: args.fullAnswers,
     ...(args.dtype === undefined ? {} : { dtype: args.dtype }),
     ...(args.promptStyle === undefined ? {} : { promptStyle: args.promptStyle }),
     onLoaded,

@@ -25,6 +25,13 @@ export interface ModelOptions {
   readonly maxNewTokens: number;
   /** Constrained decoding (valid JSON lists of passage substrings). Default false, as in the paper. */
   readonly constrain?: boolean;
+  /**
+   * Free decoding: let answers run to EOS or the budget. Default false: an answer stops once its first
+   * line fixes what the official parser reads (the engine's `stopWhenListDecided`), which scores the
+   * same — the official `get_response` would only read further if the model went on to write a turn
+   * of its own ("ASSISTANT: …"), which a UniNER model does not do.
+   */
+  readonly fullAnswers?: boolean;
   /** How questions are put to the model; omitted lets the engine choose (UniNER's for UniNER). */
   readonly promptStyle?: PromptStyle;
   /** Called once the model is loaded, with what the engine actually chose (dtype, prompt style…). */
@@ -108,14 +115,23 @@ async function answerGroup(
       if (key === null) return;
       const scores = scoresOfEntities(event.entities);
       answers.set(key, {
-        output: answerFromChunks(event.rawAnswers),
+        // Constrained: what the app shows, the list of kept entities (an item the constraint let go
+        // stays in the raw text, where the official parser would count it). Free: the raw text.
+        output: options.constrain
+          ? JSON.stringify(event.entities.map((entity) => entity.text))
+          : answerFromChunks(event.rawAnswers),
         ...(scores === undefined ? {} : { scores }),
       });
     };
     const done = await engine.extract(
       group.passage,
       types,
-      { constrain: options.constrain ?? false, maxNewTokens: options.maxNewTokens, reusePrefix: true },
+      {
+        constrain: options.constrain ?? false,
+        maxNewTokens: options.maxNewTokens,
+        reusePrefix: true,
+        stopWhenListDecided: !(options.constrain ?? false) && !(options.fullAnswers ?? false),
+      },
       onEvent,
     );
     if (done.interrupted) throw new Error('The engine stopped an evaluation request early.');

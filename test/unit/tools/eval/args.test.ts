@@ -11,9 +11,18 @@ describe('parseEvalArgs', () => {
       predictions: 'p.jsonl',
       maxNewTokens: 256,
       constrain: false,
+      fullAnswers: false,
       limit: 10,
       json: true,
     });
+  });
+
+  it('stops free answers at the official verdict unless --full-answers (model runs only)', () => {
+    expect(parseEvalArgs(['--data', 'd', '--model', 'm'])).toMatchObject({ fullAnswers: false });
+    expect(parseEvalArgs(['--data', 'd', '--model', 'm', '--full-answers'])).toMatchObject({
+      fullAnswers: true,
+    });
+    expect(() => parseEvalArgs(['--data', 'd', '--predictions', 'p', '--full-answers'])).toThrow(UsageError);
   });
 
   it('turns on constrained decoding only when asked (the paper decodes unconstrained)', () => {
