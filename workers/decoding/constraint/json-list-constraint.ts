@@ -27,11 +27,13 @@
  * JSON list (it shows the dropped item, e.g. `["Barack Obama", ""]`); {@link JsonListConstraint.dropped}
  * names it, and {@link JsonListConstraint.keptEntities} removes it from the parsed entities. Ending the
  * list rather than going on also rules out the loop of growing fragments: the model is never pushed
- * into a string it did not choose. Outside strings the same holds for items the model never started:
- * when its first choice is prose or EOS rather than list syntax (`The text describes...` where `[` is
- * due, `and` after an item), the answer closes the same way (`[]`, `]`), instead of opening a string
- * the model would then have to fill. A refused choice that is list syntax or whitespace (`\n[`,
- * `[ "a"`, a missing comma) is still masked to the best allowed token: that only repairs the JSON.
+ * into a string it did not choose. Outside strings, EOS where the list is not closed, or prose right
+ * after an item (`"Obama" and ...`), closes the answer the same way (`]`): the model's list is over.
+ * Other refused choices outside strings are masked to the best allowed token, which only writes list
+ * syntax: `\n[` or `[ "a"` repaired, and prose before the list (`The text describes...`, what small
+ * generic models answer to UniNER's question) turned into `[` and `"`, after which the model writes
+ * the item itself or it is let go (`[""]`). That keeps small models answering (SmolLM2-135M names
+ * "Paris" this way, and nothing without it) while every character of a kept item is the model's.
  */
 
 import { AnswerGrammar, Esc, Phase, type AnswerGrammarOptions, type AnswerState } from './answer-grammar';
@@ -149,8 +151,8 @@ export class JsonListConstraint {
   /**
    * Shows the constraint the model's own first choice (the argmax of the unconstrained logits) before
    * the mask. Returns `true` when that token is allowed. When it is not and it would take the current
-   * string off the passage or past the budget, or it is prose or EOS where list syntax is due, the
-   * answer closes from this step on (see the header).
+   * string off the passage or past the budget, or it is EOS, or prose after an item, the answer closes
+   * from this step on (see the header).
    */
   review(tokenId: number): boolean {
     if (this.accepts(tokenId)) return true;
@@ -270,13 +272,14 @@ export class JsonListConstraint {
   }
 
   /**
-   * Outside strings: `true` when the refused token `tokenId` is EOS (or special) or, after any leading
-   * whitespace, starts with something other than list syntax (`[`, `]`, `"`, `,`): the model is writing
-   * prose, not a list. Whitespace alone says nothing yet.
+   * Outside strings: `true` when the refused token `tokenId` is EOS (or special), or right after an item
+   * starts, after any leading whitespace, with something other than list syntax (`[`, `]`, `"`, `,`):
+   * the model's list is over. Whitespace alone says nothing yet.
    */
   private leavesList(tokenId: number): boolean {
     const bytes = this.table.tokenBytes[tokenId];
     if (!bytes) return true;
+    if (this.state.phase !== Phase.AfterStr) return false;
     for (const b of bytes) {
       if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
       return !(b === 0x5b || b === 0x5d || b === QUOTE || b === 0x2c);

@@ -172,13 +172,22 @@ describe('constrained decoding lets an invented item go', () => {
     expect(run.kept).toEqual(['Barack Obama', 'Honolulu', 'Hawaii']);
   });
 
-  it('answers [] when the model writes prose instead of a list', () => {
+  it('answers [] when the model wants to stop before the list', () => {
     const passage = 'Barack Obama was born in Kenya.';
-    const run = decode(passage, 64, scripted(llamaIdsOf(' The text describes a person.')));
+    const run = decode(passage, 64, scripted([]));
     expect(expectValid(run, passage, 64)).toEqual([]);
-    expect(run.text.trim()).toBe('[]');
     expect(run.constraint.abandoned).toBe(true);
     expect(run.ids.length).toBeLessThanOrEqual(3);
+  });
+
+  it('turns prose before the list into list syntax, but never into item text', () => {
+    const passage = 'Barack Obama was born in Kenya.';
+    for (let seed = 1; seed <= 5; seed++) {
+      const run = decode(passage, 64, scripted(llamaIdsOf(' The text describes a person.')), seed);
+      expectValid(run, passage, 64);
+      expect(run.kept).toEqual([]);
+      expect(run.overruledInString).toBe(0);
+    }
   });
 
   it('closes the list when the model goes on in prose after an item', () => {
