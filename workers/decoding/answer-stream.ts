@@ -118,6 +118,8 @@ export class AnswerStream {
   }
 
   private decode(): string {
+    // An answer that is EOS at once has no ids, and transformers.js refuses to decode none.
+    if (this.ids.length === 0) return '';
     return this.tokenizer.decode(this.ids, { skip_special_tokens: true });
   }
 }

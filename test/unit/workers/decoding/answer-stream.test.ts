@@ -98,6 +98,15 @@ describe('AnswerStream scores', () => {
     expect(final.entities).toEqual(['Hawaii']);
     expect(final.scores.size).toBe(0);
   });
+
+  it('an answer that is EOS at once is empty text with no entities (not a tokenizer error)', () => {
+    const stream = new AnswerStream(tokenizer, [EOS]);
+    expect(stream.push(EOS, -0.1)).toEqual([]);
+    const final = stream.finish();
+    expect(final.text).toBe('');
+    expect(final.entities).toEqual([]);
+    expect(stream.listReadingDecided()).toBe(false);
+  });
 });
 
 describe('listReadingDecided', () => {
