@@ -124,7 +124,11 @@ export class AnswerStream {
   }
 }
 
-/** Leading whitespace as both JavaScript's `\s` and Python's `str.strip()` see it (their union). */
+/**
+ * Leading whitespace as both JavaScript's `\s` and Python's `str.strip()` see it (their union: Python
+ * also strips the information separators U+001C..U+001F and U+0085).
+ */
+// eslint-disable-next-line no-control-regex -- those separators are exactly what Python strips
 const LEADING_WHITESPACE = /^[\s\x1c-\x1f\x85]+/u;
 
 /**
