@@ -58,7 +58,8 @@ export function serveApp(dist: string, extra: readonly Mount[] = []): Promise<St
   return startStaticServer([{ prefix: '/models/', dir: MODELS_DIR }, ...extra, { prefix: '/', dir: dist }]);
 }
 
-async function openApp(browser: Browser, url: string, init?: () => void): Promise<Page> {
+/** Opens the app in a fresh context and waits for its engine client (`window.uninerDebug.client`). */
+export async function openApp(browser: Browser, url: string, init?: () => void): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
   // tsx compiles with esbuild's keepNames: functions shipped to page.evaluate call its __name helper.
@@ -134,6 +135,107 @@ export async function browserRunner(
   return { run, ...ready, close: () => page.context().close() };
 }
 
+/** One Long Animation Frame (Chromium's `long-animation-frame` entry), cut down to what we report. */
+interface LongFrame {
+  readonly start: number;
+  readonly duration: number;
+  /** Time inside script callbacks (event handlers, rAF, message handlers) in the frame. */
+  readonly scriptMs: number;
+  /** From the frame's style-and-layout start to its end: the browser restyling and laying out. */
+  readonly styleLayoutMs: number;
+  /** The longest scripts: "invoker (function) N ms". */
+  readonly scripts: readonly string[];
+}
+
+/** What {@link collectLongFrames} gathers on the page. */
+interface Collected {
+  __longTasks: { start: number; duration: number }[];
+  __longFrames: LongFrame[];
+  /**
+   * Per task that changed the highlighted passage: when, how many `mark` elements it added, and how
+   * many passage characters the layout containers it changed hold (what the browser must re-lay out).
+   */
+  __addedPerTask: { at: number; marks: number; chars: number }[];
+}
+
+/**
+ * Runs in the page before the app: records long tasks, long animation frames (with their script and
+ * style/layout split, to say *what* a long frame spent its time on) and, as a figure that does not
+ * depend on the machine's speed, how many marks each task inserts and how much of the passage's text
+ * sits in the layout containers it changed (a MutationObserver callback runs once per task, after it;
+ * a subtree inserted whole is counted through its descendants).
+ */
+function collectLongFrames(): void {
+  const w = window as unknown as Collected;
+  w.__longTasks = [];
+  w.__longFrames = [];
+  w.__addedPerTask = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  interface LoafScript {
+    duration: number;
+    invoker: string;
+    sourceFunctionName: string;
+  }
+  interface Loaf {
+    startTime: number;
+    duration: number;
+    styleAndLayoutStart: number;
+    scripts: LoafScript[];
+  }
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const e = entry as unknown as Loaf;
+        const scripts = [...e.scripts].sort((a, b) => b.duration - a.duration);
+        w.__longFrames.push({
+          start: e.startTime,
+          duration: e.duration,
+          scriptMs: scripts.reduce((sum, s) => sum + s.duration, 0),
+          styleLayoutMs: e.styleAndLayoutStart > 0 ? e.startTime + e.duration - e.styleAndLayoutStart : 0,
+          scripts: scripts
+            .slice(0, 3)
+            .map((s) => `${s.invoker} (${s.sourceFunctionName || '?'}) ${Math.round(s.duration)} ms`),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {
+    // No Long Animation Frames in this browser: the long-task figures still stand.
+  }
+  const isBlock = (node: Node) => node instanceof Element && node.hasAttribute('data-block-start');
+  new MutationObserver((records) => {
+    let marks = 0;
+    // The layout containers whose content this task changed: a passage block, or the whole passage
+    // view when the change is in it directly (a passage drawn as one text).
+    const touched = new Set<Node>();
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (!(node instanceof Element)) continue;
+        if (node.matches('mark[data-start]')) marks++;
+        marks += node.querySelectorAll('mark[data-start]').length;
+      }
+      const element = record.target instanceof Element ? record.target : record.target.parentElement;
+      const view = element?.closest('.passage-view');
+      if (!element || !view) continue;
+      // A setting on the view itself (labels, emphasis) restyles it: not a change of its content.
+      if (record.type === 'attributes' && element === view) continue;
+      const block = element.closest('[data-block-start]');
+      const changed = [...record.addedNodes, ...record.removedNodes];
+      if (block) touched.add(block);
+      else if (record.type === 'childList' && changed.length > 0 && changed.every(isBlock))
+        for (const node of record.addedNodes) touched.add(node);
+      else touched.add(view);
+    }
+    const view = [...touched].find((node) => node instanceof Element && node.matches('.passage-view'));
+    const chars = (view ? [view] : [...touched]).reduce(
+      (sum, node) => sum + (node.textContent?.length ?? 0),
+      0,
+    );
+    if (marks > 0 || chars > 0) w.__addedPerTask.push({ at: performance.now(), marks, chars });
+  }).observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+}
+
 /** Persisted settings (zustand persist, key `uniner-web:v1`) that point the page at a run. */
 function persistedState(origin: string, passage: string, types: readonly string[]): string {
   return JSON.stringify({
@@ -167,13 +269,7 @@ export async function uiBench(
   types: readonly string[],
 ): Promise<UiFigures> {
   const stored = persistedState(origin, passage, types);
-  const page = await openApp(browser, `${origin}/`, () => {
-    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  const page = await openApp(browser, `${origin}/`, collectLongFrames);
   // Settings go in before the app reads them: write storage, then reload.
   await page.evaluate(
     ([key, value]) => {
@@ -186,7 +282,7 @@ export async function uiBench(
   const measureOnce = () =>
     page.evaluate(async () => {
       const client = window.uninerDebug!.client;
-      const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+      const w = window as unknown as Collected;
       const marks = () => document.querySelectorAll('mark[data-type][data-start][data-end]').length;
       const frames: { ms: number; marks: number }[] = [];
       const nextFrame = (at: number, record: (ms: number, count: number) => void) =>
@@ -219,7 +315,22 @@ export async function uiBench(
       await new Promise((resolve) => setTimeout(resolve, 200));
       off();
       const tasks = w.__longTasks.filter((t) => t.start >= clicked);
+      const frame = w.__longFrames
+        .filter((f) => f.start >= clicked)
+        .reduce<LongFrame | null>((a, b) => (a === null || b.duration > a.duration ? b : a), null);
+      const changes = w.__addedPerTask.filter((a) => a.at >= clicked);
+      const added = changes.filter((a) => a.marks > 0).map((a) => a.marks);
       return {
+        longestFrame: frame && {
+          ms: frame.duration,
+          scriptMs: frame.scriptMs,
+          styleLayoutMs: frame.styleLayoutMs,
+          scripts: frame.scripts,
+        },
+        maxMarksAddedPerTask: Math.max(0, ...added),
+        tasksAddingMarks: added.length,
+        // Over the tasks that drew new marks (the streamed updates), not the Extract click's reset.
+        maxCharsRelaidPerTask: Math.max(0, ...changes.filter((a) => a.marks > 0).map((a) => a.chars)),
         runMs,
         marks: marks(),
         renderMs: frames.at(-1)?.ms ?? last.ms,

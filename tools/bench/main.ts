@@ -8,7 +8,8 @@
  * same runs; (3) time to the first streamed entity against the whole request (scripted-llama);
  * (4) the same prefix-reuse comparison in Chromium on wasm (and on WebGPU with --webgpu: SwiftShader,
  * software, so only a functional figure); (5) the page drawing 2,000 highlights over a 50,000-char
- * passage during a real run, and its longest main-thread task.
+ * passage during a real run, and its longest main-thread task; (5b) a ~1 MB passage: how soon its first
+ * chunk is answered; (6) the real model (SmolLM2-135M) against llama.cpp and wllama.
  */
 import { writeFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -26,6 +27,8 @@ import {
   SCRIPTED_LLAMA_DIR,
 } from '../../test/fixtures/paths';
 import { browserRunner, ensureBuild, serveApp, uiBench } from './browser-bench';
+import { longPassage, longPassageBench } from './long-passage';
+import { selectSections } from './sections';
 import { machineInfo } from './machine';
 import { comparePrefixReuse, firstEntity, nodePrefixReuseAndConstraint } from './node-bench';
 import { formatJson, formatMachine, formatTable, type BenchResults } from './report';
@@ -42,6 +45,7 @@ import type { DecodeRate } from './decode-rate';
 import {
   ourWasmDecodeRate,
   ourWasmPage,
+  realFirstEntity,
   realPrefixReuse,
   wllamaDecodeRate,
   wllamaMounts,
@@ -49,7 +53,15 @@ import {
 } from './real-browser';
 import { llamaCppNodeDecodeRate, ortNodeDecodeRate } from './real-node';
 import type { RealModelFigures } from './report';
-import { BENCH_TYPES, CROSSNER_AI, benchSentences, buildPassage, highlightPassage } from './workload';
+import {
+  BENCH_TYPES,
+  CROSSNER_AI,
+  REAL_FIRST_ENTITY_PASSAGE,
+  REAL_MODEL_TYPES,
+  benchSentences,
+  buildPassage,
+  highlightPassage,
+} from './workload';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const TYPE_COUNTS = [1, 4, 8, 16] as const;
@@ -62,9 +74,15 @@ const REAL_REPEATS = 3;
 const REAL_DTYPES: readonly Dtype[] = ['fp32', 'q4'];
 /** The decode-speed prompt: the passage's first sentences (a continuation the model does not end). */
 const REAL_PROMPT_TOKENS = 60;
+/** The long-passage section: about 1 MB of text, and the types asked over it. */
+const LONG_PASSAGE_CHARS = 1_000_000;
+const LONG_PASSAGE_TYPES = ['person', 'location', 'organization'];
 
-export const USAGE = `Usage: npm run bench [-- --json <file>] [-- --webgpu] [-- --skip-browser] [-- --model <dir|url|hub-id|preset>]
+export const USAGE = `Usage: npm run bench [-- --json <file>] [-- --webgpu] [-- --skip-browser] [-- --only <sections>] [-- --model <dir|url|hub-id|preset>]
   --json <file>    also write the figures as JSON
+  --only <list>    only these sections, comma-separated: node (prefix reuse, constraint, first entity),
+                   wasm (prefix reuse in Chromium), ui (highlights, longest main-thread task),
+                   long (1 MB passage: first chunk), real (SmolLM2-135M vs llama.cpp and wllama)
   --model <model>  the model of the Node prefix-reuse rows (default: the generated bench-llama), read
                    like every tool's --model
   --webgpu         add the prefix-reuse comparison on WebGPU (SwiftShader here: software, slow)
@@ -102,12 +120,21 @@ async function main(argv: readonly string[]): Promise<number> {
       webgpu: { type: 'boolean', default: false },
       'skip-browser': { type: 'boolean', default: false },
       'skip-real': { type: 'boolean', default: false },
+      only: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     console.log(USAGE);
     return 0;
+  }
+  const sections = selectSections(values.only, {
+    browser: values['skip-browser'],
+    real: values['skip-real'],
+  });
+  if (typeof sections === 'string') {
+    console.error(`${sections}\n\n${USAGE}`);
+    return 2;
   }
   const started = performance.now();
   const log = (line: string) => console.error(line);
@@ -135,67 +162,61 @@ async function main(argv: readonly string[]): Promise<number> {
   const passage = buildPassage(sentences, PASSAGE_TOKENS, countTokens);
   const passageTokens = countTokens(passage);
 
-  log(
-    `1+2. prefix reuse and constraint cost, Node, ${nodeModelName} ${DTYPE}, passage ${passageTokens} tokens`,
-  );
-  const node = await nodePrefixReuseAndConstraint({
-    source: nodeSource,
-    dtype: DTYPE,
-    passage,
-    types: BENCH_TYPES,
-    counts: TYPE_COUNTS,
-    maxNewTokens: MAX_NEW_TOKENS,
-    log,
-    repeats: (count) => (count <= 4 ? 2 : 1),
-  });
+  let node: Awaited<ReturnType<typeof nodePrefixReuseAndConstraint>> | undefined;
+  let first: BenchResults['firstEntity'];
+  if (sections.has('node')) {
+    log(
+      `1+2. prefix reuse and constraint cost, Node, ${nodeModelName} ${DTYPE}, passage ${passageTokens} tokens`,
+    );
+    node = await nodePrefixReuseAndConstraint({
+      source: nodeSource,
+      dtype: DTYPE,
+      passage,
+      types: BENCH_TYPES,
+      counts: TYPE_COUNTS,
+      maxNewTokens: MAX_NEW_TOKENS,
+      log,
+      repeats: (count) => (count <= 4 ? 2 : 1),
+    });
 
-  log('3. first entity, Node, scripted-llama');
-  const obama = 'Barack Obama was born in Honolulu, Hawaii, and later taught law in Chicago.';
-  const first = await firstEntity({
-    source: SCRIPTED_LLAMA_DIR,
-    passage: `${obama} ${passage}`,
-    types: BENCH_TYPES.slice(0, 8),
-  });
+    log('3. first entity, Node, scripted-llama');
+    const obama = 'Barack Obama was born in Honolulu, Hawaii, and later taught law in Chicago.';
+    first = await firstEntity({
+      source: SCRIPTED_LLAMA_DIR,
+      passage: `${obama} ${passage}`,
+      types: BENCH_TYPES.slice(0, 8),
+    });
+  } else notes.push('Node sections skipped (--only).');
 
   let browserSection: BenchResults['browser'];
   let ui: BenchResults['ui'];
+  let long: BenchResults['longPassage'];
   let realBrowser: RealBrowser | undefined;
+  const inBrowser = (['wasm', 'ui', 'long', 'real'] as const).some((s) => sections.has(s));
   if (values['skip-browser']) {
     notes.push('Browser sections skipped (--skip-browser).');
-  } else {
+  } else if (inBrowser) {
     const dist = ensureBuild(REPO, log);
     const server = await serveApp(dist, wllamaMounts(REPO));
     const browser = await launchChromium({ webgpu: values.webgpu });
     try {
-      log('4. prefix reuse, Chromium wasm');
-      const wasm = await browserRunner(
-        browser,
-        server.origin,
-        { source: `${server.origin}/models/${BENCH_LLAMA_ID}`, dtype: DTYPE, device: 'wasm' },
-        passage,
-        MAX_NEW_TOKENS,
-      );
-      const wasmRows = await comparePrefixReuse(wasm.run, BENCH_TYPES, TYPE_COUNTS, log);
-      await wasm.close();
-      browserSection = { wasm: wasmRows };
-      if (values.webgpu) {
-        log('4b. prefix reuse, Chromium WebGPU (software adapter)');
-        const gpu = await browserRunner(
+      if (sections.has('wasm')) browserSection = await wasmSections(browser, server.origin);
+      if (sections.has('ui')) {
+        log('5. UI: highlights of a 50,000-char passage, scripted-llama on wasm');
+        ui = await uiBench(browser, server.origin, highlightPassage(50_000, 1000), ['person']);
+      }
+      if (sections.has('long')) {
+        log(`5b. long passage: ${LONG_PASSAGE_CHARS.toLocaleString('en-US')} chars, scripted-llama on wasm`);
+        long = await longPassageBench(
           browser,
           server.origin,
-          { source: `${server.origin}/models/${BENCH_LLAMA_ID}`, dtype: DTYPE, device: 'webgpu' },
-          passage,
-          MAX_NEW_TOKENS,
+          `${server.origin}/models/scripted-llama`,
+          longPassage(sentences, LONG_PASSAGE_CHARS),
+          LONG_PASSAGE_TYPES,
         );
-        if (gpu.device !== 'webgpu') notes.push(`WebGPU was asked for but the engine ran on ${gpu.device}.`);
-        const gpuRows = await comparePrefixReuse(gpu.run, BENCH_TYPES, [1, 4], log);
-        await gpu.close();
-        browserSection = { ...browserSection, webgpu: gpuRows, webgpuAdapter: gpu.adapter ?? 'unknown' };
-        notes.push(`WebGPU adapter: ${gpu.adapter ?? 'unknown'} (software rendering; not a GPU figure).`);
+        if (!long.interrupted) notes.push('The long-passage run ended before it was stopped.');
       }
-      log('5. UI: highlights of a 50,000-char passage, scripted-llama on wasm');
-      ui = await uiBench(browser, server.origin, highlightPassage(50_000, 1000), ['person']);
-      if (!values['skip-real']) {
+      if (sections.has('real')) {
         log('6. real model (SmolLM2-135M), Chromium: our worker per format, wllama, prefix reuse');
         realBrowser = await realModelBrowser(browser, server.origin, sentences, countTokens, passage, log);
       }
@@ -205,8 +226,36 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
 
+  /** Section 4: prefix reuse in the built app on wasm (and on WebGPU with --webgpu). */
+  async function wasmSections(
+    browser: Awaited<ReturnType<typeof launchChromium>>,
+    origin: string,
+  ): Promise<NonNullable<BenchResults['browser']>> {
+    const runner = (device: 'wasm' | 'webgpu') =>
+      browserRunner(
+        browser,
+        origin,
+        { source: `${origin}/models/${BENCH_LLAMA_ID}`, dtype: DTYPE, device },
+        passage,
+        MAX_NEW_TOKENS,
+      );
+    log('4. prefix reuse, Chromium wasm');
+    const wasm = await runner('wasm');
+    const wasmRows = await comparePrefixReuse(wasm.run, BENCH_TYPES, TYPE_COUNTS, log);
+    await wasm.close();
+    if (!values.webgpu) return { wasm: wasmRows };
+    log('4b. prefix reuse, Chromium WebGPU (software adapter)');
+    const gpu = await runner('webgpu');
+    if (gpu.device !== 'webgpu') notes.push(`WebGPU was asked for but the engine ran on ${gpu.device}.`);
+    const gpuRows = await comparePrefixReuse(gpu.run, BENCH_TYPES, [1, 4], log);
+    await gpu.close();
+    notes.push(`WebGPU adapter: ${gpu.adapter ?? 'unknown'} (software rendering; not a GPU figure).`);
+    return { wasm: wasmRows, webgpu: gpuRows, webgpuAdapter: gpu.adapter ?? 'unknown' };
+  }
+
   let realModel: RealModelFigures | undefined;
   if (values['skip-real']) notes.push('Real model skipped (--skip-real).');
+  else if (!sections.has('real')) notes.push('Real model skipped (--only).');
   else if (!realBrowser) notes.push('Real model skipped: it is measured side by side with the browser.');
   else {
     log('6b. real model, Node: ours (onnxruntime-node) vs llama.cpp (node-llama-cpp), same threads');
@@ -219,7 +268,7 @@ async function main(argv: readonly string[]): Promise<number> {
       node: nodeModel
         ? `onnxruntime-node, ${nodeModelName} ${DTYPE} (${nodeModel.source})`
         : `onnxruntime-node, bench-llama ${DTYPE} (6 layers, hidden 512, 32k vocab, random weights)`,
-      ...(browserSection
+      ...(inBrowser
         ? {
             browser: `Chromium, onnxruntime-web wasm (threads: COOP/COEP), bench-llama ${DTYPE}; UI with scripted-llama fp32`,
           }
@@ -227,11 +276,12 @@ async function main(argv: readonly string[]): Promise<number> {
       passageTokens,
       maxNewTokens: MAX_NEW_TOKENS,
     },
-    prefixReuse: node.rows,
-    constraint: node.constraint,
-    firstEntity: first,
+    prefixReuse: node?.rows ?? [],
+    ...(node ? { constraint: node.constraint } : {}),
+    ...(first ? { firstEntity: first } : {}),
     ...(browserSection ? { browser: browserSection } : {}),
     ...(ui ? { ui } : {}),
+    ...(long ? { longPassage: long } : {}),
     ...(realModel ? { realModel } : {}),
     notes,
     totalSeconds: (performance.now() - started) / 1000,
@@ -253,6 +303,7 @@ interface RealBrowser {
   readonly wllama: DecodeRate;
   readonly wasmDtype: Dtype;
   readonly extraction: RealExtraction;
+  readonly firstEntity: { firstEntityMs: number | null; totalMs: number };
   readonly extractionMs: number;
 }
 
@@ -295,10 +346,18 @@ async function realModelBrowser(
   const page = await ourWasmPage(browser, origin, `${origin}/models/${SMOLLM2_ID}`, wasmDtype);
   try {
     const started = performance.now();
-    const extraction = await realPrefixReuse(page.page, passage, BENCH_TYPES.slice(0, 8), MAX_NEW_TOKENS, 1);
+    const extraction = await realPrefixReuse(page.page, passage, REAL_MODEL_TYPES, MAX_NEW_TOKENS, 1);
+    // First entity on a passage this model names things in (it answers [] on the CrossNER one).
+    const firstEntity = await realFirstEntity(
+      page.page,
+      REAL_FIRST_ENTITY_PASSAGE,
+      REAL_MODEL_TYPES,
+      MAX_NEW_TOKENS,
+    );
     log(
-      `  8 types, ${wasmDtype}: ${extraction.naiveMs.toFixed(0)} → ${extraction.reuseMs.toFixed(0)} ms, ` +
-        `first entity ${extraction.firstEntityMs?.toFixed(0) ?? 'none'} ms`,
+      `  8 types, ${wasmDtype}: ${extraction.naiveMs.toFixed(0)} → ${extraction.reuseMs.toFixed(0)} ms; ` +
+        `first entity ${firstEntity.firstEntityMs?.toFixed(0) ?? 'none'} of ${firstEntity.totalMs.toFixed(0)} ms ` +
+        `(${firstEntity.entities} entities)`,
     );
     return {
       threads,
@@ -308,6 +367,7 @@ async function realModelBrowser(
       wllama,
       wasmDtype,
       extraction,
+      firstEntity,
       extractionMs: performance.now() - started,
     };
   } finally {
@@ -360,8 +420,8 @@ async function realModelNode(browser: RealBrowser, log: (line: string) => void):
       reuseMs: browser.extraction.reuseMs,
       answersEqual: browser.extraction.answersEqual,
     },
-    firstEntityMs: browser.extraction.firstEntityMs,
-    totalMs: browser.extraction.reuseMs,
+    firstEntityMs: browser.firstEntity.firstEntityMs,
+    totalMs: browser.firstEntity.totalMs,
   };
 }
 

@@ -182,6 +182,60 @@ export interface RealExtraction {
   readonly entities: number;
 }
 
+/** One extraction in the app's worker: wall time, first streamed entity, raw answers per type. */
+function extractOnce(
+  page: Page,
+  passage: string,
+  types: readonly string[],
+  maxNewTokens: number,
+  reusePrefix: boolean,
+) {
+  return page.evaluate(
+    async (args) => {
+      const client = window.uninerDebug!.client;
+      const answers: Record<string, string> = {};
+      let entities = 0;
+      let firstAt: number | null = null;
+      const offDone = client.on('type-done', (event) => {
+        answers[event.entityType] = JSON.stringify(event.rawAnswers);
+        entities += event.entities.length;
+      });
+      const offPartial = client.on('type-partial', () => {
+        firstAt ??= performance.now();
+      });
+      const started = performance.now();
+      try {
+        await client.extract({
+          passage: args.passage,
+          entityTypes: args.types,
+          options: { constrain: true, maxNewTokens: args.maxNewTokens, reusePrefix: args.reusePrefix },
+        }).promise;
+        return {
+          ms: performance.now() - started,
+          firstEntityMs: firstAt === null ? null : firstAt - started,
+          answers: args.types.map((t) => answers[t] ?? '(no answer)'),
+          entities,
+        };
+      } finally {
+        offDone();
+        offPartial();
+      }
+    },
+    { passage, types: [...types], maxNewTokens, reusePrefix },
+  );
+}
+
+/** Streaming on the real model: the first entity of one prefix-reuse request against the whole. */
+export async function realFirstEntity(
+  page: Page,
+  passage: string,
+  types: readonly string[],
+  maxNewTokens: number,
+): Promise<{ firstEntityMs: number | null; totalMs: number; entities: number }> {
+  const run = await extractOnce(page, passage, types, maxNewTokens, true);
+  return { firstEntityMs: run.firstEntityMs, totalMs: run.ms, entities: run.entities };
+}
+
 /** Prefix reuse on the real model in the app's worker: per-type re-encode vs one passage encode. */
 export async function realPrefixReuse(
   page: Page,
@@ -190,40 +244,7 @@ export async function realPrefixReuse(
   maxNewTokens: number,
   repeats: number,
 ): Promise<RealExtraction> {
-  const run = (reusePrefix: boolean) =>
-    page.evaluate(
-      async (args) => {
-        const client = window.uninerDebug!.client;
-        const answers: Record<string, string> = {};
-        let entities = 0;
-        let firstAt: number | null = null;
-        const offDone = client.on('type-done', (event) => {
-          answers[event.entityType] = JSON.stringify(event.rawAnswers);
-          entities += event.entities.length;
-        });
-        const offPartial = client.on('type-partial', () => {
-          firstAt ??= performance.now();
-        });
-        const started = performance.now();
-        try {
-          await client.extract({
-            passage: args.passage,
-            entityTypes: args.types,
-            options: { constrain: true, maxNewTokens: args.maxNewTokens, reusePrefix: args.reusePrefix },
-          }).promise;
-          return {
-            ms: performance.now() - started,
-            firstEntityMs: firstAt === null ? null : firstAt - started,
-            answers: args.types.map((t) => answers[t] ?? '(no answer)'),
-            entities,
-          };
-        } finally {
-          offDone();
-          offPartial();
-        }
-      },
-      { passage, types: [...types], maxNewTokens, reusePrefix },
-    );
+  const run = (reusePrefix: boolean) => extractOnce(page, passage, types, maxNewTokens, reusePrefix);
   await run(true); // warm-up
   const naive: Awaited<ReturnType<typeof run>>[] = [];
   const reuse: Awaited<ReturnType<typeof run>>[] = [];

@@ -74,8 +74,47 @@ export interface UiFigures {
   /** Longest main-thread task during the run (PerformanceObserver 'longtask'; 0 when none ≥ 50 ms). */
   readonly longestTaskMs: number;
   readonly longTasks: number;
+  /**
+   * The longest animation frame of the run (Chromium's Long Animation Frames API; null where it has
+   * none or no frame took 50 ms): script time, style and layout time, and its longest scripts.
+   */
+  readonly longestFrame?: {
+    readonly ms: number;
+    readonly scriptMs: number;
+    readonly styleLayoutMs: number;
+    readonly scripts: readonly string[];
+  } | null;
+  /** Most highlight marks inserted into the page by one task (independent of the machine's speed). */
+  readonly maxMarksAddedPerTask?: number;
+  /** Tasks that inserted marks. */
+  readonly tasksAddingMarks?: number;
+  /**
+   * Most passage characters held by the layout containers one task that drew new marks changed (the
+   * passage view, or the blocks it is cut into): how much text the browser had to re-lay out for one
+   * streamed update. Independent of the machine's speed.
+   */
+  readonly maxCharsRelaidPerTask?: number;
   /** From clicking Extract to the run's `done`. */
   readonly runMs: number;
+}
+
+/**
+ * A ~1 MB passage through the app's worker: how soon its first chunk is answered (times from the
+ * `extract` call; null when the event never came).
+ */
+export interface LongPassageFigures {
+  readonly chars: number;
+  readonly types: number;
+  /** To the first `chunk-progress` (the first chunk found, the chunk count estimated). */
+  readonly firstProgressMs: number | null;
+  /** The chunk count that first progress event gave (an estimate until the last chunk). */
+  readonly estimatedChunks: number | null;
+  /** To the first `type-started` of chunk 0: the first chunk's answer starting. */
+  readonly firstChunkStartMs: number | null;
+  /** To the `chunk-progress` that says chunk 0 is answered for every type. */
+  readonly firstChunkDoneMs: number | null;
+  /** The run was then stopped (it must end as interrupted). */
+  readonly interrupted: boolean;
 }
 
 /** Decode tokens/s of one engine (see decode-rate.ts). */
@@ -114,7 +153,10 @@ export interface RealModelFigures {
     readonly reuseMs: number;
     readonly answersEqual: boolean;
   };
-  /** In the prefix-reuse request: the first streamed entity (null when it found none) and the whole. */
+  /**
+   * One prefix-reuse request of the 8 types over a short passage of people and places (workload.ts
+   * `REAL_FIRST_ENTITY_PASSAGE`): the first streamed entity (null when it found none) and the whole.
+   */
   readonly firstEntityMs: number | null;
   readonly totalMs: number;
 }
@@ -139,6 +181,7 @@ export interface BenchResults {
     readonly webgpuAdapter?: string;
   };
   readonly ui?: UiFigures;
+  readonly longPassage?: LongPassageFigures;
   readonly realModel?: RealModelFigures;
   readonly notes: readonly string[];
   /** Wall time of the whole bench. */
@@ -286,6 +329,27 @@ export function formatTable(results: BenchResults, options: { machine?: boolean 
         '',
       ],
     );
+  if (u?.maxMarksAddedPerTask !== undefined)
+    rows.push([
+      'UI: most marks inserted by one task',
+      `${u.marks} marks in ${u.tasksAddingMarks ?? '?'} task${u.tasksAddingMarks === 1 ? '' : 's'}`,
+      `${u.maxMarksAddedPerTask} marks; ${(u.maxCharsRelaidPerTask ?? Number.NaN).toLocaleString('en-US')} chars re-laid out`,
+      u.longestFrame
+        ? `longest frame ${ms(u.longestFrame.ms)}: script ${ms(u.longestFrame.scriptMs)}, style+layout ${ms(u.longestFrame.styleLayoutMs)}`
+        : 'no frame ≥ 50 ms',
+      '',
+    ]);
+  const l = results.longPassage;
+  if (l) {
+    const at = (value: number | null) => (value === null ? 'never' : ms(value));
+    rows.push([
+      `Long passage: first chunk's answer starts (${(l.chars / 1e6).toFixed(1)} MB, ${l.types} type${l.types === 1 ? '' : 's'})`,
+      `${at(l.firstProgressMs)} first progress (about ${l.estimatedChunks ?? '?'} chunks)`,
+      `${at(l.firstChunkStartMs)} first answer`,
+      `${at(l.firstChunkDoneMs)} chunk 0 done`,
+      '',
+    ]);
+  }
   const m = results.realModel;
   if (m) rows.push(...realModelRows(m));
   const table = markdownTable(['Measure', 'Baseline', 'Measured', 'Ratio', 'Same answers'], rows);

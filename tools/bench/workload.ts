@@ -87,3 +87,26 @@ export function highlightPassage(chars: number, pairs: number): string {
   }
   return passage.padEnd(chars, '.').slice(0, chars);
 }
+
+/**
+ * The real model's 8 types, general ones first: SmolLM2-135M answers [] to CrossNER AI's own types
+ * (algorithm, field, …), which left its first-entity figure empty. Still 8, for prefix reuse.
+ */
+export const REAL_MODEL_TYPES: readonly string[] = [
+  'person',
+  'city',
+  'location',
+  'country',
+  'organization',
+  'company',
+  'university',
+  'award',
+];
+
+/**
+ * The real model's first-entity passage: short and full of people and places, which SmolLM2-135M
+ * names in UniNER's format (on the 300-token CrossNER passage it answers [] to every type above).
+ */
+export const REAL_FIRST_ENTITY_PASSAGE =
+  'My name is Alice Smith and I live in Paris. My friend Bob lives in London. ' +
+  'Barack Obama was born in Honolulu, Hawaii, and later taught law in Chicago.';

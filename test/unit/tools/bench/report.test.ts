@@ -1,6 +1,8 @@
 /** The bench's table and JSON from made-up figures (no timing is measured or asserted here). */
 import { describe, expect, it } from 'vitest';
 import { formatJson, formatTable, reuseRow, type BenchResults } from '../../../../tools/bench/report';
+import { longPassage } from '../../../../tools/bench/long-passage';
+import { selectSections } from '../../../../tools/bench/sections';
 import { buildPassage, highlightPassage } from '../../../../tools/bench/workload';
 
 const run = (ms: number, prefillTokens: number, answers: string[]) => ({
@@ -46,6 +48,19 @@ const results: BenchResults = {
     longestTaskMs: 250,
     longTasks: 3,
     runMs: 10_000,
+    longestFrame: { ms: 260, scriptMs: 30, styleLayoutMs: 220, scripts: ['Worker.onmessage (?) 30 ms'] },
+    maxMarksAddedPerTask: 55,
+    tasksAddingMarks: 38,
+    maxCharsRelaidPerTask: 50_000,
+  },
+  longPassage: {
+    chars: 1_000_000,
+    types: 3,
+    firstProgressMs: 500,
+    estimatedChunks: 214,
+    firstChunkStartMs: 900,
+    firstChunkDoneMs: 1500,
+    interrupted: true,
   },
   realModel: {
     model: 'SmolLM2-135M',
@@ -87,7 +102,7 @@ describe('bench report', () => {
       'Node v20.0.0, Chromium 156.0',
     ]);
     const rows = text.split('\n').filter((l) => l.startsWith('|'));
-    expect(rows).toHaveLength(2 + 2 + 1 + 1 + 1 + 1 + 2 + 5);
+    expect(rows).toHaveLength(2 + 2 + 1 + 1 + 1 + 1 + 3 + 1 + 5);
     expect(new Set(rows.map((r) => r.length)).size).toBe(1); // aligned columns
     expect(rows[0]).toMatch(/^\| Measure +\| +Baseline \| +Measured \| +Ratio \| Same answers \|$/);
     expect(text).toMatch(
@@ -104,6 +119,12 @@ describe('bench report', () => {
     expect(text).toMatch(/UI: 2000 marks, 50,000-char passage .*40\.0 ms last render .*2\.4 frames/);
     expect(text).toMatch(
       /UI: longest main-thread task .*3 long tasks .*250 ms .*15\.0 frames \(worst event→frame 300 ms\)/,
+    );
+    expect(text).toMatch(
+      /UI: most marks inserted by one task +\| +2000 marks in 38 tasks \| +55 marks; 50,000 chars re-laid out \| +longest frame 260 ms: script 30\.0 ms, style\+layout 220 ms/,
+    );
+    expect(text).toMatch(
+      /Long passage: first chunk's answer starts \(1\.0 MB, 3 types\) +\| +500 ms first progress \(about 214 chunks\) \| +900 ms first answer \| +1500 ms chunk 0 done \|/,
     );
     expect(text).toMatch(/Note: a note/);
     expect(formatTable(results, { machine: false })).not.toMatch(/Test CPU/);
@@ -129,10 +150,51 @@ describe('bench report', () => {
     expect(json.constraint).toEqual(expect.objectContaining({ stepMs: 20, constraintMs: 1, ratio: 0.05 }));
     expect(json.firstEntity).toEqual(expect.objectContaining({ firstEntityMs: 50, totalMs: 200 }));
     expect((json.browser as { wasm: unknown[] }).wasm).toHaveLength(1);
+    expect(json.longPassage).toEqual({
+      chars: 1_000_000,
+      types: 3,
+      firstProgressMs: 500,
+      estimatedChunks: 214,
+      firstChunkStartMs: 900,
+      firstChunkDoneMs: 1500,
+      interrupted: true,
+    });
+    expect(json.ui).toMatchObject({ longestTaskMs: 250, maxCharsRelaidPerTask: 50_000 });
+  });
+
+  it('says "never" for a long-passage event that did not come', () => {
+    const table = formatTable({
+      ...results,
+      longPassage: { ...results.longPassage!, firstChunkStartMs: null, firstChunkDoneMs: null },
+    });
+    expect(table).toMatch(/Long passage: .*\| +never first answer \| +never chunk 0 done \|/);
+  });
+});
+
+describe('bench sections', () => {
+  it('runs every section by default, and --only picks some', () => {
+    expect(selectSections(undefined, { browser: false, real: false })).toEqual(
+      new Set(['node', 'wasm', 'ui', 'long', 'real']),
+    );
+    expect(selectSections('ui, long', { browser: false, real: false })).toEqual(new Set(['ui', 'long']));
+  });
+
+  it('leaves out what --skip-browser and --skip-real say, and refuses unknown names', () => {
+    expect(selectSections(undefined, { browser: true, real: false })).toEqual(new Set(['node']));
+    expect(selectSections('ui,real', { browser: false, real: true })).toEqual(new Set(['ui']));
+    expect(selectSections('ui,gpu', { browser: false, real: false })).toMatch(/--only takes .*got "ui,gpu"/);
+    expect(selectSections('', { browser: false, real: false })).toMatch(/--only takes/);
   });
 });
 
 describe('bench workload', () => {
+  it('makes a long passage of exactly the asked length from whole sentences', () => {
+    const text = longPassage(['One sentence.', 'Another one.'], 1000);
+    expect(text).toHaveLength(1000);
+    expect(text.startsWith('One sentence. Another one. One sentence.')).toBe(true);
+    expect(() => longPassage([], 10)).toThrow(/no sentences/);
+  });
+
   it('builds a passage up to a token target from whole sentences', () => {
     const words = (t: string) => (t ? t.split(' ').length : 0);
     expect(buildPassage(['a b', 'c d e'], 4, words)).toBe('a b c d e');
