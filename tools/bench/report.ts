@@ -324,7 +324,8 @@ export function formatTable(results: BenchResults, options: { machine?: boolean 
       [
         'UI: longest main-thread task during the run',
         `${u.longTasks} long task${u.longTasks === 1 ? '' : 's'}`,
-        ms(u.longestTaskMs),
+        // The Long Tasks API reports only tasks of 50 ms or more.
+        u.longTasks === 0 ? 'none ≥ 50 ms' : ms(u.longestTaskMs),
         `${(u.longestTaskMs / FRAME_MS).toFixed(1)} frames (worst event→frame ${ms(u.maxEventToFrameMs)})`,
         '',
       ],

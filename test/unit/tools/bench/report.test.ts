@@ -162,6 +162,13 @@ describe('bench report', () => {
     expect(json.ui).toMatchObject({ longestTaskMs: 250, maxCharsRelaidPerTask: 50_000 });
   });
 
+  it('says when no main-thread task reached 50 ms', () => {
+    const table = formatTable({ ...results, ui: { ...results.ui!, longestTaskMs: 0, longTasks: 0 } });
+    expect(table).toMatch(
+      /UI: longest main-thread task during the run +\| +0 long tasks \| +none ≥ 50 ms \|/,
+    );
+  });
+
   it('says "never" for a long-passage event that did not come', () => {
     const table = formatTable({
       ...results,
