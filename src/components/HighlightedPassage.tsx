@@ -1,6 +1,6 @@
-import { useMemo, type KeyboardEvent } from 'react';
+import { useDeferredValue, useMemo, type ClipboardEvent, type KeyboardEvent } from 'react';
 import type { Results, SpanTag } from '../lib/score-threshold';
-import { labelsShown, layoutSpans, type TypedSpan } from '../lib/span-layout';
+import { blockCuts, labelsShown, passageBlocks, type TypedSpan } from '../lib/span-layout';
 import type { TypeColor } from '../lib/type-colors';
 import {
   usePassageChangedSinceRun,
@@ -42,6 +42,45 @@ function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
 }
 
 /**
+ * The passage offset of a DOM position inside the view (a selection end), or null outside it. Within a
+ * block the text before the position is the passage text before it (labels and tooltips are CSS, not
+ * text); between blocks it is where the next block starts.
+ */
+function passageOffset(view: Element, node: Node, offset: number, textLength: number): number | null {
+  if (node === view) {
+    const next = view.childNodes[offset];
+    return next instanceof HTMLElement && next.dataset.blockStart !== undefined
+      ? Number(next.dataset.blockStart)
+      : offset === 0
+        ? 0
+        : textLength;
+  }
+  const element = node instanceof Element ? node : node.parentElement;
+  const block = element?.closest<HTMLElement>('[data-block-start]');
+  if (!block || !view.contains(block)) return null;
+  const range = document.createRange();
+  range.setStart(block, 0);
+  range.setEnd(node, offset);
+  return Number(block.dataset.blockStart) + range.toString().length;
+}
+
+/**
+ * Copies exactly the selected part of the passage. The browser would put a line break between two
+ * blocks, and a paragraph longer than a block is cut where the text has no line break (blockCuts).
+ */
+function copyPassage(event: ClipboardEvent<HTMLDivElement>, text: string): void {
+  const selection = document.getSelection();
+  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return;
+  const range = selection.getRangeAt(0);
+  const view = event.currentTarget;
+  const start = passageOffset(view, range.startContainer, range.startOffset, text.length);
+  const end = passageOffset(view, range.endContainer, range.endOffset, text.length);
+  if (start === null || end === null || end <= start) return;
+  event.clipboardData.setData('text/plain', text.slice(start, end));
+  event.preventDefault();
+}
+
+/**
  * Every span to highlight, and per `start:end` range the types tagged on it with their scores (the
  * highest when two strings of one type land on the same text).
  */
@@ -79,8 +118,14 @@ export function HighlightedPassage({ colors, emphasis, results }: Props) {
   const changed = usePassageChangedSinceRun();
   const labelSetting = useTypeLabels();
 
-  const { spans, tagsByRange } = useMemo(() => collectSpans(results), [results]);
-  const layout = useMemo(() => layoutSpans(text.length, spans, types), [text, spans, types]);
+  // Deferred: a streamed result first updates the lists and counts, then the passage is drawn in a
+  // background render that React splits into slices and yields between, so no single task holds the
+  // page for the whole of it (it still shows every result; a newer one simply replaces the pending draw).
+  const shown = useDeferredValue(results);
+  const { spans, tagsByRange } = useMemo(() => collectSpans(shown), [shown]);
+  // Where the passage may be cut into blocks depends on the text only; which cuts are used, on the spans.
+  const cuts = useMemo(() => blockCuts(text), [text]);
+  const blocks = useMemo(() => passageBlocks(text.length, cuts, spans), [text, cuts, spans]);
 
   if (status === 'idle') {
     return (
@@ -104,12 +149,19 @@ export function HighlightedPassage({ colors, emphasis, results }: Props) {
         aria-label="Highlighted passage (arrow keys move between entities)"
         tabIndex={0}
         onKeyDown={onKeyDown}
+        onCopy={(event) => copyPassage(event, text)}
         data-emphasis={emphasis ?? undefined}
         data-labels={labelsShown(labelSetting, spans.length) ? '' : undefined}
         data-testid="highlighted-passage"
         className="passage-view max-h-[60vh] overflow-auto rounded-md bg-white p-3 pb-8 leading-8 whitespace-pre-wrap break-words focus-visible:outline-2 focus-visible:outline-indigo-500 dark:bg-slate-900"
       >
-        <PassageMarks text={text} layout={layout} colors={colors} tagsByRange={tagsByRange} />
+        <PassageMarks
+          text={text}
+          blocks={blocks}
+          typeOrder={types}
+          colors={colors}
+          tagsByRange={tagsByRange}
+        />
       </div>
     </div>
   );

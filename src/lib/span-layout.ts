@@ -56,11 +56,11 @@ interface MutableMark {
 }
 
 /** Drops empty, out-of-range and duplicate spans (same type and range); keeps the first of duplicates. */
-export function normaliseSpans(spans: readonly TypedSpan[], textLength: number): TypedSpan[] {
+export function normaliseSpans(spans: readonly TypedSpan[], textLength: number, from = 0): TypedSpan[] {
   const seen = new Set<string>();
   const out: TypedSpan[] = [];
   for (const span of spans) {
-    if (!(span.start >= 0 && span.end > span.start && span.end <= textLength)) continue;
+    if (!(span.start >= from && span.end > span.start && span.end <= textLength)) continue;
     const key = `${span.type}\u0000${span.start}\u0000${span.end}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -78,9 +78,23 @@ export function layoutSpans(
   spans: readonly TypedSpan[],
   typeOrder: readonly string[] = [],
 ): LayoutNode[] {
+  return layoutRange(0, textLength, spans, typeOrder);
+}
+
+/**
+ * {@link layoutSpans} over the part `[from, to)` of a text (offsets stay the text's own): the nodes
+ * cover exactly that range, and spans not wholly inside it are dropped.
+ */
+export function layoutRange(
+  from: number,
+  to: number,
+  spans: readonly TypedSpan[],
+  typeOrder: readonly string[] = [],
+): LayoutNode[] {
+  const textLength = to;
   const rank = new Map(typeOrder.map((type, index) => [type, index]));
   const typeRank = (type: string) => rank.get(type) ?? typeOrder.length;
-  const sorted = normaliseSpans(spans, textLength).sort(
+  const sorted = normaliseSpans(spans, textLength, from).sort(
     (a, b) =>
       a.start - b.start ||
       b.end - a.end ||
@@ -90,7 +104,7 @@ export function layoutSpans(
   const priority = new Map(sorted.map((span, index) => [span, index]));
 
   // Segment boundaries.
-  const cuts = new Set<number>([0, textLength]);
+  const cuts = new Set<number>([from, textLength]);
   for (const span of sorted) {
     cuts.add(span.start);
     cuts.add(span.end);
@@ -191,4 +205,100 @@ export function flattenText(nodes: readonly LayoutNode[]): Array<[number, number
   };
   walk(nodes);
   return out;
+}
+
+/**
+ * A piece of the passage drawn as its own block, with the spans that lie in it. Why blocks: the
+ * passage is one long run of inline text, and every mark added to it made Chromium restyle, re-shape
+ * and re-lay out all of it (150–250 ms per streamed update on a 50,000-character passage). Blocks are
+ * laid out independently, off-screen ones not at all (`content-visibility: auto`), and a block whose
+ * spans did not change is not rendered again.
+ */
+export interface PassageBlock {
+  readonly start: number;
+  readonly end: number;
+  /** The spans wholly inside `[start, end)`; a span never crosses a block boundary. */
+  readonly spans: readonly TypedSpan[];
+}
+
+/** Blocks hold at least this many characters where the text allows (fewer blocks, fewer boxes)… */
+export const BLOCK_MIN_CHARS = 1500;
+/** …and at most this many; a paragraph longer than this is cut at a sentence end (see blockCuts). */
+export const BLOCK_MAX_CHARS = 4000;
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
+/**
+ * Where the text may be cut into blocks (ascending, without 0 and the text's length). The preferred
+ * cut is right after a line break: in `pre-wrap` a line break that ends a block draws exactly as the
+ * same break inside one block, so the view looks the same. Lines are grouped into blocks of at least
+ * {@link BLOCK_MIN_CHARS}. Only a paragraph longer than {@link BLOCK_MAX_CHARS} is cut elsewhere — after
+ * a sentence end and its spaces, else after a space, else anywhere outside a surrogate pair — and there
+ * the view starts a new line where the text has none.
+ */
+export function blockCuts(text: string): number[] {
+  const cuts: number[] = [];
+  let start = 0;
+  while (text.length - start > BLOCK_MAX_CHARS) {
+    const window = text.slice(start, start + BLOCK_MAX_CHARS);
+    const lineAfterMin = window.indexOf('\n', BLOCK_MIN_CHARS - 1);
+    const lastLine = window.lastIndexOf('\n');
+    let cut: number;
+    if (lineAfterMin >= 0) cut = lineAfterMin + 1;
+    else if (lastLine >= 0) cut = lastLine + 1;
+    else {
+      const tail = window.slice(BLOCK_MIN_CHARS);
+      const sentence = [...tail.matchAll(/[.!?。！？]["')\]]*\s+/gu)].at(-1);
+      const space = tail.search(/\s\S*$/u);
+      if (sentence?.index !== undefined) cut = BLOCK_MIN_CHARS + sentence.index + sentence[0].length;
+      else if (space >= 0) cut = BLOCK_MIN_CHARS + space + 1;
+      else
+        cut = isHighSurrogate(window.charCodeAt(BLOCK_MAX_CHARS - 1)) ? BLOCK_MAX_CHARS - 1 : BLOCK_MAX_CHARS;
+    }
+    start += cut;
+    cuts.push(start);
+  }
+  return cuts;
+}
+
+/**
+ * The blocks of a text of `textLength` characters cut at `cuts` (from {@link blockCuts}), with each
+ * span in the block it lies in. A cut that falls inside a span is not used, so every span stays in one
+ * block (its layout, nesting and crossing pieces work as in one text). Spans out of range are dropped.
+ */
+export function passageBlocks(
+  textLength: number,
+  cuts: readonly number[],
+  spans: readonly TypedSpan[],
+): PassageBlock[] {
+  const kept = spans.filter((s) => s.start >= 0 && s.end > s.start && s.end <= textLength);
+  const open = cuts.map((cut) => cut > 0 && cut < textLength);
+  // First cut > x, by binary search over the ascending cuts.
+  const firstAfter = (x: number) => {
+    let lo = 0;
+    let hi = cuts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cuts[mid]! > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  for (const span of kept)
+    for (let i = firstAfter(span.start); i < cuts.length && cuts[i]! < span.end; i++) open[i] = false;
+  const bounds = [0, ...cuts.filter((_, i) => open[i]), textLength];
+  const blocks = bounds
+    .slice(0, -1)
+    .map((start, i) => ({ start, end: bounds[i + 1]!, spans: [] as TypedSpan[] }));
+  for (const span of kept) {
+    let lo = 0;
+    let hi = blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (blocks[mid]!.start <= span.start) lo = mid;
+      else hi = mid - 1;
+    }
+    blocks[lo]!.spans.push(span);
+  }
+  return blocks;
 }

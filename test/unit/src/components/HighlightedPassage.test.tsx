@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FoundEntity } from '../../../../workers/protocol';
 import { ResultsSection } from '../../../../src/components/ResultsSection';
 import { useAppStore, initialAppState } from '../../../../src/store/app-store';
@@ -144,5 +144,91 @@ describe('HighlightedPassage', () => {
     expect(view.querySelectorAll('mark')).toHaveLength(2000);
     expect(view.querySelectorAll('*').length).toBeLessThan(2100);
     expect(ms).toBeLessThan(5000); // jsdom is far slower than a browser; this guards against blow-ups
+  });
+
+  it('draws a long passage in blocks, and a streamed result changes only the blocks it lands in', () => {
+    // One paragraph without line breaks: the blocks are cut after sentence ends.
+    const long = 'Barack Obama went to Hawaii on a sunny day. '.repeat(500).slice(0, 20_000);
+    const obama = (upTo: number): FoundEntity => {
+      const spans = [];
+      for (
+        let at = long.indexOf('Barack Obama');
+        at >= 0 && at < upTo;
+        at = long.indexOf('Barack Obama', at + 1)
+      )
+        spans.push({ start: at, end: at + 12 });
+      return { text: 'Barack Obama', spans, match: 'exact', score: 0.9 };
+    };
+    useAppStore.setState({
+      runPassage: long,
+      passage: long,
+      runTypes: ['person'],
+      results: { person: [obama(5000)] },
+      typeRuns: { person: { ...QUEUED, status: 'streaming', count: 1 } },
+    });
+    render(<ResultsSection />);
+    const view = screen.getByTestId('highlighted-passage');
+    const blocks = [...view.querySelectorAll<HTMLElement>('[data-block-start]')];
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    expect(view.textContent).toBe(long);
+    const before = view.querySelectorAll('mark').length;
+
+    const observer = new MutationObserver(() => {});
+    observer.observe(view, { subtree: true, childList: true, attributes: true, characterData: true });
+    // The next chunk's answer: more occurrences, all between 5,000 and 8,000.
+    act(() => useAppStore.setState({ results: { person: [obama(8000)] } }));
+    const records = observer.takeRecords();
+    observer.disconnect();
+
+    const marks = view.querySelectorAll('mark');
+    expect(marks.length).toBeGreaterThan(before);
+    expect(view.textContent).toBe(long);
+    // Every change is inside, or is the replacement of, a block that holds part of 5,000–8,000.
+    const touched = new Set<number>();
+    for (const record of records) {
+      const target = record.target instanceof Element ? record.target : record.target.parentElement!;
+      const block = target.closest<HTMLElement>('[data-block-start]');
+      const nodes = block ? [block] : [...record.addedNodes, ...record.removedNodes];
+      for (const node of nodes) touched.add(Number((node as HTMLElement).dataset.blockStart));
+    }
+    const starts = blocks.map((b) => Number(b.dataset.blockStart));
+    const blockEnd = (start: number) => starts.find((s) => s > start) ?? long.length;
+    expect(touched.size).toBeGreaterThan(0);
+    for (const start of touched) {
+      expect(start).toBeLessThan(8000);
+      expect(blockEnd(start)).toBeGreaterThan(5000);
+    }
+    expect(touched.size).toBeLessThan(blocks.length / 2);
+    // Marks of untouched blocks are the very same elements as before.
+    const first = blocks[0]!.querySelector('mark');
+    expect(view.querySelector('mark')).toBe(first);
+  });
+
+  it('copies exactly the selected passage text across blocks (no line break where a block ends)', () => {
+    const long = 'Barack Obama went to Hawaii on a sunny day. '.repeat(300);
+    const at = long.indexOf('Barack Obama', 4000);
+    useAppStore.setState({
+      runPassage: long,
+      passage: long,
+      runTypes: ['person'],
+      results: {
+        person: [{ text: 'Barack Obama', spans: [{ start: at, end: at + 12 }], match: 'exact' }],
+      },
+      typeRuns: { person: { ...QUEUED, status: 'done', count: 1 } },
+    });
+    render(<ResultsSection />);
+    const view = screen.getByTestId('highlighted-passage');
+    const blocks = [...view.querySelectorAll<HTMLElement>('[data-block-start]')];
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    // From the 10th character of block 0 into the mark in a later block ("Barack Ob").
+    const mark = view.querySelector('mark')!;
+    const range = document.createRange();
+    range.setStart(blocks[0]!.firstChild!, 10);
+    range.setEnd(mark.firstChild!, 9);
+    document.getSelection()!.removeAllRanges();
+    document.getSelection()!.addRange(range);
+    const setData = vi.fn();
+    fireEvent.copy(view, { clipboardData: { setData } });
+    expect(setData).toHaveBeenCalledWith('text/plain', long.slice(10, at + 9));
   });
 });

@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  BLOCK_MAX_CHARS,
+  BLOCK_MIN_CHARS,
+  blockCuts,
   flattenText,
+  layoutRange,
   layoutSpans,
+  passageBlocks,
   primaryMarks,
   type LayoutNode,
   type MarkNode,
@@ -159,5 +164,109 @@ describe('layoutSpans', () => {
     const ms = performance.now() - t0;
     expect(primaryMarks(layout)).toHaveLength(2000);
     expect(ms).toBeLessThan(500);
+  });
+});
+
+describe('blockCuts', () => {
+  it('leaves a text of at most BLOCK_MAX_CHARS whole', () => {
+    expect(blockCuts('')).toEqual([]);
+    expect(blockCuts('a. '.repeat(BLOCK_MAX_CHARS / 3))).toEqual([]);
+  });
+
+  it('cuts right after line breaks, grouping lines into blocks of at least BLOCK_MIN_CHARS', () => {
+    const line = `${'word '.repeat(59)}end\n`; // 299 characters
+    const text = line.repeat(100);
+    const cuts = blockCuts(text);
+    expect(cuts.length).toBeGreaterThan(0);
+    let previous = 0;
+    for (const cut of cuts) {
+      expect(text[cut - 1]).toBe('\n');
+      expect(cut - previous).toBeGreaterThanOrEqual(BLOCK_MIN_CHARS);
+      expect(cut - previous).toBeLessThanOrEqual(BLOCK_MAX_CHARS);
+      previous = cut;
+    }
+    expect(text.length - previous).toBeLessThanOrEqual(BLOCK_MAX_CHARS);
+  });
+
+  it('takes a line break before BLOCK_MIN_CHARS over a cut inside a paragraph', () => {
+    const text = `${'x. '.repeat(100)}\n${'y. '.repeat(2000)}`;
+    expect(blockCuts(text)[0]).toBe(301);
+  });
+
+  it('cuts a paragraph without line breaks after a sentence end and its spaces, else after a space', () => {
+    const sentences = 'Barack Obama went to Hawaii.   It rained. '.repeat(300);
+    for (const cut of blockCuts(sentences)) {
+      expect(sentences.slice(0, cut)).toMatch(/[.]\s+$/);
+      expect(sentences[cut]).not.toMatch(/\s/);
+    }
+    const words = 'abc def '.repeat(1500);
+    for (const cut of blockCuts(words)) expect(words[cut - 1]).toBe(' ');
+  });
+
+  it('cuts text without spaces at BLOCK_MAX_CHARS, never inside a surrogate pair', () => {
+    const text = `x${'😀'.repeat(BLOCK_MAX_CHARS)}`;
+    const cuts = blockCuts(text);
+    expect(cuts[0]).toBe(BLOCK_MAX_CHARS - 1);
+    for (const cut of cuts)
+      expect(text.charCodeAt(cut) >= 0xdc00 && text.charCodeAt(cut) <= 0xdfff).toBe(false);
+  });
+});
+
+/** Joins neighbouring top-level text nodes (two blocks' layouts meet at a text boundary). */
+function joinText(nodes: readonly LayoutNode[]): LayoutNode[] {
+  const out: LayoutNode[] = [];
+  for (const node of nodes) {
+    const last = out.at(-1);
+    if (node.kind === 'text' && last?.kind === 'text' && last.end === node.start)
+      out[out.length - 1] = { kind: 'text', start: last.start, end: node.end };
+    else out.push(node);
+  }
+  return out;
+}
+
+describe('passageBlocks', () => {
+  const span = (type: string, start: number, end: number): TypedSpan => ({ type, start, end });
+
+  it('puts each span in the block it lies in and drops a cut that falls inside a span', () => {
+    const blocks = passageBlocks(100, [20, 50, 80], [span('a', 5, 10), span('b', 45, 55), span('c', 80, 90)]);
+    expect(blocks.map((b) => [b.start, b.end, b.spans.map((s) => s.type).join('')])).toEqual([
+      [0, 20, 'a'],
+      [20, 80, 'b'],
+      [80, 100, 'c'],
+    ]);
+  });
+
+  it('drops spans out of range and makes one block without cuts', () => {
+    expect(passageBlocks(10, [], [span('a', 5, 12), span('b', 3, 3), span('c', 1, 2)])).toEqual([
+      { start: 0, end: 10, spans: [span('c', 1, 2)] },
+    ]);
+  });
+
+  it('lays out per block exactly what the whole text lays out (property)', () => {
+    const arbSpans = fc.array(
+      fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.nat(200), fc.integer({ min: 1, max: 30 })),
+      { maxLength: 40 },
+    );
+    const arbCuts = fc.uniqueArray(fc.integer({ min: 1, max: 199 }), { maxLength: 12 });
+    fc.assert(
+      fc.property(arbSpans, arbCuts, (raw, rawCuts) => {
+        const spans = raw.map(([type, start, length]) => span(type, start, Math.min(200, start + length)));
+        const cuts = [...rawCuts].sort((x, y) => x - y);
+        const blocks = passageBlocks(200, cuts, spans);
+        // Contiguous, covering [0, 200), no span across a boundary.
+        expect(blocks[0]!.start).toBe(0);
+        expect(blocks.at(-1)!.end).toBe(200);
+        blocks.forEach((b, i) => i > 0 && expect(b.start).toBe(blocks[i - 1]!.end));
+        for (const s of spans)
+          expect(blocks.some((b) => (b.start <= s.start && s.end <= b.end) || s.end <= s.start)).toBe(true);
+        // The same layout as one text: block by block, the top-level nodes join into the whole's.
+        const order = ['c', 'b', 'a'];
+        const pieces = blocks.flatMap((b) => layoutRange(b.start, b.end, b.spans, order));
+        const whole = layoutSpans(200, spans, order);
+        expect(show(joinText(pieces))).toBe(show(whole));
+        expect(primaryMarks(pieces).length).toBe(primaryMarks(whole).length);
+      }),
+      { numRuns: 300, seed: 12 },
+    );
   });
 });
