@@ -76,6 +76,9 @@ export async function encodePrefix(lm: CausalLm, ids: readonly number[]): Promis
       input_ids: int64(piece),
       attention_mask: ones(done + piece.length),
       past_key_values: cache,
+      // Only the cache is wanted: graphs with this input (ours, some Hub exports) then skip the
+      // vocabulary projection of every position but the last; others ignore it.
+      num_logits_to_keep: new Tensor('int64', BigInt64Array.of(1n), []),
     })) as Record<string, Tensor>;
     const present: Record<string, Tensor> = {};
     for (const [name, tensor] of Object.entries(outputs)) {

@@ -6,7 +6,8 @@
  *            attention_mask   int64 [batch_size, total_sequence_length]
  *            position_ids     int64 [batch_size, sequence_length]
  *            past_key_values.{i}.key|value  float [batch_size, kvHeads, past_sequence_length, headDim]
- *   outputs  logits           float [batch_size, sequence_length, vocab]
+ *            num_logits_to_keep int64 []   (logits for the last n positions; 0: all)
+ *   outputs  logits           float [batch_size, logits_length, vocab]
  *            present.{i}.key|value          float [batch_size, kvHeads, total_sequence_length, headDim]
  *
  * transformers.js builds the empty first-step cache from the input metadata: the batch dimension
@@ -281,7 +282,12 @@ class LlamaGraph {
         value: g.input(`past_key_values.${i}.value`, DataType.FLOAT, cacheDims),
       });
     }
-    g.output('logits', DataType.FLOAT, ['batch_size', 'sequence_length', d.vocabSize]);
+    // How many final positions get logits (0: all). transformers.js feeds 1 while generating and 0 in a
+    // plain forward; a prefill that only wants the cache asks for 1. Without it, a 1,024-token prefill
+    // multiplies every position by the whole vocabulary (for a small model, most of the prefill's time)
+    // only to throw the result away.
+    const logitsToKeep = g.input('num_logits_to_keep', DataType.INT64, []);
+    g.output('logits', DataType.FLOAT, ['batch_size', 'logits_length', d.vocabSize]);
     for (let i = 0; i < d.numLayers; i++) {
       g.output(`present.${i}.key`, DataType.FLOAT, presentDims);
       g.output(`present.${i}.value`, DataType.FLOAT, presentDims);
@@ -348,7 +354,13 @@ class LlamaGraph {
       const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
       x = g.op('Add', [x, this.linear(act, `${p}.down_proj`)]);
     }
-    const normed = this.rmsNorm(x, 'norm');
+    // The last `num_logits_to_keep` positions (Slice from -n; -0 = 0 keeps them all).
+    const normed = g.op('Slice', [
+      this.rmsNorm(x, 'norm'),
+      g.op('Unsqueeze', [g.op('Neg', [logitsToKeep]), g.int64([0])]),
+      g.int64([Number.MAX_SAFE_INTEGER]),
+      g.int64([1]),
+    ]);
     const table = this.embeddingTable;
     if (this.options.tiedEmbeddings && table) {
       // [B, S, H] → [B*S, H] @ E^T → [B, S, V], in the embedding's own precision (fp16 in q4f16).

@@ -349,14 +349,23 @@ describe('the GGUF source offers Q4_1 and Q4_K weights as MatMulNBits + offsets'
           const int64 = (values: number[]) =>
             new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), [1, s]);
           const empty = new ort.Tensor('float32', new Float32Array(0), [1, dims.numKvHeads, 0, dims.headDim]);
-          const out = await session.run({
-            input_ids: int64(ids),
-            attention_mask: int64(ids.map(() => 1)),
-            position_ids: int64(ids.map((_, i) => i)),
-            'past_key_values.0.key': empty,
-            'past_key_values.0.value': empty,
-          });
+          const run = (keep: bigint) =>
+            session.run({
+              input_ids: int64(ids),
+              attention_mask: int64(ids.map(() => 1)),
+              position_ids: int64(ids.map((_, i) => i)),
+              'past_key_values.0.key': empty,
+              'past_key_values.0.value': empty,
+              num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(keep), []),
+            });
+          const out = await run(0n);
           logits[format] = out.logits!.data as Float32Array;
+          // num_logits_to_keep = 1: only the last position's row, the same numbers.
+          const last = await run(1n);
+          expect(last.logits!.dims).toEqual([1, 1, out.logits!.dims[2]]);
+          expect([...(last.logits!.data as Float32Array)]).toEqual([
+            ...logits[format].slice(logits[format].length - Number(out.logits!.dims[2])),
+          ]);
         } finally {
           await session.release();
         }
