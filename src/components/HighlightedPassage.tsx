@@ -1,7 +1,8 @@
-import { useDeferredValue, useMemo, type ClipboardEvent, type KeyboardEvent } from 'react';
+import { useDeferredValue, useLayoutEffect, useMemo, type ClipboardEvent, type KeyboardEvent } from 'react';
 import type { Results, SpanTag } from '../lib/score-threshold';
 import { blockCuts, labelsShown, passageBlocks, type TypedSpan } from '../lib/span-layout';
 import type { TypeColor } from '../lib/type-colors';
+import { setRuntimeRules } from '../lib/runtime-styles';
 import {
   usePassageChangedSinceRun,
   useRunPassage,
@@ -111,7 +112,22 @@ function collectSpans(results: Results): {
  * The passage of the last run with every shown span highlighted (live while the answer streams), each
  * with its type as a label (a setting) and its types and scores on hover and focus.
  */
+/** Stronger highlight and visible labels for the marks of one type, in both themes. */
+function emphasisRules(type: string): string {
+  const marks = `.passage-view[data-emphasis] .entity[data-type=${cssString(type)}]`;
+  return (
+    `${marks}{background-color:rgb(var(--entity-light)/.35);box-shadow:inset 0 -3px 0 rgb(var(--entity-light))}` +
+    `.dark ${marks}{background-color:rgb(var(--entity-dark)/.35);box-shadow:inset 0 -3px 0 rgb(var(--entity-dark))}` +
+    `${marks}::after{opacity:1}`
+  );
+}
+
 export function HighlightedPassage({ colors, emphasis, results }: Props) {
+  // The emphasised type's rules name the type, so they are made at run time (see runtime-styles.ts).
+  useLayoutEffect(() => {
+    setRuntimeRules(document, emphasis === null ? '' : emphasisRules(emphasis));
+    return () => void setRuntimeRules(document, '');
+  }, [emphasis]);
   const text = useRunPassage();
   const types = useRunTypes();
   const status = useRunStatus();
@@ -140,9 +156,6 @@ export function HighlightedPassage({ colors, emphasis, results }: Props) {
         <p className="mb-2 text-sm text-amber-800 dark:text-amber-300">
           The passage was edited after this run; the highlights show the text as it was run.
         </p>
-      )}
-      {emphasis !== null && (
-        <style>{`.passage-view[data-emphasis] .entity[data-type=${cssString(emphasis)}]{background-color:rgb(var(--entity-light)/.35);box-shadow:inset 0 -3px 0 rgb(var(--entity-light))}.dark .passage-view[data-emphasis] .entity[data-type=${cssString(emphasis)}]{background-color:rgb(var(--entity-dark)/.35);box-shadow:inset 0 -3px 0 rgb(var(--entity-dark))}.passage-view[data-emphasis] .entity[data-type=${cssString(emphasis)}]::after{opacity:1}`}</style>
       )}
       <div
         role="region"

@@ -103,11 +103,20 @@ describe('HighlightedPassage', () => {
     render(<ResultsSection />);
     const view = screen.getByTestId('highlighted-passage');
     const entry = screen.getByRole('button', { name: /Emphasise location/ });
+    // jsdom has constructed stylesheets but not adoptedStyleSheets: give it the array browsers have.
+    Object.defineProperty(document, 'adoptedStyleSheets', { value: [], writable: true, configurable: true });
+    const runtimeRules = () =>
+      document.adoptedStyleSheets
+        .flatMap((sheet) => [...sheet.cssRules].map((rule) => rule.cssText))
+        .join('\n');
     fireEvent.focus(entry);
     expect(view.dataset.emphasis).toBe('location');
-    expect(document.querySelector('style')?.textContent).toContain('[data-type="location"]');
+    // Through the CSSOM, not an inline <style> (which the build's CSP would block).
+    expect(runtimeRules()).toContain('[data-type="location"]');
+    expect(document.querySelector('style')).toBeNull();
     fireEvent.blur(entry);
     expect(view.dataset.emphasis).toBeUndefined();
+    expect(runtimeRules()).toBe('');
   });
 
   it('moves focus between marks with the arrow keys', () => {
