@@ -111,6 +111,19 @@ function bestPoint(best: ThresholdPoint | null): string[] {
   ];
 }
 
+/** Characters of 11-px text that fit the canvas width with a margin (SVG text does not wrap itself). */
+const SUBTITLE_LINE_CHARS = 100;
+
+/** The subtitle in at most two lines cut at spaces (a long model path would run off the canvas). */
+export function subtitleLines(text: string): string[] {
+  if (text.length <= SUBTITLE_LINE_CHARS) return [text];
+  const cut = text.lastIndexOf(' ', SUBTITLE_LINE_CHARS);
+  const at = cut > 0 ? cut : SUBTITLE_LINE_CHARS;
+  const rest = text.slice(at).trim();
+  const second = rest.length <= SUBTITLE_LINE_CHARS ? rest : `${rest.slice(0, SUBTITLE_LINE_CHARS - 1)}…`;
+  return [text.slice(0, at).trimEnd(), second];
+}
+
 /** The SVG document (UTF-8 text) for `input`. */
 export function renderPrCurveSvg(input: PlotInput): string {
   const body = [
@@ -118,9 +131,10 @@ export function renderPrCurveSvg(input: PlotInput): string {
     `<text x="${WIDTH / 2}" y="26" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(input.title)}</text>`,
     ...(input.subtitle === undefined
       ? []
-      : [
-          `<text x="${WIDTH / 2}" y="46" text-anchor="middle" fill="#4b5563">${escapeXml(input.subtitle)}</text>`,
-        ]),
+      : subtitleLines(input.subtitle).map(
+          (line, i) =>
+            `<text x="${WIDTH / 2}" y="${43 + i * 14}" text-anchor="middle" font-size="11" fill="#4b5563">${escapeXml(line)}</text>`,
+        )),
     ...axes(),
     ...(input.curve.length === 0
       ? [

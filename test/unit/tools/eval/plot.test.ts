@@ -2,7 +2,7 @@
 /** The SVG precision/recall plot: well-formed XML (jsdom's XML parser), the marked best point, no resources. */
 import { describe, expect, it } from 'vitest';
 import { confidenceReport } from '../../../../tools/eval/confidence';
-import { escapeXml, renderPrCurveSvg } from '../../../../tools/eval/plot';
+import { escapeXml, renderPrCurveSvg, subtitleLines } from '../../../../tools/eval/plot';
 
 /** Parse as XML; a well-formedness error gives a <parsererror> document instead of an <svg>. */
 function parseSvg(svg: string): Document {
@@ -73,5 +73,19 @@ describe('renderPrCurveSvg', () => {
 describe('escapeXml', () => {
   it('escapes the five XML specials', () => {
     expect(escapeXml(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
+  });
+});
+
+describe('subtitleLines', () => {
+  it('keeps a short subtitle whole and wraps a long one into two lines at a space', () => {
+    expect(subtitleLines('model x · dtype q4')).toEqual(['model x · dtype q4']);
+    const long = `${'test/fixtures/models/smollm2-135m '.repeat(3)}· dtype q4, constrained decoding · AUROC 0.311`;
+    const lines = subtitleLines(long);
+    expect(lines).toHaveLength(2);
+    expect(lines.join(' ')).toBe(long.replace(/\s+/g, ' ').trim());
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+    const endless = subtitleLines('x'.repeat(500));
+    expect(endless[0]).toHaveLength(100);
+    expect(endless[1]!.endsWith('…')).toBe(true);
   });
 });
