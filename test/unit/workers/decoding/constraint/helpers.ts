@@ -3,6 +3,7 @@
  * RNG, and a random walk that plays "model" by picking random allowed tokens.
  */
 import llamaTokenizer from 'llama-tokenizer-js';
+import { expect } from 'vitest';
 import {
   JsonListConstraint,
   tokenByteTableFromPieces,
@@ -144,4 +145,25 @@ export function keptRawItems(raw: readonly string[], entityTexts: readonly strin
   if (last === undefined) return [];
   const letGo = last === '' || raw.indexOf(last) < raw.length - 1 || !entityTexts.includes(last);
   return letGo ? raw.slice(0, -1) : [...raw];
+}
+
+/**
+ * The constraint's promise on one constrained raw answer: a JSON list whose kept items (a last item the
+ * constraint let go stays in the raw text only) are distinct, non-empty passage substrings. Returns them.
+ */
+export function expectValidKeptItems(
+  rawAnswer: string,
+  entityTexts: readonly string[],
+  passage: string,
+): string[] {
+  const parsed = JSON.parse(rawAnswer) as unknown;
+  expect(Array.isArray(parsed)).toBe(true);
+  const strings = keptRawItems(parsed as string[], entityTexts);
+  expect(new Set(strings).size).toBe(strings.length);
+  for (const text of strings) {
+    expect(typeof text).toBe('string');
+    expect(text.length).toBeGreaterThan(0);
+    expect(passage).toContain(text);
+  }
+  return strings;
 }
