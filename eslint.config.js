@@ -25,7 +25,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/workers/*', '!**/workers/protocol', '!**/workers/loading'],
+              group: ['**/workers/*', '!**/workers/protocol', '!**/workers/loading', '!**/workers/corpus'],
               message: 'src/ talks to the engine through the worker protocol only.',
             },
             {
@@ -58,6 +58,44 @@ export default tseslint.config(
             {
               group: ['**/src/*', 'react', 'react-dom', 'zustand'],
               message: 'workers/ must not depend on the UI.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The corpus model and its formats are shared by the page and the CLI: pure code only.
+    files: ['workers/corpus/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/src/*',
+                'react',
+                'react-dom',
+                'zustand',
+                '@huggingface/transformers',
+                'onnxruntime-*',
+                'node:*',
+              ],
+              message:
+                'workers/corpus is imported by the page and the CLI: keep it free of the engine, Node and the UI.',
+            },
+            {
+              group: [
+                '**/decoding/*',
+                '**/loading/*',
+                '**/text/*',
+                '**/extractor',
+                '**/handler',
+                '**/node-engine',
+                '**/worker',
+              ],
+              message: 'workers/corpus may import only types from workers/protocol (and its own modules).',
             },
           ],
         },
