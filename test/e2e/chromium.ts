@@ -6,7 +6,7 @@ export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 }
 
-/** Flags that keep headless Chromium off the (closed) network and quiet. See DESIGN.md. */
+/** Flags that keep headless Chromium off the (closed) network and quiet (test/README.md). */
 const BASE_ARGS = [
   '--headless=new',
   '--no-sandbox',

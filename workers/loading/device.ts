@@ -1,6 +1,6 @@
 /**
  * Device choice: probe WebGPU (adapter and `shader-f16`) before committing to it, because a failed
- * WebGPU session poisons the worker (DESIGN.md). Pure apart from `navigator.gpu`, which is injected.
+ * WebGPU session poisons the worker (README, Limits). Pure apart from `navigator.gpu`, which is injected.
  */
 import type { Device, DevicePreference, Dtype } from '../protocol';
 import type { ModelPreset } from './model-registry';

@@ -3,7 +3,7 @@
  * known, its file sizes), checked against what the device allows, before anything is downloaded.
  *
  * Why: a 7B model that cannot fit fails late (after gigabytes of download) and poisons the worker.
- * The limits that matter (DESIGN.md): WASM memory tops out at 4 GiB; every file is read into one
+ * The limits that matter (README, Limits): WASM memory tops out at 4 GiB; every file is read into one
  * ArrayBuffer (keep files under 2 GB); on WebGPU a tensor larger than the adapter's `maxBufferSize`
  * cannot be created and one larger than `maxStorageBufferBindingSize` cannot be bound to a shader.
  * WebGPU does not report how much GPU memory exists, so there the total is advisory only.
