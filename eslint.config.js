@@ -65,6 +65,38 @@ export default tseslint.config(
     },
   },
   {
+    // Arrows point one way inside the engine: decoding drives a model that loading produced from text that
+    // text/ prepared; text/ and loading/ never reach into decoding/ (shared pieces live in workers/runtime).
+    files: ['workers/text/**/*.ts', 'workers/loading/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/decoding/*', '**/decoding'],
+              message: 'text/ and loading/ must not import decoding/.',
+            },
+            {
+              group: ['**/src/*', 'react', 'react-dom', 'zustand'],
+              message: 'workers/ must not depend on the UI.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Pure helpers of the page do not know the store; the store uses them.
+    files: ['src/lib/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/store/*', '**/store'], message: 'src/lib must not import the store.' }] },
+      ],
+    },
+  },
+  {
     // The corpus model and its formats are shared by the page and the CLI: pure code only.
     files: ['workers/corpus/**/*.ts'],
     rules: {

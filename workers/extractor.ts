@@ -4,7 +4,7 @@
  * answers, align the strings to passage offsets, and report through typed events.
  */
 import type { ExtractRequest, FoundEntity, FromWorker, LoadedModelInfo, RunStats } from './protocol';
-import type { CausalLm } from './decoding/generation';
+import type { CausalLm } from './runtime/causal-lm';
 import { answer, answerBatch, encodePrefix } from './decoding/generation';
 import { encodePrompts } from './text/prompt-encoding';
 import { validateEntityTypes, validatePassage } from './text/prompt';

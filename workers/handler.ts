@@ -14,7 +14,8 @@ import {
   type SelfTestRequest,
   type ToWorker,
 } from './protocol';
-import { answer, type CausalLm } from './decoding/generation';
+import { answer } from './decoding/generation';
+import type { CausalLm } from './runtime/causal-lm';
 import { chooseDevice, type WebGpuProbe } from './loading/device';
 import { loadCausalLm } from './loading/model-loader';
 import { forgetCachedModel } from './loading/model-cache-repair';

@@ -1,5 +1,7 @@
 /** The `dark` class on <html> (Tailwind's class strategy), following the system unless the user chose. */
-import type { ThemePreference } from '../store/slices/settings';
+
+/** Colour scheme choice: follow the operating system, or force one. */
+export type ThemePreference = 'system' | 'light' | 'dark';
 
 /** Whether the page should be dark for a preference and the system setting. */
 export function isDark(preference: ThemePreference, systemDark: boolean): boolean {

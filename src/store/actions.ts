@@ -4,7 +4,8 @@ import { addTypes, moveItem, removeAt } from '../lib/entity-types';
 import { MAX_PASSAGE_CHARS } from '../lib/passage-limits';
 import type { TypeLabelsSetting } from '../lib/span-layout';
 import { useAppStore } from './app-store';
-import type { ModelChoice, ThemePreference } from './slices/settings';
+import type { ThemePreference } from '../lib/theme';
+import type { ModelChoice } from './slices/settings';
 
 const set = useAppStore.setState;
 const get = useAppStore.getState;

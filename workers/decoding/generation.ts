@@ -14,22 +14,9 @@
  * (constrained decoding), which runs after the recorder so that its mask never reaches the scores.
  */
 import type { LogitsProcessor } from '@huggingface/transformers';
-import {
-  DynamicCache,
-  StoppingCriteria,
-  Tensor,
-  type PreTrainedModel,
-  type PreTrainedTokenizer,
-} from '@huggingface/transformers';
+import { DynamicCache, StoppingCriteria, Tensor } from '@huggingface/transformers';
+import type { CausalLm } from '../runtime/causal-lm';
 import { TokenLogProbRecorder } from './token-scores';
-
-/** A loaded causal LM with what generation needs to know about it. */
-export interface CausalLm {
-  readonly tokenizer: PreTrainedTokenizer;
-  readonly model: PreTrainedModel;
-  /** Token ids that end an answer (`</s>` for LLaMA; chat models may have several). */
-  readonly eosTokenIds: readonly number[];
-}
 
 /** The key/value cache of a prompt prefix, kept on the CPU so it can seed many questions. */
 export interface PrefixCache {
@@ -343,17 +330,4 @@ export async function answerBatch(lm: CausalLm, request: BatchRequest): Promise<
       stoppedByEos: ended[r]!,
     };
   });
-}
-
-/** Longest common prefix of several id sequences. */
-export function commonPrefixLength(sequences: readonly (readonly number[])[]): number {
-  const [first, ...rest] = sequences;
-  if (!first) return 0;
-  let length = first.length;
-  for (const seq of rest) {
-    let i = 0;
-    while (i < length && i < seq.length && seq[i] === first[i]) i++;
-    length = i;
-  }
-  return length;
 }

@@ -11,11 +11,11 @@ import {
   type PreTrainedModel,
 } from '@huggingface/transformers';
 import type { Device, Dtype, LoadProgressEvent, LoadedModelInfo, PromptStyle } from '../protocol';
-import type { CausalLm } from '../decoding/generation';
+import type { CausalLm } from '../runtime/causal-lm';
 import type { ResolvedSource, SourceInfo } from './model-source';
 import { DeviceError, ModelLoadError } from '../errors';
 import { browserOnline, configReadFailure } from './load-advice';
-import { yieldBeforeEachStep } from '../decoding/event-loop-yield';
+import { yieldBeforeEachStep } from '../runtime/event-loop-yield';
 import {
   checkModelMemory,
   fetchFileSizes,

@@ -17,7 +17,6 @@ import {
   type ChatMessage,
   type PromptOptions,
 } from './prompt';
-import { commonPrefixLength } from '../decoding/generation';
 import { encodeParts, type PromptPart } from './safe-encoding';
 
 /** The prompts of one passage. */
@@ -133,4 +132,17 @@ export function encodePrompts(
   const shortest = Math.min(...prompts.map((p) => p.ids.length));
   const shared = Math.min(commonPrefixLength([passageIds, ...prompts.map((p) => p.ids)]), shortest - 1);
   return { prefixIds: prompts[0]?.ids.slice(0, Math.max(shared, 0)) ?? [], prompts };
+}
+
+/** Longest common prefix of several id sequences. */
+export function commonPrefixLength(sequences: readonly (readonly number[])[]): number {
+  const [first, ...rest] = sequences;
+  if (!first) return 0;
+  let length = first.length;
+  for (const seq of rest) {
+    let i = 0;
+    while (i < length && i < seq.length && seq[i] === first[i]) i++;
+    length = i;
+  }
+  return length;
 }

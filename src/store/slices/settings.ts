@@ -3,8 +3,7 @@ import type { TypeLabelsSetting } from '../../lib/span-layout';
 import { DEFAULT_PRESET_ID } from '../../lib/model-presets';
 import type { AppStateCreator } from '../app-state';
 
-/** Colour scheme choice: follow the operating system, or force one. */
-export type ThemePreference = 'system' | 'light' | 'dark';
+import type { ThemePreference } from '../../lib/theme';
 
 /** Whether the model comes from the preset list or from the custom Hub id/URL field. */
 export type ModelChoice = 'preset' | 'custom';
