@@ -12,7 +12,7 @@
 import type { WorkerError } from './protocol';
 
 /** The `name` of every engine error; the page switches on these after structured clone. */
-export type EngineErrorName = 'InputError' | 'ModelLoadError' | 'DeviceError' | 'InterruptedError';
+export type EngineErrorName = 'InputError' | 'ModelLoadError' | 'DeviceError';
 
 /** Base class of the engine's errors. Not thrown itself. */
 export abstract class EngineError extends Error {
@@ -46,19 +46,6 @@ export class ModelLoadError extends EngineError {
  */
 export class DeviceError extends EngineError {
   override readonly name = 'DeviceError' as const;
-}
-
-/**
- * A running request was stopped by an `interrupt`. Used inside the engine to unwind; the request
- * still ends with `done` (`interrupted: true`), not with an `error` event.
- */
-export class InterruptedError extends EngineError {
-  override readonly name = 'InterruptedError' as const;
-}
-
-/** True for any of the engine's own errors (as opposed to bugs and library failures). */
-export function isEngineError(value: unknown): value is EngineError {
-  return value instanceof EngineError;
 }
 
 /**

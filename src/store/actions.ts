@@ -40,10 +40,6 @@ export function setEntityTypes(types: readonly string[]): void {
   set({ entityTypes: addTypes([], types).list, typesNotice: null });
 }
 
-export function clearTypesNotice(): void {
-  set({ typesNotice: null });
-}
-
 export function setConstrain(on: boolean): void {
   set({ constrain: on });
 }
