@@ -19,17 +19,13 @@ import {
 } from './text/chunking';
 import type { Chunk } from './text/chunking';
 import { createConstraintProcessor } from './decoding/constraint/engine-adapter';
+import { passageChunkTokens } from './limits';
 
 /** Events of an extraction, minus the request id the handler adds. */
 export type ExtractEvent = Extract<
   FromWorker,
   { type: 'type-started' | 'type-partial' | 'type-done' | 'chunk-progress' | 'done' }
 >;
-
-/** Tokens kept free for the question, the template around the passage, and the answer. */
-const QUESTION_AND_TEMPLATE_TOKENS = 96;
-/** UniNER was distilled on passages of a few hundred tokens; longer chunks cost time and quality. */
-const MAX_CHUNK_TOKENS = 1024;
 
 /** Per-type state across chunks. */
 interface TypeResult {
@@ -58,10 +54,7 @@ export async function runExtraction(
   const { options } = request;
   const promptOptions = options.datasetName ? { datasetName: options.datasetName } : {};
 
-  const budget = Math.max(
-    32,
-    Math.min(MAX_CHUNK_TOKENS, model.contextLength - options.maxNewTokens - QUESTION_AND_TEMPLATE_TOKENS),
-  );
+  const budget = passageChunkTokens(model.contextLength, options.maxNewTokens);
   const countTokens = (text: string) => lm.tokenizer.encode(text, { add_special_tokens: false }).length;
   // Chunks are found as they are needed: counting all of a 1 MB passage's tokens first would delay
   // the first answer by seconds. Until the last chunk is known, the total is an estimate.

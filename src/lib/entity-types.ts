@@ -1,29 +1,65 @@
-/** Pure list operations behind the entity-type chips, and the label-set presets. */
+/**
+ * Pure list operations behind the entity-type chips, and the label-set presets. Cleaning, sameness and
+ * the limits are the engine's own (workers/limits.ts), so a list the page accepts is one Extract takes.
+ */
+import {
+  cleanEntityType,
+  entityTypeKey,
+  MAX_ENTITY_TYPE_LENGTH,
+  MAX_ENTITY_TYPES,
+} from '../../workers/limits';
+
+export { MAX_ENTITY_TYPE_LENGTH, MAX_ENTITY_TYPES };
 
 /** Trims and collapses inner whitespace; the empty string means "nothing to add". */
-export function cleanType(raw: string): string {
-  return raw.trim().replace(/\s+/g, ' ');
+export const cleanType = cleanEntityType;
+
+/** What {@link addTypes} did with the types it was given. */
+export interface AddTypesResult {
+  readonly list: string[];
+  /** Already in the list (case-insensitively), or repeated in the input. */
+  readonly duplicates: string[];
+  /** Longer than {@link MAX_ENTITY_TYPE_LENGTH} after cleaning: left out. */
+  readonly tooLong: string[];
+  /** Left out because the list already held {@link MAX_ENTITY_TYPES} types. */
+  readonly overLimit: string[];
 }
 
-/** Appends the given types, skipping empties and case-insensitive duplicates (also among themselves). */
-export function addTypes(
-  list: readonly string[],
-  raw: readonly string[],
-): { list: string[]; duplicates: string[] } {
-  const seen = new Set(list.map((t) => t.toLowerCase()));
+/**
+ * Appends the given types, skipping empties and case-insensitive duplicates (also among themselves),
+ * and leaving out what the engine would refuse: a type over the length limit, types past the count limit.
+ */
+export function addTypes(list: readonly string[], raw: readonly string[]): AddTypesResult {
+  const seen = new Set(list.map(entityTypeKey));
   const out = [...list];
   const duplicates: string[] = [];
+  const tooLong: string[] = [];
+  const overLimit: string[] = [];
   for (const item of raw) {
-    const type = cleanType(item);
+    const type = cleanEntityType(item);
     if (!type) continue;
-    if (seen.has(type.toLowerCase())) {
-      duplicates.push(type);
-      continue;
+    if (seen.has(entityTypeKey(type))) duplicates.push(type);
+    else if (type.length > MAX_ENTITY_TYPE_LENGTH) tooLong.push(type);
+    else if (out.length >= MAX_ENTITY_TYPES) overLimit.push(type);
+    else {
+      seen.add(entityTypeKey(type));
+      out.push(type);
     }
-    seen.add(type.toLowerCase());
-    out.push(type);
   }
-  return { list: out, duplicates };
+  return { list: out, duplicates, tooLong, overLimit };
+}
+
+/** The notice for what {@link addTypes} left out, or null when it took everything. */
+export function addTypesNotice({ duplicates, tooLong, overLimit }: AddTypesResult): string | null {
+  const quote = (types: readonly string[]) =>
+    types.map((t) => `“${t.length > 40 ? `${t.slice(0, 40)}…` : t}”`).join(', ');
+  const parts: string[] = [];
+  if (duplicates.length) parts.push(`Already in the list: ${quote(duplicates)}`);
+  if (tooLong.length)
+    parts.push(`Longer than ${MAX_ENTITY_TYPE_LENGTH} characters, not added: ${quote(tooLong)}`);
+  if (overLimit.length)
+    parts.push(`At most ${MAX_ENTITY_TYPES} types per run; not added: ${quote(overLimit)}`);
+  return parts.length ? parts.join('. ') : null;
 }
 
 /** Removes the item at `index` (out of range: unchanged copy). */

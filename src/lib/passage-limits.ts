@@ -1,4 +1,6 @@
 /** Passage size limits and the token estimate shown under the editor. */
+import { passageChunkTokens } from '../../workers/limits';
+import { chunkPassage } from '../../workers/text/chunking';
 
 /** Hard cap on the passage (the highlighter is built to stay fast up to here). */
 export const MAX_PASSAGE_CHARS = 50_000;
@@ -8,9 +10,6 @@ export const WARN_FRACTION = 0.8;
 
 /** Context window assumed before a model is loaded (UniNER is LLaMA-1: 2,048 tokens). */
 export const DEFAULT_CONTEXT_TOKENS = 2048;
-
-/** Tokens the prompt wrapper and the answer need besides the passage (UniNER: ~40 + 256). */
-export const RESERVED_TOKENS = 300;
 
 /**
  * A rough LLaMA-style token count: about 4 characters per token for English prose, more tokens for
@@ -24,8 +23,17 @@ export function estimateTokens(text: string): number {
   return Math.max(Math.ceil(text.length / 4), Math.ceil(words * 1.3 + digits + symbols * 0.8));
 }
 
-/** How many chunks the engine will likely split a passage into for a given context window. */
-export function estimateChunks(tokens: number, contextTokens: number = DEFAULT_CONTEXT_TOKENS): number {
-  const room = Math.max(1, contextTokens - RESERVED_TOKENS);
-  return Math.max(1, Math.ceil(tokens / room));
+/**
+ * How many chunks the engine will split a passage into: the engine's own chunker at the engine's own
+ * budget ({@link passageChunkTokens}), counting with {@link estimateTokens} instead of the tokenizer,
+ * which the page does not have. So the editor and the engine differ only where the estimate misses.
+ */
+export function estimateChunks(
+  passage: string,
+  contextTokens: number = DEFAULT_CONTEXT_TOKENS,
+  maxNewTokens: number,
+): { chunks: number; chunkTokens: number } {
+  const chunkTokens = passageChunkTokens(contextTokens, maxNewTokens);
+  if (passage.trim() === '') return { chunks: 1, chunkTokens };
+  return { chunks: Math.max(1, chunkPassage(passage, chunkTokens, estimateTokens).length), chunkTokens };
 }

@@ -1,6 +1,6 @@
 /** Plain action functions for what the user edits. Components import these; none live in the store. */
 import type { DevicePreference, Dtype, PromptStyle } from '../../workers/protocol';
-import { addTypes, moveItem, removeAt } from '../lib/entity-types';
+import { addTypes, addTypesNotice, moveItem, removeAt } from '../lib/entity-types';
 import { MAX_PASSAGE_CHARS } from '../lib/passage-limits';
 import type { TypeLabelsSetting } from '../lib/span-layout';
 import { useAppStore } from './app-store';
@@ -15,16 +15,12 @@ export function setPassage(text: string): void {
   set({ passage: text.length > MAX_PASSAGE_CHARS ? text.slice(0, MAX_PASSAGE_CHARS) : text });
 }
 
-/** Adds types; returns false and sets a notice when some were duplicates. */
+/** Adds types; returns false and sets a notice when some were duplicates or over a limit. */
 export function addEntityTypes(raw: readonly string[]): boolean {
-  const { list, duplicates } = addTypes(get().entityTypes, raw);
-  set({
-    entityTypes: list,
-    typesNotice: duplicates.length
-      ? `Already in the list: ${duplicates.map((d) => `“${d}”`).join(', ')}`
-      : null,
-  });
-  return duplicates.length === 0;
+  const result = addTypes(get().entityTypes, raw);
+  const notice = addTypesNotice(result);
+  set({ entityTypes: result.list, typesNotice: notice });
+  return notice === null;
 }
 
 export function removeEntityType(index: number): void {
@@ -35,9 +31,10 @@ export function moveEntityType(from: number, to: number): void {
   set({ entityTypes: moveItem(get().entityTypes, from, to) });
 }
 
-/** Replaces the whole list (presets, examples). Duplicates are dropped. */
+/** Replaces the whole list (presets, examples, links). Duplicates are dropped; what is over a limit is said. */
 export function setEntityTypes(types: readonly string[]): void {
-  set({ entityTypes: addTypes([], types).list, typesNotice: null });
+  const result = addTypes([], types);
+  set({ entityTypes: result.list, typesNotice: addTypesNotice({ ...result, duplicates: [] }) });
 }
 
 export function setConstrain(on: boolean): void {

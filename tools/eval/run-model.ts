@@ -9,7 +9,8 @@
  */
 
 import { createNodeEngine, type NodeEngine } from '../../workers/node-engine';
-import { MAX_ENTITY_TYPES, normalizeEntityType } from '../../workers/text/prompt';
+import { MAX_ENTITY_TYPES } from '../../workers/limits';
+import { normalizeEntityType } from '../../workers/text/prompt';
 import type { Dtype, FoundEntity, FromWorker, LoadedModelInfo, PromptStyle } from '../../workers/protocol';
 import type { PassageGroup } from './data';
 import { officialResponse, parseOfficialRaw } from './official-parser';

@@ -15,6 +15,7 @@
  */
 import type { LogitsProcessor } from '@huggingface/transformers';
 import { DynamicCache, StoppingCriteria, Tensor } from '@huggingface/transformers';
+import { PREFILL_PIECE_TOKENS } from '../limits';
 import type { CausalLm } from '../runtime/causal-lm';
 import { TokenLogProbRecorder } from './token-scores';
 
@@ -25,9 +26,6 @@ export interface PrefixCache {
   /** Milliseconds spent running the prefix through the model. */
   readonly ms: number;
 }
-
-/** Prefill in pieces so the full-sequence logits of a long passage never sit in memory at once. */
-const PREFILL_PIECE_TOKENS = 256;
 
 function int64(ids: readonly number[]): Tensor {
   return new Tensor(

@@ -10,6 +10,7 @@
  *
  * Pure functions (no DOM, no transformers.js); `fetchFileSizes` takes the fetch to use.
  */
+import { APP_CONTEXT_TOKENS, PREFILL_PIECE_TOKENS } from '../limits';
 import type { Dtype } from '../protocol';
 
 const GB = 1e9;
@@ -21,13 +22,6 @@ export const WASM_MAX_BYTES = 4 * GIB;
 export const MAX_FILE_BYTES = 2e9;
 /** The WebGPU default for both buffer limits when an adapter reports nothing larger. */
 export const WEBGPU_DEFAULT_LIMIT = 256 * 1024 * 1024;
-/** Tokens prefilled per forward pass (workers/generation.ts PREFILL_PIECE_TOKENS). */
-export const PREFILL_PIECE_TOKENS = 256;
-/**
- * The longest sequence the app runs: a passage chunk of at most 1024 tokens, the question and template
- * (96), the answer (256) and the system text (workers/extractor.ts).
- */
-export const APP_CONTEXT_TOKENS = 1024 + 96 + 256 + 32;
 /** onnxruntime's own code, arenas and the small graph tensors: a rough allowance. */
 export const RUNTIME_OVERHEAD_BYTES = 150e6;
 

@@ -13,6 +13,7 @@
  */
 
 import { InputError } from '../errors';
+import { cleanEntityType, entityTypeKey, MAX_ENTITY_TYPE_LENGTH, MAX_ENTITY_TYPES } from '../limits';
 
 /** The system sentence of UniNER's `ie_as_qa` template (also the system message of the chat style). */
 export const UNINER_SYSTEM = 'A virtual assistant answers questions from a user based on the provided text.';
@@ -22,12 +23,6 @@ export const UNINER_READ_REPLY = "I've read this text.";
 
 /** LLaMA's end-of-sequence marker as text; the template writes it after each assistant turn. */
 export const UNINER_TURN_END = '</s>';
-
-/** Longest accepted entity type, in UTF-16 code units after whitespace is collapsed. */
-export const MAX_ENTITY_TYPE_LENGTH = 100;
-
-/** Most entity types in one request (after duplicates are removed). */
-export const MAX_ENTITY_TYPES = 50;
 
 /**
  * The dataset line of the supervised checkpoints (`-type-sup`, `-all`), written before `Text:` in the
@@ -120,13 +115,12 @@ export function validatePassage(passage: string): string {
 }
 
 /**
- * One entity type as it goes into the prompt: trimmed, every whitespace run (newlines included)
- * collapsed to one space. Anything else (quotes, braces, non-ASCII) is user text and kept verbatim.
+ * One entity type as it goes into the prompt ({@link cleanEntityType}), checked.
  *
  * @throws {InputError} when nothing is left or it is longer than {@link MAX_ENTITY_TYPE_LENGTH}.
  */
 export function normalizeEntityType(entityType: string): string {
-  const type = entityType.replace(/\s+/gu, ' ').trim();
+  const type = cleanEntityType(entityType);
   if (type === '') {
     throw new InputError('An entity type is empty. Type a name such as "person", or remove the empty entry.');
   }
@@ -151,9 +145,7 @@ export function validateEntityTypes(entityTypes: readonly string[]): string[] {
   const types: string[] = [];
   for (const raw of entityTypes) {
     const type = normalizeEntityType(raw);
-    // toLocaleLowerCase would depend on the user's locale (Turkish dotted I); plain lower-casing
-    // is the same everywhere, which matters for a check the person cannot see.
-    const key = type.toLowerCase();
+    const key = entityTypeKey(type);
     if (seen.has(key)) continue;
     seen.add(key);
     types.push(type);

@@ -4,12 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  MAX_ENTITY_TYPES,
-  MAX_ENTITY_TYPE_LENGTH,
-  uninerPrompt,
-  validateEntityTypes,
-} from '../../../workers/text/prompt';
+import { MAX_ENTITY_TYPES, MAX_ENTITY_TYPE_LENGTH } from '../../../workers/limits';
+import { uninerPrompt, validateEntityTypes } from '../../../workers/text/prompt';
 import { InputError } from '../../../workers/errors';
 import { RUNS, SEED } from './cases';
 

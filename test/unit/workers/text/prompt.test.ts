@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { MAX_ENTITY_TYPE_LENGTH, MAX_ENTITY_TYPES } from '../../../../workers/limits';
 import {
   CHAT_ANSWER_INSTRUCTION,
-  MAX_ENTITY_TYPE_LENGTH,
-  MAX_ENTITY_TYPES,
   chatMessages,
   normalizeEntityType,
   uninerPrefix,
