@@ -309,6 +309,7 @@ describe('crafted GGUF headers', () => {
     expect(error).toBeUndefined();
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(config.max_position_embeddings).toBe(ROTARY_POSITION_CAP);
+    expect(config.source_max_position_embeddings).toBe(6_000_000);
   });
 
   it('refuses or keeps the meaning of 16 seeded random mutations of the real SmolLM2 header', async () => {

@@ -232,6 +232,7 @@ function describe(file: GgufFile): ModelSource {
   return {
     description: file.path,
     dims,
+    sourceMaxPositions: maxPositions,
     weights,
     tokenizer: tokenizerFilesFromGguf(file.metadata),
     tiedEmbeddings: output === undefined,

@@ -365,6 +365,7 @@ export function openHfFolderSource(dir: string): ModelSource {
   return {
     description: dir,
     dims,
+    sourceMaxPositions: n('max_position_embeddings', 2048),
     weights,
     tokenizer: {
       tokenizerJson: readJson(tokenizerPath),
