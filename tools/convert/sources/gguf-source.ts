@@ -111,6 +111,15 @@ function checkGgufShapes(
   }
 }
 
+/** The tokenizer files, with a refusal naming the GGUF it came from. */
+function tokenizerOf(file: GgufFile): ReturnType<typeof tokenizerFilesFromGguf> {
+  try {
+    return tokenizerFilesFromGguf(file.metadata);
+  } catch (error) {
+    throw new UnsupportedModelError(`${file.path}: ${(error as Error).message}`);
+  }
+}
+
 function describe(file: GgufFile): ModelSource {
   const arch = optionalString(file, 'general.architecture') ?? '(none)';
   if (!SUPPORTED_ARCHITECTURES.includes(arch)) {
@@ -234,7 +243,7 @@ function describe(file: GgufFile): ModelSource {
     dims,
     sourceMaxPositions: maxPositions,
     weights,
-    tokenizer: tokenizerFilesFromGguf(file.metadata),
+    tokenizer: tokenizerOf(file),
     tiedEmbeddings: output === undefined,
     weightCount: llamaWeightCount(dims.numLayers),
     close: () => file.close(),
