@@ -8,8 +8,18 @@
  * folder beside the output and renamed into place only when complete, so a failure (bad input, a
  * full disk, Ctrl+C) never leaves something that looks like a model.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join, parse, relative, resolve } from 'node:path';
 import { ChunkedExternalData } from './graph/external-data';
 import { buildLlamaOnnx, type WeightFormat } from './graph/llama-graph';
 import { buildConfigJson, buildGenerationConfigJson, MODEL_FILE_BY_FORMAT } from './model-files';
@@ -79,19 +89,57 @@ function explain(error: unknown, outDir: string): unknown {
   return error;
 }
 
+/** The hidden folder a conversion writes into before the rename (the CLI's supervisor removes it too). */
+export function stagingPath(outDir: string, pid: number): string {
+  const out = resolve(outDir);
+  return join(dirname(out), `.${basename(out)}.partial-${pid}`);
+}
+
+/** `path` itself or something inside it. */
+function isWithin(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * Refuses an output folder whose replacement would destroy something that is not a previous
+ * conversion: `/`, the home folder, a regular file, the input or any folder that contains it.
+ */
+export function checkOutputFolder(input: string, outDir: string, force: boolean): void {
+  const out = resolve(outDir);
+  const home = resolve(homedir());
+  if (out === parse(out).root || out === home) {
+    throw new ConvertOutputError(
+      `--out ${out} is ${out === home ? 'your home folder' : 'the root folder'}: choose a new folder for the model`,
+    );
+  }
+  if (!existsSync(out)) return;
+  const realOut = realpathSync(out);
+  const realInput = existsSync(input) ? realpathSync(input) : resolve(input);
+  if (isWithin(realInput, realOut) || isWithin(resolve(input), out)) {
+    throw new ConvertOutputError(
+      `--out ${out} ${realInput === realOut ? 'is' : 'contains'} the input ${input}: replacing it would delete the model you are converting; choose another --out`,
+    );
+  }
+  if (!statSync(realOut).isDirectory()) {
+    throw new ConvertOutputError(
+      `${out} exists and is not a folder: it is never replaced, even with --force; choose another --out`,
+    );
+  }
+  if (!force) {
+    throw new ConvertOutputError(`${out} already exists: choose another --out or pass --force to replace it`);
+  }
+}
+
 export async function convertModel(options: ConvertOptions): Promise<ConvertSummary> {
   const started = performance.now();
   const outDir = resolve(options.outDir);
   const formats = [...new Set(options.formats)];
   if (formats.length === 0)
     throw new ConvertOutputError('no weight format asked for (use --dtype fp32,q4,q4f16)');
-  if (existsSync(outDir) && !options.force) {
-    throw new ConvertOutputError(
-      `${outDir} already exists: choose another --out or pass --force to replace it`,
-    );
-  }
+  checkOutputFolder(options.input, outDir, options.force ?? false);
   const source = await openModelSource(options.input);
-  const staging = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
+  const staging = stagingPath(outDir, process.pid);
   let sink: ChunkedExternalData | undefined;
   // Ctrl+C mid-way: remove the partial folder, then exit as interrupted.
   const onSignal = () => {
@@ -137,6 +185,7 @@ export async function convertModel(options: ConvertOptions): Promise<ConvertSumm
         bosTokenId: tokenizer.bosTokenId,
         eosTokenIds: tokenizer.eosTokenIds,
         externalDataChunks: chunks,
+        sourceMaxPositions: source.sourceMaxPositions,
       }),
     );
     json(

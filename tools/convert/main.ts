@@ -4,9 +4,14 @@
  * Writes the model folder the app and the CLI load. Progress on stderr, a summary at the end.
  * Exit codes: 0 done, 1 the conversion failed (message says why), 2 bad arguments.
  */
-import { relative } from 'node:path';
+import { fork } from 'node:child_process';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { CONVERT_USAGE, ConvertUsageError, parseConvertArgs, type ConvertArgs } from './args';
-import { convertModel, type ConvertProgress } from './convert';
+import { convertModel, stagingPath, type ConvertProgress } from './convert';
+
+/** Set in the child that does the work; the parent only supervises it. */
+const WORKER_ENV = 'UNINER_CONVERT_WORKER';
 
 function megabytes(bytes: number): string {
   return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
@@ -49,6 +54,7 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  if (process.env[WORKER_ENV] !== '1') return supervise(args);
   try {
     const summary = await convertModel({ ...args, onProgress: progressPrinter() });
     const total = summary.files.reduce((sum, f) => sum + f.bytes, 0);
@@ -63,6 +69,48 @@ async function main(): Promise<number> {
     console.error(`\nconvert: ${(error as Error).message}`);
     return 1;
   }
+}
+
+/**
+ * Runs the conversion in a child process and stays responsive itself: the conversion is synchronous
+ * CPU work, so a signal handler in the same process would only run at the very end. On Ctrl+C or
+ * SIGTERM the child is killed, its staging folder removed (an output folder caught mid-replacement
+ * is put back), and the exit code is 130 or 143.
+ */
+function supervise(args: ConvertArgs): Promise<number> {
+  return new Promise((done) => {
+    const child = fork(process.argv[1] ?? '', process.argv.slice(2), {
+      env: { ...process.env, [WORKER_ENV]: '1' },
+      execArgv: process.execArgv,
+      stdio: 'inherit',
+    });
+    let interrupted: number | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      interrupted = signal === 'SIGINT' ? 130 : 143;
+      child.kill('SIGKILL');
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (interrupted === undefined && code !== null) return done(code);
+      if (child.pid !== undefined) cleanUp(args.outDir, child.pid);
+      console.error(`\nconvert: interrupted; nothing was left behind`);
+      done(interrupted ?? (signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 1));
+    });
+  });
+}
+
+/** Removes what a killed child left: its staging folder, and restores an output it was replacing. */
+function cleanUp(outDir: string, pid: number): void {
+  const staging = stagingPath(outDir, pid);
+  const old = `${staging}.old`;
+  if (existsSync(old)) {
+    if (existsSync(resolve(outDir))) rmSync(old, { recursive: true, force: true });
+    else renameSync(old, resolve(outDir));
+  }
+  rmSync(staging, { recursive: true, force: true });
 }
 
 process.exitCode = await main();

@@ -19,6 +19,8 @@ export interface ConfigOptions {
   eosTokenIds: number[];
   /** External-data chunk count per .onnx file name (transformers.js reads them only when declared). */
   externalDataChunks?: Record<string, number>;
+  /** The context the source declared, when the rotary tables were capped below it. */
+  sourceMaxPositions?: number;
 }
 
 function ropeScalingJson(dims: LlamaDims): Record<string, unknown> | null {
@@ -64,6 +66,10 @@ export function buildConfigJson(options: ConfigOptions): Record<string, unknown>
     use_cache: true,
     vocab_size: dims.vocabSize,
   };
+  if (options.sourceMaxPositions !== undefined && options.sourceMaxPositions > dims.maxPositions) {
+    // The rotary tables hold max_position_embeddings rows; the source's own claim is kept for reference.
+    config.source_max_position_embeddings = options.sourceMaxPositions;
+  }
   if (options.externalDataChunks && Object.keys(options.externalDataChunks).length > 0) {
     config['transformers.js_config'] = { use_external_data_format: options.externalDataChunks };
   }

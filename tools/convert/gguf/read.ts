@@ -8,7 +8,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { gguf } from '@huggingface/gguf';
-import { ggmlTypeName, tensorByteLength } from './ggml-types';
+import { ggmlTypeName } from './ggml-types';
+import { ggufAlignment, layOutGgufTensors } from './layout';
 
 /** Metadata values with 64-bit integers turned into numbers (every count we read fits). */
 export type GgufValue = string | number | boolean | GgufValue[];
@@ -77,31 +78,15 @@ export async function openGguf(path: string): Promise<GgufFile> {
   }
   const metadata: Record<string, GgufValue> = {};
   for (const [key, value] of Object.entries(parsed.metadata)) metadata[key] = plain(value);
-  const dataStart = Number(parsed.tensorDataOffset);
-  const tensors = parsed.tensorInfos.map((info): GgufTensor => {
-    const shape = info.shape.map(Number);
-    const elements = shape.reduce((a, b) => a * b, 1);
-    let byteLength: number;
-    try {
-      byteLength = tensorByteLength(info.dtype, elements);
-    } catch (error) {
-      throw new GgufFormatError(`${path}: tensor ${info.name}: ${(error as Error).message}`);
-    }
-    return {
-      name: info.name,
-      shape,
-      type: info.dtype,
-      offset: dataStart + Number(info.offset),
-      byteLength,
-      elements,
-    };
-  });
-  const end = tensors.reduce((max, t) => Math.max(max, t.offset + t.byteLength), dataStart);
-  if (end > fileBytes) {
-    throw new GgufFormatError(
-      `${path} is truncated: its tensors need ${end} bytes but the file has ${fileBytes}; download it again`,
-    );
-  }
+  // One validation pass over the table before anything is read: alignment, ranges, overlaps, names.
+  const alignment = ggufAlignment(path, (parsed.metadata as Record<string, unknown>)['general.alignment']);
+  const { tensors } = layOutGgufTensors(
+    path,
+    fileBytes,
+    alignment,
+    parsed.tensorInfoByteRange[1],
+    parsed.tensorInfos,
+  );
 
   let handle: FileHandle | undefined;
   let fd: number | undefined;

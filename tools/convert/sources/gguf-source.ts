@@ -29,6 +29,7 @@ import {
 import { permuteRows, unpermuteQkRowOrder, type ScaleType } from '../quant/matmul-nbits';
 import { tokenizerFilesFromGguf } from '../tokenizer/from-gguf';
 import { llamaWeightCount, UnsupportedModelError, type ModelSource } from './model-source';
+import { checkLayerCount, checkShape, expectedLlamaShapes, validateLlamaDims } from './validate-dims';
 
 /** Architectures whose GGUF tensors map onto our LLaMA graph unchanged. */
 const SUPPORTED_ARCHITECTURES = ['llama'];
@@ -79,6 +80,46 @@ export async function openGgufSource(path: string): Promise<ModelSource> {
   }
 }
 
+/** Every tensor the graph reads has the shape the hyperparameters imply (ggml order: [in, out]). */
+function checkGgufShapes(
+  file: GgufFile,
+  dims: LlamaDims,
+  need: (name: string) => GgufTensor,
+  output: GgufTensor | undefined,
+): void {
+  const expected = expectedLlamaShapes(dims);
+  const ggml = (shape: readonly number[]) => [...shape].reverse();
+  checkLayerCount(
+    file.path,
+    file.tensors.map((t) => t.name),
+    /^blk\.(\d+)\./,
+    dims.numLayers,
+    'llama.block_count',
+  );
+  checkShape(file.path, 'token_embd.weight', need('token_embd.weight').shape, ggml(expected.embedding));
+  if (output) checkShape(file.path, 'output.weight', output.shape, ggml(expected.embedding));
+  checkShape(file.path, 'output_norm.weight', need('output_norm.weight').shape, expected.norm);
+  for (let i = 0; i < dims.numLayers; i++) {
+    for (const norm of ['attn_norm', 'ffn_norm']) {
+      const name = `blk.${i}.${norm}.weight`;
+      checkShape(file.path, name, need(name).shape, expected.norm);
+    }
+    for (const [hf, gg] of Object.entries(LINEAR_NAMES)) {
+      const name = `blk.${i}.${gg}.weight`;
+      checkShape(file.path, name, need(name).shape, ggml(expected.linear[hf]!));
+    }
+  }
+}
+
+/** The tokenizer files, with a refusal naming the GGUF it came from. */
+function tokenizerOf(file: GgufFile): ReturnType<typeof tokenizerFilesFromGguf> {
+  try {
+    return tokenizerFilesFromGguf(file.metadata);
+  } catch (error) {
+    throw new UnsupportedModelError(`${file.path}: ${(error as Error).message}`);
+  }
+}
+
 function describe(file: GgufFile): ModelSource {
   const arch = optionalString(file, 'general.architecture') ?? '(none)';
   if (!SUPPORTED_ARCHITECTURES.includes(arch)) {
@@ -108,10 +149,13 @@ function describe(file: GgufFile): ModelSource {
   const numKvHeads = optionalNumber(file, `${arch}.attention.head_count_kv`) ?? numHeads;
   const headDim = optionalNumber(file, `${arch}.attention.key_length`) ?? hiddenSize / numHeads;
   const embedding = need('token_embd.weight');
-  const vocabSize = embedding.shape[1] ?? 0;
+  // llama.cpp takes the vocabulary size from the token list; the embedding must have that many rows.
+  const tokenList = file.metadata['tokenizer.ggml.tokens'];
+  const vocabSize = Array.isArray(tokenList) ? tokenList.length : (embedding.shape[1] ?? 0);
   const maxPositions = requireNumber(file, `${arch}.context_length`);
   const freqs = tensors.get('rope_freqs.weight');
-  const dims: LlamaDims = {
+  if (freqs) checkShape(file.path, freqs.name, freqs.shape, [headDim / 2]);
+  const declared: LlamaDims = {
     hiddenSize,
     numHeads,
     numKvHeads,
@@ -125,11 +169,19 @@ function describe(file: GgufFile): ModelSource {
     ropeScaling: ropeScaling(file, arch, maxPositions),
     ropeFreqFactors: freqs ? dequantize(freqs.type, file.readTensorSync(freqs), freqs.elements) : undefined,
   };
-  if (!Number.isInteger(headDim) || headDim * numHeads !== (need('blk.0.attn_q.weight').shape[1] ?? 0)) {
-    throw new UnsupportedModelError(
-      `${file.path}: attention shapes do not match ${numHeads} heads of ${headDim}`,
-    );
-  }
+  const dims = validateLlamaDims(file.path, declared, {
+    hiddenSize: `${arch}.embedding_length`,
+    numHeads: `${arch}.attention.head_count`,
+    numKvHeads: `${arch}.attention.head_count_kv`,
+    headDim: `${arch}.attention.key_length`,
+    numLayers: `${arch}.block_count`,
+    intermediateSize: `${arch}.feed_forward_length`,
+    vocabSize: 'tokenizer.ggml.tokens (count)',
+    maxPositions: `${arch}.context_length`,
+    rmsNormEps: `${arch}.attention.layer_norm_rms_epsilon`,
+    ropeTheta: `${arch}.rope.freq_base`,
+  });
+  checkGgufShapes(file, dims, need, tensors.get('output.weight'));
 
   const output = tensors.get('output.weight');
   const dequantizeTensor = (t: GgufTensor) => dequantize(t.type, file.readTensorSync(t), t.elements);
@@ -189,8 +241,9 @@ function describe(file: GgufFile): ModelSource {
   return {
     description: file.path,
     dims,
+    sourceMaxPositions: maxPositions,
     weights,
-    tokenizer: tokenizerFilesFromGguf(file.metadata),
+    tokenizer: tokenizerOf(file),
     tiedEmbeddings: output === undefined,
     weightCount: llamaWeightCount(dims.numLayers),
     close: () => file.close(),

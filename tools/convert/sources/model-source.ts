@@ -17,7 +17,10 @@ export interface TokenizerFiles {
 export interface ModelSource {
   /** What it was read from, for messages. */
   description: string;
+  /** Validated; `maxPositions` capped at ROTARY_POSITION_CAP. */
   dims: LlamaDims;
+  /** The context length the source declared (may exceed `dims.maxPositions`). */
+  sourceMaxPositions: number;
   weights: LlamaWeightSource;
   tokenizer: TokenizerFiles;
   /** Whether lm_head reuses the embedding (written into config.json). */

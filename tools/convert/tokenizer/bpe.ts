@@ -5,12 +5,27 @@
 import type { GgufVocab } from './gguf-vocab';
 import { byteLevelPreTokenizer, preTokenizerSpec } from './pre-tokenizers';
 
-/** Merges "left right" → [left, right]; llama.cpp splits at the first space after the first byte. */
-export function mergePairs(merges: readonly string[]): [string, string][] {
+/**
+ * Merges "left right" → [left, right]; llama.cpp splits at the first space after the first byte.
+ * A merge whose parts or result are not tokens is refused: a BPE applying it would produce a symbol
+ * with no id and silently drop that text ("the qz end" → "the  end").
+ */
+export function mergePairs(merges: readonly string[], tokens?: readonly string[]): [string, string][] {
+  const known = tokens ? new Set(tokens) : undefined;
   return merges.map((merge, i) => {
     const at = merge.indexOf(' ', 1);
     if (at < 0) throw new Error(`GGUF merge ${i} ${JSON.stringify(merge)} has no space`);
-    return [merge.slice(0, at), merge.slice(at + 1)];
+    const left = merge.slice(0, at);
+    const right = merge.slice(at + 1);
+    if (known) {
+      const missing = [left, right, left + right].find((t) => !known.has(t));
+      if (missing !== undefined) {
+        throw new Error(
+          `tokenizer.ggml.merges[${i}] ${JSON.stringify(merge)} uses or makes ${JSON.stringify(missing)}, which is not in tokenizer.ggml.tokens; every merge must join two tokens into a token`,
+        );
+      }
+    }
+    return [left, right];
   });
 }
 
@@ -44,7 +59,7 @@ export function bpeTokenizerParts(vocab: GgufVocab): {
         byte_fallback: false,
         ignore_merges: spec.ignoreMerges,
         vocab: vocabObject(vocab.tokens),
-        merges: mergePairs(vocab.merges),
+        merges: mergePairs(vocab.merges, vocab.tokens),
       },
     },
   };

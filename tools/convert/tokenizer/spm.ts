@@ -9,12 +9,25 @@
 import { vocabObject } from './bpe';
 import { TokenType, type GgufVocab } from './gguf-vocab';
 
-/** Every split of every mergeable token into two parts llama.cpp could hold as symbols, best score first. */
+/**
+ * Every split of every mergeable token into two parts llama.cpp could hold as symbols, best score
+ * first. Linear in the vocabulary's total length: a part is only looked up when some token has its
+ * length (or it is one character), so one 1M-character token costs one pass over it, not a copy and
+ * a hash of every split.
+ */
 export function spmMerges(vocab: GgufVocab): [string, string][] {
   const ids = new Map<string, number>();
-  vocab.tokens.forEach((t, id) => ids.set(t, id));
+  const lengths = new Set<number>();
+  vocab.tokens.forEach((t, id) => {
+    ids.set(t, id);
+    lengths.add(t.length);
+  });
   // A symbol is a single character (even one with no token) or a token built by earlier merges.
-  const isSymbol = (s: string) => ids.has(s) || [...s].length === 1;
+  const isSymbol = (token: string, from: number, to: number): boolean => {
+    const length = to - from;
+    const oneChar = length === 1 || (length === 2 && (token.codePointAt(from) ?? 0) > 0xffff);
+    return oneChar || (lengths.has(length) && ids.has(token.slice(from, to)));
+  };
   const found: { left: string; right: string; score: number; id: number; leftId: number }[] = [];
   vocab.tokens.forEach((token, id) => {
     const type = vocab.tokenTypes[id];
@@ -22,13 +35,20 @@ export function spmMerges(vocab: GgufVocab): [string, string][] {
     // never spelt out in text: leaving them out keeps "</s>" typed by a user from merging into EOS.
     if (type === TokenType.CONTROL || type === TokenType.UNKNOWN || type === TokenType.BYTE) return;
     if (ids.get(token) !== id) return; // a duplicate: llama.cpp's lookup finds the last one
-    const chars = [...token];
-    let left = '';
-    for (let k = 1; k < chars.length; k++) {
-      left += chars[k - 1];
-      const right = chars.slice(k).join('');
-      if (isSymbol(left) && isSymbol(right)) {
-        found.push({ left, right, score: vocab.scores[id] ?? 0, id, leftId: ids.get(left) ?? -1 });
+    // Split at every character boundary (code-unit positions, never inside a surrogate pair).
+    let at = 0;
+    while (at < token.length) {
+      at += (token.codePointAt(at) ?? 0) > 0xffff ? 2 : 1;
+      if (at >= token.length) break;
+      if (isSymbol(token, 0, at) && isSymbol(token, at, token.length)) {
+        const left = token.slice(0, at);
+        found.push({
+          left,
+          right: token.slice(at),
+          score: vocab.scores[id] ?? 0,
+          id,
+          leftId: ids.get(left) ?? -1,
+        });
       }
     }
   });
