@@ -11,6 +11,7 @@ import {
   type PreTrainedModel,
 } from '@huggingface/transformers';
 import type { Device, Dtype, LoadProgressEvent, LoadedModelInfo, PromptStyle } from '../protocol';
+import { choosePromptStyle } from './prompt-style-choice';
 import type { CausalLm } from '../decoding/generation';
 import type { ResolvedSource, SourceInfo } from './model-source';
 import { DeviceError, ModelLoadError } from '../errors';
@@ -272,13 +273,21 @@ export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
   if (eosTokenIds.length === 0) throw new ModelLoadError(`"${where}" declares no end-of-sequence token.`);
 
   const hasChatTemplate = Boolean((tokenizer as unknown as { chat_template?: unknown }).chat_template);
-  const promptStyle: PromptStyle =
-    options.promptStyle ?? (source.isUniner || !hasChatTemplate ? 'uniner' : 'chat');
+  const choice = choosePromptStyle(
+    {
+      requested: source.requested,
+      ...(source.preset ? { preset: source.preset } : {}),
+      isUniner: source.isUniner,
+      hasChatTemplate,
+    },
+    options.promptStyle,
+  );
   const info: LoadedModelInfo = {
     source: source.requested,
     displayName: source.displayName,
     isUniner: source.isUniner,
-    promptStyle,
+    promptStyle: choice.style,
+    promptStyleReason: choice.reason,
     device,
     dtype,
     contextLength: config.max_position_embeddings ?? 2048,
