@@ -188,6 +188,26 @@ async function refuseIfTooLarge(
   throw budget.device === 'wasm' ? new DeviceError(check.reason) : new ModelLoadError(check.reason);
 }
 
+/**
+ * The tokenizer alone (no weights): what `--print-prompts` needs to render a chat template and to know
+ * whether the model has one.
+ */
+export async function loadTokenizer(source: SourceInfo): Promise<CausalLm['tokenizer']> {
+  const modelId = configureFor(source.resolved);
+  try {
+    return await AutoTokenizer.from_pretrained(modelId);
+  } catch (error) {
+    throw new ModelLoadError(`Could not load the tokenizer of "${source.requested}" (${message(error)}).`, {
+      cause: error,
+    });
+  }
+}
+
+/** Whether the tokenizer carries a chat template (a `chat` prompt needs one). */
+export function hasChatTemplate(tokenizer: CausalLm['tokenizer']): boolean {
+  return Boolean((tokenizer as unknown as { chat_template?: unknown }).chat_template);
+}
+
 /** Loads tokenizer and model; throws ModelLoadError / DeviceError with actionable messages. */
 export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
   const started = performance.now();
@@ -272,13 +292,12 @@ export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
   ];
   if (eosTokenIds.length === 0) throw new ModelLoadError(`"${where}" declares no end-of-sequence token.`);
 
-  const hasChatTemplate = Boolean((tokenizer as unknown as { chat_template?: unknown }).chat_template);
   const choice = choosePromptStyle(
     {
       requested: source.requested,
       ...(source.preset ? { preset: source.preset } : {}),
       isUniner: source.isUniner,
-      hasChatTemplate,
+      hasChatTemplate: hasChatTemplate(tokenizer),
     },
     options.promptStyle,
   );

@@ -7,7 +7,7 @@
 import type { PromptStyle } from '../protocol';
 import type { ModelPreset } from './model-registry';
 
-/** The format sent, and the reason in a few words ("measured: …", "chosen in the settings"). */
+/** The format sent, and the reason in a few words ("measured: …", "chosen explicitly, not Automatic"). */
 export interface PromptStyleChoice {
   readonly style: PromptStyle;
   readonly reason: string;
@@ -36,7 +36,7 @@ export function choosePromptStyle(facts: PromptStyleFacts, requested?: PromptSty
   if (requested === 'chat' && !facts.hasChatTemplate) {
     return { style: 'uniner', reason: 'the model has no chat template, so UniNER’s conversation was sent' };
   }
-  if (requested) return { style: requested, reason: 'chosen in the settings' };
+  if (requested) return { style: requested, reason: 'chosen explicitly, not Automatic' };
   if (facts.isUniner) return { style: 'uniner', reason: 'UniNER was trained on its own conversation' };
   if (facts.preset) {
     if (facts.preset.promptStyle === 'chat' && !facts.hasChatTemplate) {

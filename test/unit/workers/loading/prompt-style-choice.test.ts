@@ -43,7 +43,7 @@ describe('choosePromptStyle (Automatic, by measurement)', () => {
   it('the settings’ choice wins and says so', () => {
     expect(choosePromptStyle(generic, 'uniner')).toEqual({
       style: 'uniner',
-      reason: 'chosen in the settings',
+      reason: 'chosen explicitly, not Automatic',
     });
     expect(choosePromptStyle({ ...generic, requested: './models/smollm2-135m' }, 'chat').style).toBe('chat');
   });
