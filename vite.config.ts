@@ -2,6 +2,7 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { bundledModel } from './tools/bundled-model/vite-plugin';
 
 /**
  * Cross-origin isolation gives onnxruntime-web its WASM threads (SharedArrayBuffer).
@@ -72,6 +73,8 @@ export default defineConfig({
     tailwindcss(),
     contentSecurityPolicy(),
     iconLinks(),
+    // SmolLM2-135M under models/ (UNINER_BUNDLE_MODEL=0 leaves it out); real 404s under /models/.
+    bundledModel(),
     VitePWA({
       // A new version waits until the person clicks "Reload" in the update toast (never mid-run).
       registerType: 'prompt',
@@ -106,6 +109,9 @@ export default defineConfig({
         // The app shell plus the engine: the worker chunk and onnxruntime's .mjs/.wasm (~27 MB).
         // (The plugin adds manifest.webmanifest itself.)
         globPatterns: ['**/*.{html,js,mjs,css,wasm,png,svg,ico}'],
+        // Model folders (the bundled SmolLM2, ~190 MB; a self-hosted one) are never precached: the engine
+        // keeps what it loads in transformers.js's own cache, so one online visit still makes it offline.
+        globIgnores: ['models/**'],
         // Workbox silently leaves out files over 2 MiB otherwise — the .wasm among them.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',

@@ -100,7 +100,10 @@ export class InferenceHandler {
 
   private async load(message: LoadRequest): Promise<void> {
     this.loadingDevice = undefined;
-    const source = resolveSource(message.model.source, { allowLocal: this.environment.runtime === 'node' });
+    const source = resolveSource(message.model.source, {
+      allowLocal: this.environment.runtime === 'node',
+      ...(message.model.appBaseUrl ? { appBaseUrl: message.model.appBaseUrl } : {}),
+    });
     let device: Device;
     let dtype: Dtype;
     let fallbackReason = message.fallbackReason;

@@ -28,8 +28,13 @@ export interface ModelSource {
   readonly source: string;
   /** Weight format; omitted means "the best for the chosen device" (see the model registry). */
   readonly dtype?: Dtype;
-  /** Prompt style; omitted means UniNER for UniNER models and `chat` for the rest. */
+  /** Prompt style; omitted means "Automatic" (workers/loading/prompt-style-choice.ts). */
   readonly promptStyle?: PromptStyle;
+  /**
+   * The page's base URL, against which a preset that lives next to the app (the bundled model,
+   * `./models/…`) is resolved; the worker's own URL says nothing about where index.html is.
+   */
+  readonly appBaseUrl?: string;
 }
 
 /** Options of one extraction request. */
@@ -105,7 +110,10 @@ export interface LoadedModelInfo {
   readonly displayName: string;
   /** True only for UniNER checkpoints; generic instruct models are prompted the same way but are not UniNER. */
   readonly isUniner: boolean;
+  /** The question format every request to this model sends. */
   readonly promptStyle: PromptStyle;
+  /** Why that format (the settings' choice, or what "Automatic" measured), in a few words. */
+  readonly promptStyleReason?: string;
   readonly device: Device;
   readonly dtype: Dtype;
   /** Tokens the model can attend to (prompt + answer). */

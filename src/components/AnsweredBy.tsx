@@ -1,3 +1,4 @@
+import { promptStyleWords } from '../lib/model-presets';
 import { useAnsweredBy, useRunNotice, useRunStatus } from '../store/selectors';
 
 /** Which model produced the results, and a plain warning when it is not UniNER. */
@@ -20,8 +21,8 @@ export function AnsweredBy() {
           {!model.isUniner && (
             <span className="text-amber-800 dark:text-amber-300">
               {' '}
-              This is a generic instruct model prompted the UniNER way; it is not UniNER and its answers are
-              less reliable.
+              This is a generic instruct model {promptStyleWords(model.promptStyle)}; it is not UniNER and its
+              answers are less reliable.
             </span>
           )}
         </p>

@@ -1,3 +1,4 @@
+import { overallProgress } from '../lib/load-progress';
 import { formatBytes } from '../lib/model-presets';
 import { useLoadFiles, useLoadStatus } from '../store/selectors';
 import { ProgressBar } from './ProgressBar';
@@ -13,11 +14,7 @@ export function LoadProgress() {
       </p>
     ) : null;
   }
-  const loaded = files.reduce(
-    (sum, f) => sum + (f.stage === 'done' ? Math.max(f.loadedBytes, f.totalBytes) : f.loadedBytes),
-    0,
-  );
-  const total = files.every((f) => f.totalBytes > 0) ? files.reduce((sum, f) => sum + f.totalBytes, 0) : 0;
+  const { loaded, total } = overallProgress(files);
   return (
     <div className="flex flex-col gap-2" aria-label="Model download">
       <ProgressBar

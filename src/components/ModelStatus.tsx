@@ -1,3 +1,4 @@
+import { promptStyleWords } from '../lib/model-presets';
 import { useFallbackReason, useLoadMs, useLoadStatus, useLoadedModel, useRunStats } from '../store/selectors';
 
 /** Device badge (with the fallback reason), weight format, load time, tokens/s, UniNER or not. */
@@ -49,6 +50,11 @@ export function ModelStatus() {
           <dd>{tokensPerSecond.toFixed(1)} tokens/s</dd>
         </>
       )}
+      <dt className="text-slate-600 dark:text-slate-400">Question format</dt>
+      <dd>
+        {capitalize(promptStyleWords(model.promptStyle))}
+        {model.promptStyleReason ? ` (${model.promptStyleReason})` : ''}
+      </dd>
       <dt className="text-slate-600 dark:text-slate-400">Kind</dt>
       <dd>
         {model.isUniner ? (
@@ -59,4 +65,8 @@ export function ModelStatus() {
       </dd>
     </dl>
   );
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

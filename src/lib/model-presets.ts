@@ -10,10 +10,14 @@
 import type { Dtype } from '../../workers/protocol';
 import { isSameOriginPath } from './app-path';
 import {
+  BUNDLED_PRESET_ID,
   defaultPreset,
   MODEL_PRESETS as REGISTRY_PRESETS,
+  promptStyleWords,
   type ModelPreset as RegistryPreset,
 } from '../../workers/loading/model-registry';
+
+export { promptStyleWords };
 
 /** Approximate download size of one weight format. */
 export interface PresetSize {
@@ -36,8 +40,13 @@ function withSizes(preset: RegistryPreset): ModelPreset {
   return { ...preset, sizes };
 }
 
-/** Every preset, in the registry's order (UniNER first). */
-export const MODEL_PRESETS: readonly ModelPreset[] = REGISTRY_PRESETS.map(withSizes);
+/**
+ * Every preset, in the registry's order (UniNER first). The bundled model is listed only when this
+ * build has it (there is nothing to configure: the build either shipped it or did not).
+ */
+export const MODEL_PRESETS: readonly ModelPreset[] = REGISTRY_PRESETS.filter(
+  (preset) => preset.id !== BUNDLED_PRESET_ID || preset.source !== '',
+).map(withSizes);
 
 /** The id the picker starts on: UniNER when this build knows where it lives, else the smallest model. */
 export const DEFAULT_PRESET_ID: string = defaultPreset().id;

@@ -4,7 +4,7 @@
  */
 import type { ModelSource } from '../../workers/protocol';
 import type { EngineClient } from '../lib/engine-client';
-import { resolveAppPath } from '../lib/app-path';
+import { appBaseUrl, resolveAppPath } from '../lib/app-path';
 import { findPreset, isConfigured, validateCustomSource } from '../lib/model-presets';
 import { useAppStore } from './app-store';
 import type { AppState } from './app-state';
@@ -81,7 +81,16 @@ export function selectedModel(state: AppState): { model: ModelSource } | { probl
   }
   // The preset id, not its source: the worker resolves it to the same registry entry and so knows
   // its per-device weights and that it is UniNER (a bare URL says neither).
-  return { model: { source: preset.id, ...(dtype ? { dtype } : {}), ...style } };
+  // A preset that lives next to the app (the bundled model) is resolved against the page's base URL.
+  const base = appBaseUrl();
+  return {
+    model: {
+      source: preset.id,
+      ...(base ? { appBaseUrl: base } : {}),
+      ...(dtype ? { dtype } : {}),
+      ...style,
+    },
+  };
 }
 
 function requireClient(): EngineClient {

@@ -1,4 +1,5 @@
 /** How engine-client events change the state: a pure function, so it is unit-testable without React. */
+import { mergeFileProgress } from '../lib/load-progress';
 import type { FoundEntity } from '../../workers/protocol';
 import type { ClientEvent } from '../lib/engine-client';
 import type { AppState } from './app-state';
@@ -19,8 +20,9 @@ export function reduceEngineEvent(state: AppState, event: ClientEvent): Partial<
   switch (event.type) {
     case 'load-progress': {
       if (event.requestId !== state.loadRequestId) return null;
-      const { file, loadedBytes, totalBytes, stage } = event;
-      return { loadFiles: { ...state.loadFiles, [file]: { file, loadedBytes, totalBytes, stage } } };
+      // Merged, not replaced: a finished file's 0/0 "done" event must not take its bytes back.
+      const merged = mergeFileProgress(state.loadFiles[event.file], event);
+      return { loadFiles: { ...state.loadFiles, [event.file]: merged } };
     }
     case 'ready':
       if (event.requestId !== state.loadRequestId) return null;

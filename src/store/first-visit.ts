@@ -3,6 +3,12 @@ import { setEntityTypes, setPassage } from './actions';
 import { STORAGE_KEY } from './app-store';
 
 /**
+ * The example a first visit opens with: one on which the model bundled with the site (SmolLM2-135M,
+ * the default when the build has it) finds entities. On the news example it answers [] to every type.
+ */
+export const FIRST_VISIT_EXAMPLE_ID = 'ai-research';
+
+/**
  * A first visit (nothing saved in this browser yet) opens with an example passage and the types worth
  * asking about it, ready to run, so the page shows what it does. From then on the saved state is the
  * person's draft and wins: a reload never brings the example back over it. Call before the first
@@ -19,7 +25,7 @@ export function showExampleOnFirstVisit(
     return false; // storage blocked: nothing to tell first visit from return, leave the editor alone
   }
   if (saved !== null || !storage) return false;
-  const example = EXAMPLE_PASSAGES[0];
+  const example = EXAMPLE_PASSAGES.find((e) => e.id === FIRST_VISIT_EXAMPLE_ID) ?? EXAMPLE_PASSAGES[0];
   if (!example) return false;
   setPassage(example.text);
   setEntityTypes(example.types);

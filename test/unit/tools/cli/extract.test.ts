@@ -1,9 +1,11 @@
 /** The extract CLI end to end, as a person runs it (a child process through tsx). */
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureFixtures } from '../../../fixtures/ensure';
-import { SCRIPTED_LLAMA_DIR } from '../../../fixtures/paths';
+import { SCRIPTED_ANSWER, SCRIPTED_LLAMA_DIR } from '../../../fixtures/paths';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const cli = resolve(root, 'tools/cli/extract.ts');
@@ -105,7 +107,7 @@ describe('npm run extract', () => {
     expect(stdout.trim().split('\n')).toHaveLength(2);
   });
 
-  it('--print-prompts prints the exact prompts and loads nothing', () => {
+  it('--print-prompts prints the exact prompts (no chat template in this tokenizer: UniNER’s conversation)', () => {
     ensureFixtures();
     const { code, stdout } = run([
       '--model',
@@ -128,6 +130,46 @@ describe('npm run extract', () => {
       "A virtual assistant answers questions from a user based on the provided text. USER: Text: Aspirin helps. ASSISTANT: I've read this text.</s>USER: What describes person in the text? ASSISTANT:",
       "A virtual assistant answers questions from a user based on the provided text. USER: Text: Aspirin helps. ASSISTANT: I've read this text.</s>USER: What describes drug in the text? ASSISTANT:",
     ]);
+  });
+
+  it('--print-prompts follows Automatic exactly as a run does: the chat template unless measured otherwise', () => {
+    // A copy of scripted-llama's tokenizer with a chat template: a generic chat model, never measured.
+    ensureFixtures();
+    const dir = mkdtempSync(join(tmpdir(), 'generic-chat-'));
+    cpSync(SCRIPTED_LLAMA_DIR, dir, { recursive: true });
+    const configPath = join(dir, 'tokenizer_config.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    config.chat_template =
+      "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|>{% endif %}";
+    writeFileSync(configPath, JSON.stringify(config));
+    const args = ['--model', dir, '--type', 'person', '--text', 'Aspirin helps.', '--print-prompts'];
+    const automatic = run(args);
+    expect(automatic.code).toBe(0);
+    expect(automatic.stderr).toMatch(/question format: through its chat template/);
+    expect(JSON.parse(automatic.stdout.trim())).toMatch(
+      /^<\|system\|>.*<\|user\|>What describes person.*<\|assistant\|>$/s,
+    );
+    const uniner = run([...args, '--prompt-style', 'uniner']);
+    expect(JSON.parse(uniner.stdout.trim())).toMatch(/^A virtual assistant .* ASSISTANT:$/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--show-raw prints each type’s raw answer on stderr', () => {
+    ensureFixtures();
+    const { code, stderr } = run([
+      '--model',
+      SCRIPTED_LLAMA_DIR,
+      '--dtype',
+      'fp32',
+      '--no-constrain',
+      '--type',
+      'person',
+      '--text',
+      'Barack Obama was born in Hawaii.',
+      '--show-raw',
+    ]);
+    expect(code).toBe(0);
+    expect(stderr).toContain(`raw answer (person): ${JSON.stringify(SCRIPTED_ANSWER)}`);
   });
 
   it.each([
