@@ -10,7 +10,7 @@
  * decided in extract.ts before this runs.
  */
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import {
   modelSpansFromEntities,
   compareSpans,
@@ -50,10 +50,16 @@ export function whereOf(problem: ImportProblem): string {
 }
 
 /** The inputs to read: the file itself, or the known-format files of a folder (others noted). */
-async function inputSources(input: string, note: (message: string) => void): Promise<ImportSource[]> {
+async function inputSources(
+  input: string,
+  out: string | undefined,
+  note: (message: string) => void,
+): Promise<ImportSource[]> {
   if (!(await stat(input)).isDirectory()) return [await nodeImportSource(input, basename(input))];
   const sources: ImportSource[] = [];
   for (const relativePath of await listFolder(input)) {
+    // The results file may live in the corpus folder: it is output, not input.
+    if (out !== undefined && resolve(input, relativePath) === resolve(out)) continue;
     if (importFormatOf(relativePath) === undefined) {
       note(`skipped ${relativePath}: not a format the importer reads`);
       continue;
@@ -84,7 +90,7 @@ async function extractSpans(
 export async function runCorpus(options: CorpusRunOptions): Promise<number> {
   const progress = new ProgressBar(process.stderr);
   const note = (message: string) => progress.log(message);
-  const sources = await inputSources(options.input, note);
+  const sources = await inputSources(options.input, options.out, note);
   const resume = options.resume && options.out ? await readResumeState(options.out) : undefined;
   if (resume?.droppedTail)
     note(

@@ -168,8 +168,11 @@ describe('npm run extract -- --input (corpus mode)', () => {
     writeFileSync(join(folder, 'locked.pdf'), writePdf({ pages: [['x']], encrypted: true }));
     writeFileSync(join(folder, 'cut.pdf'), writePdf({ pages: [['x']] }).slice(0, 120));
     writeFileSync(join(folder, 'slides.pptx'), 'not read');
+    // The results file inside the corpus folder is not read as input (a rerun would read the first run's output).
     const out = join(folder, 'out.jsonl');
-    const { code, stderr } = run(['--input', folder, '--out', join(folder, 'out.jsonl'), '--type', 'person']);
+    writeFileSync(out, '{"id":"old","text":"An earlier run."}\n');
+    const { code, stderr } = run(['--input', folder, '--out', out, '--resume', '--type', 'person']);
+    expect(stderr).not.toMatch(/already in/);
     expect(code).toBe(1);
     for (const message of [
       /^skipped slides\.pptx: not a format/m,
@@ -188,7 +191,7 @@ describe('npm run extract -- --input (corpus mode)', () => {
       readResults(out)
         .map((line) => line.id)
         .sort(),
-    ).toEqual(['1', 'good.txt', 'table.csv#1'].sort());
+    ).toEqual(['1', 'good.txt', 'old', 'table.csv#1'].sort());
   }, 300_000);
 
   it.each([
