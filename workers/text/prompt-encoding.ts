@@ -18,6 +18,7 @@ import {
   type PromptOptions,
 } from './prompt';
 import { commonPrefixLength } from '../decoding/generation';
+import { limitChatTemplates } from './chat-template';
 import { encodeParts, type PromptPart } from './safe-encoding';
 
 /** The prompts of one passage. */
@@ -51,6 +52,8 @@ function renderChat(
   messages: ChatMessage[],
   generationPrompt: boolean,
 ): string {
+  // The template comes with the model folder: render it with limits (chat-template.ts).
+  limitChatTemplates(tokenizer);
   return tokenizer.apply_chat_template(messages as never, {
     tokenize: false,
     add_generation_prompt: generationPrompt,
