@@ -60,6 +60,9 @@ function readSentences(text: string, where: string): { sentences: Sentence[]; la
     spans = [];
   };
 
+  // Every token line has the file's column count (set by its first token line): a line with more
+  // would otherwise lose words ("New York B-LOC" read as the token "New").
+  let columnCount: { count: number; line: number } | undefined;
   text.split(/\r?\n/).forEach((line, lineIndex) => {
     const columns = line
       .trim()
@@ -70,6 +73,12 @@ function readSentences(text: string, where: string): { sentences: Sentence[]; la
     const tag = columns[columns.length - 1];
     if (columns.length < 2 || tag === undefined) {
       throw new EvalDataError(`${where}: line ${lineIndex + 1}: expected "token tag", got "${line}"`);
+    }
+    columnCount ??= { count: columns.length, line: lineIndex + 1 };
+    if (columns.length !== columnCount.count) {
+      throw new EvalDataError(
+        `${where}: line ${lineIndex + 1}: ${columns.length} columns, but the file's token lines have ${columnCount.count} (from line ${columnCount.line}); a token cannot contain spaces: "${line.length > 80 ? `${line.slice(0, 80)}…` : line}"`,
+      );
     }
     const position = tokens.length;
     tokens.push(token);

@@ -7,9 +7,16 @@
  * an earlier one, scores included) and the repeat is counted.
  */
 
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+
+/**
+ * Longest predictions line read (characters). A model's answer is a few KB; a crafted 600 MB line
+ * would otherwise be held whole and then parsed into millions of strings.
+ */
+export const MAX_PREDICTION_LINE_CHARS = 4_000_000;
+/** Most `scores` entries on one line (an answer names a few dozen strings). */
+export const MAX_SCORES_PER_LINE = 10_000;
 
 /** One line of a predictions file. */
 export interface Prediction {
@@ -42,12 +49,17 @@ function validScores(value: unknown): Record<string, number> | null {
   return Object.fromEntries(entries) as Record<string, number>;
 }
 
-/** Parse JSON Lines predictions text. `where` names the source in error messages. */
-export function parsePredictions(text: string, where = 'predictions'): PredictionsFile {
-  const byId = new Map<string, string>();
-  const scoresById = new Map<string, Readonly<Record<string, number>>>();
-  let duplicates = 0;
-  text.split('\n').forEach((line, index) => {
+/** Collects lines into a {@link PredictionsFile}; every line is checked before it is parsed. */
+class PredictionsReader {
+  private readonly byId = new Map<string, string>();
+  private readonly scoresById = new Map<string, Readonly<Record<string, number>>>();
+  private duplicates = 0;
+
+  constructor(private readonly where: string) {}
+
+  line(line: string, index: number): void {
+    const where = this.where;
+    if (line.length > MAX_PREDICTION_LINE_CHARS) throw tooLong(where, index);
     if (line.trim().length === 0) return;
     let value: unknown;
     try {
@@ -61,23 +73,61 @@ export function parsePredictions(text: string, where = 'predictions'): Predictio
         `${where}: line ${index + 1}: expected {"id": string, "output": string}`,
       );
     }
+    if (
+      typeof record.scores === 'object' &&
+      record.scores !== null &&
+      Object.keys(record.scores).length > MAX_SCORES_PER_LINE
+    ) {
+      throw new PredictionsFormatError(
+        `${where}: line ${index + 1}: "scores" has more than ${MAX_SCORES_PER_LINE} entries; an answer names far fewer strings`,
+      );
+    }
     const scores = record.scores === undefined ? undefined : validScores(record.scores);
     if (scores === null) {
       throw new PredictionsFormatError(
         `${where}: line ${index + 1}: "scores" must map strings to numbers from 0 to 1`,
       );
     }
-    if (byId.has(record.id)) duplicates++;
-    byId.set(record.id, record.output);
-    if (scores === undefined) scoresById.delete(record.id);
-    else scoresById.set(record.id, scores);
-  });
-  return { byId, scoresById, duplicates };
+    if (this.byId.has(record.id)) this.duplicates++;
+    this.byId.set(record.id, record.output);
+    if (scores === undefined) this.scoresById.delete(record.id);
+    else this.scoresById.set(record.id, scores);
+  }
+
+  result(): PredictionsFile {
+    return { byId: this.byId, scoresById: this.scoresById, duplicates: this.duplicates };
+  }
 }
 
-/** Read a predictions file (see {@link parsePredictions}). */
+function tooLong(where: string, index: number): PredictionsFormatError {
+  return new PredictionsFormatError(
+    `${where}: line ${index + 1} is longer than ${MAX_PREDICTION_LINE_CHARS} characters; a prediction line holds one answer (is this a predictions file?)`,
+  );
+}
+
+/** Parse JSON Lines predictions text. `where` names the source in error messages. */
+export function parsePredictions(text: string, where = 'predictions'): PredictionsFile {
+  const reader = new PredictionsReader(where);
+  text.split('\n').forEach((line, index) => reader.line(line, index));
+  return reader.result();
+}
+
+/**
+ * Read a predictions file (see {@link parsePredictions}) in chunks, line by line: memory stays near
+ * the parsed predictions, and a line past the limit is refused before it is held whole.
+ */
 export async function readPredictions(path: string): Promise<PredictionsFile> {
-  return parsePredictions(await readFile(path, 'utf8'), path);
+  const reader = new PredictionsReader(path);
+  let pending = '';
+  let index = 0;
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const lines = (pending + (chunk as string)).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) reader.line(line, index++);
+    if (pending.length > MAX_PREDICTION_LINE_CHARS) throw tooLong(path, index);
+  }
+  reader.line(pending, index);
+  return reader.result();
 }
 
 /** One JSON Lines line (with its newline) for a prediction. */

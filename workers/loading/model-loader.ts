@@ -15,6 +15,7 @@ import { choosePromptStyle } from './prompt-style-choice';
 import type { CausalLm } from '../runtime/causal-lm';
 import type { ResolvedSource, SourceInfo } from './model-source';
 import { DeviceError, ModelLoadError } from '../errors';
+import { configProblem } from './config-check';
 import { browserOnline, configReadFailure } from './load-advice';
 import { yieldBeforeEachStep } from '../runtime/event-loop-yield';
 import {
@@ -231,6 +232,8 @@ export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
       `"${where}" is not a causal language model (config.json has no model_type/ForCausalLM architecture).`,
     );
   }
+  const invalid = configProblem(config as unknown as Record<string, unknown>, where);
+  if (invalid) throw new ModelLoadError(invalid);
   const base = baseUrlOf(source.resolved);
   if (options.preferFastWasmWeights && device === 'wasm' && base) {
     dtype = await chooseWasmDtype(config, base, dtype, {

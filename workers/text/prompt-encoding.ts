@@ -17,6 +17,7 @@ import {
   type ChatMessage,
   type PromptOptions,
 } from './prompt';
+import { limitChatTemplates } from './chat-template';
 import { encodeParts, type PromptPart } from './safe-encoding';
 
 /** The prompts of one passage. */
@@ -50,6 +51,8 @@ function renderChat(
   messages: ChatMessage[],
   generationPrompt: boolean,
 ): string {
+  // The template comes with the model folder: render it with limits (chat-template.ts).
+  limitChatTemplates(tokenizer);
   return tokenizer.apply_chat_template(messages as never, {
     tokenize: false,
     add_generation_prompt: generationPrompt,

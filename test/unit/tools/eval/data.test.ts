@@ -97,9 +97,9 @@ describe('questionsFromConll', () => {
     'Obama\tNNP\tB-PER',
     '',
     '',
-    'Cheap    B-Price',
-    'pizza    B-Dish_Name',
-    'nearby   I-LOC',
+    'Cheap    JJ   B-Price',
+    'pizza    NN   B-Dish_Name',
+    'nearby   RB   I-LOC',
     '',
   ].join('\n');
 
