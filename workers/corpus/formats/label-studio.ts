@@ -193,11 +193,19 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** 1-based line of `offset` in `text`. */
-function lineAt(text: string, offset: number): number {
+/** 1-based line of each offset in `text`; `offsets` ascending, one pass over the text. */
+function linesAt(text: string, offsets: readonly number[]): number[] {
+  const lines: number[] = [];
   let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  let from = 0;
+  for (const offset of offsets) {
+    for (let i = text.indexOf('\n', from); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+      line++;
+      from = i + 1;
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 
 /**
@@ -268,7 +276,7 @@ export function importLabelStudio(json: string, fileName: string, options: Impor
     const position = /position (\d+)/.exec(message);
     problems.push({
       file: fileName,
-      ...(position ? { line: lineAt(json, Number(position[1])) } : {}),
+      ...(position ? { line: linesAt(json, [Number(position[1])])[0]! } : {}),
       message: `not JSON: ${message}`,
     });
     return { documents, problems };
@@ -277,10 +285,10 @@ export function importLabelStudio(json: string, fileName: string, options: Impor
     problems.push({ file: fileName, line: 1, message: 'a Label Studio export is a JSON array of tasks' });
     return { documents, problems };
   }
-  const offsets = elementOffsets(json);
+  const lines = linesAt(json, elementOffsets(json));
   const seen = new Set<string>();
   tasks.forEach((task, index) => {
-    const place = { file: fileName, line: lineAt(json, offsets[index] ?? 0) };
+    const place = { file: fileName, line: lines[index] ?? 1 };
     const doc = documentOfTask(task, index, place, options, problems);
     if (!doc) return;
     if (seen.has(doc.document.id)) {
