@@ -109,6 +109,11 @@ export class ResultsWriter {
     this.#writeAll(`${line}\n`);
   }
 
+  /** Text as it is (an export format's header, item or footer, which bring their own newlines). */
+  writeText(text: string): void {
+    if (text) this.#writeAll(text);
+  }
+
   close(): void {
     closeSync(this.#fd);
   }
@@ -124,6 +129,9 @@ export class ResultsWriter {
 export class StdoutWriter {
   write(line: string): void {
     process.stdout.write(`${line}\n`);
+  }
+  writeText(text: string): void {
+    if (text) process.stdout.write(text);
   }
   close(): void {}
 }

@@ -9,6 +9,7 @@
  * file:line or file page N), or when the run could not start (model, output file); 2 (usage) is
  * decided in extract.ts before this runs.
  */
+import { writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import {
@@ -21,6 +22,7 @@ import {
 import { importDocuments, importFormatOf, type ImportSource } from '../../workers/corpus/import';
 import { createNodeEngine } from '../../workers/node-engine';
 import type { Dtype, ExtractOptions, FromWorker, PromptStyle } from '../../workers/protocol';
+import { formatWriter, labelStudioConfig, type ExportFormat } from '../../workers/corpus/formats';
 import { readResumeState, resultLine, ResultsWriter, StdoutWriter } from './corpus-output';
 import { listFolder, loadNodePdfJs, nodeImportSource } from './node-import-source';
 import { ProgressBar } from './progress-bar';
@@ -33,6 +35,11 @@ export interface CorpusRunOptions {
   readonly out?: string;
   readonly resume: boolean;
   readonly textField?: string;
+  /**
+   * An export format (workers/corpus/formats) instead of the results lines: jsonl, spacy-jsonl,
+   * conll or label-studio. `--resume` goes only with the line formats that carry ids.
+   */
+  readonly format?: ExportFormat;
   /** The model as the engine loads it, and as the spans name it. */
   readonly modelSource: string;
   readonly modelLabel: string;
@@ -110,6 +117,13 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
   );
 
   const writer = options.out ? new ResultsWriter(options.out, resume) : new StdoutWriter();
+  const exporter = options.format ? formatWriter(options.format) : undefined;
+  if (exporter && !resume) writer.writeText(exporter.header());
+  if (options.format === 'label-studio' && options.out) {
+    const configPath = `${options.out.replace(/\.json$/, '')}.label-config.xml`;
+    writeFileSync(configPath, labelStudioConfig(options.types));
+    note(`Label Studio labeling config: ${configPath}`);
+  }
   const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);
   const started = Date.now();
   let done = 0;
@@ -159,7 +173,12 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
             document: { ...document, types: [...options.types], status: 'done' },
             spans,
           };
-          writer.write(resultLine(result));
+          if (exporter) {
+            const reported = exporter.problems.length;
+            writer.writeText(exporter.item(result));
+            for (const problem of exporter.problems.slice(reported))
+              note(`${document.name}: ${options.format}: ${problem.message}`);
+          } else writer.write(resultLine(result));
           done += 1;
           progress.update({ done });
         } catch (error) {
@@ -174,6 +193,7 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
       bytesBefore += source.size;
     }
   } finally {
+    if (exporter) writer.writeText(exporter.footer());
     writer.close();
     progress.finish();
   }

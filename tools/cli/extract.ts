@@ -13,6 +13,7 @@ import { hasChatTemplate, loadTokenizer } from '../../workers/loading/model-load
 import { promptStyleWords } from '../../workers/loading/model-registry';
 import { choosePromptStyle } from '../../workers/loading/prompt-style-choice';
 import { promptText } from '../../workers/text/prompt-encoding';
+import { EXPORT_FORMATS, isExportFormat } from '../../workers/corpus/formats';
 import { runCorpus } from './corpus-run';
 
 const USAGE = `Usage: npm run extract -- --model <dir|url|hub-id|preset> --type <entity type> [--type …]
@@ -20,7 +21,7 @@ const USAGE = `Usage: npm run extract -- --model <dir|url|hub-id|preset> --type 
          [--dtype fp32|fp16|q8|q4|q4f16] [--prompt-style uniner|chat] [--dataset <name>]
          [--no-constrain] [--max-new-tokens 256] [--batch-size 1] [--print-prompts] [--show-raw] [--stats]
    or: npm run extract -- --model … --type … --input <file|folder> [--out results.jsonl] [--resume]
-         [--text-field text]
+         [--text-field text] [--format jsonl|spacy-jsonl|conll|label-studio]
 
 Prints one JSON line per span: {"type","text","start","end","score"} (UTF-16 offsets into the
 passage; score: the model's confidence in the string, 0..1, from its own token probabilities).
@@ -35,7 +36,11 @@ answer better in it, such as SmolLM2-135M; the model's chat template otherwise).
 --text-field, default the first of text, content, body, passage, document, sentence), .pdf (its
 text layer), or a folder of them. One JSON line per document, written as it finishes:
 {"id","name","text","spans":[{"start","end","label","source","score"}],"meta","pages"?}.
---resume skips documents already in --out. Exit 1 if any input problem or failed document
+--format writes an export instead: jsonl ({"id","name","text","spans","rejected_spans"?,"meta",
+"types","reviewed"}), spacy-jsonl (the same, offsets in code points, for
+tools/spacy/jsonl_to_docbin.py), conll (CoNLL-2003 BIO; spans it cannot hold named on stderr) or
+label-studio (tasks JSON, model spans as predictions; the labeling config beside --out).
+--resume skips documents already in --out (results lines, jsonl or spacy-jsonl). Exit 1 if any input problem or failed document
 (each named on stderr with file:line or page; the rest still runs).`;
 
 const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
@@ -80,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       resume: { type: 'boolean', default: false },
       'text-field': { type: 'string' },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -111,6 +117,13 @@ async function main(argv: string[]): Promise<number> {
     if (values.text !== undefined || values.file !== undefined || values['print-prompts'])
       throw new UsageError('--input reads a corpus: leave out --text, --file and --print-prompts.');
     if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out.');
+    const format = values.format;
+    if (format !== undefined && !isExportFormat(format))
+      throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')} (got "${format}").`);
+    if (values.resume && (format === 'conll' || format === 'label-studio'))
+      throw new UsageError(
+        `--resume reads ids back from --out: use it with jsonl or spacy-jsonl, not ${format}.`,
+      );
     if (!existsSync(values.input))
       throw new UsageError(`Cannot read --input ${values.input}: no such file or folder.`);
     return runCorpus({
@@ -118,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
       ...(values.out !== undefined ? { out: values.out } : {}),
       resume: values.resume,
       ...(values['text-field'] !== undefined ? { textField: values['text-field'] } : {}),
+      ...(format !== undefined ? { format } : {}),
       modelSource: resolveModelArg(values.model).source,
       modelLabel: values.model,
       ...(values.dtype ? { dtype: values.dtype as Dtype } : {}),
@@ -130,8 +144,13 @@ async function main(argv: string[]): Promise<number> {
         ...(values.dataset ? { datasetName: values.dataset } : {}),
       },
     });
-  } else if (values.out !== undefined || values.resume || values['text-field'] !== undefined) {
-    throw new UsageError('--out, --resume and --text-field go with --input.');
+  } else if (
+    values.out !== undefined ||
+    values.resume ||
+    values['text-field'] !== undefined ||
+    values.format !== undefined
+  ) {
+    throw new UsageError('--out, --resume, --text-field and --format go with --input.');
   }
   const passage = readPassage(values);
   const datasetName = values.dataset;

@@ -2,7 +2,7 @@
  * Corpus export and import formats: pure text in, text out, shared by the page and the CLI.
  *
  * - `jsonl`: one document per line, `{"id","name","text","spans","rejected_spans"?,"meta","types","reviewed"}`
- *   (jsonl.ts); `spacy-jsonl` is the same file, for tools/spacy/jsonl_to_docbin.py to turn into a `.spacy`
+ *   (jsonl.ts); `spacy-jsonl` is the same with offsets in code points (Python's unit), for tools/spacy/jsonl_to_docbin.py to turn into a `.spacy`
  *   DocBin (a DocBin stores spaCy's own tokens, so only spaCy can write one faithfully).
  * - `conll`: CoNLL-2003 BIO, `-DOCSTART-` per document (conll.ts); spans it cannot hold are reported.
  * - `label-studio`: one JSON array of tasks, predictions + annotations (label-studio.ts), and
@@ -23,6 +23,7 @@ export {
   type ImportResult,
   type JsonlRecord,
   type JsonlSpan,
+  type OffsetUnit,
 } from './jsonl';
 export {
   importLabelStudio,
@@ -32,6 +33,7 @@ export {
   type LabelStudioRegion,
   type LabelStudioTask,
 } from './label-studio';
+export { offsetMap, type OffsetMap } from './code-points';
 export { wordTokens, type WordToken } from './words';
 
 /** The corpus export formats, as `--format` names them. */
@@ -62,8 +64,9 @@ export function formatWriter(format: ExportFormat): FormatWriter {
   const problems: ExportProblem[] = [];
   switch (format) {
     case 'jsonl':
+      return { header: () => '', item: (doc) => jsonlLine(doc), footer: () => '', problems };
     case 'spacy-jsonl':
-      return { header: () => '', item: jsonlLine, footer: () => '', problems };
+      return { header: () => '', item: (doc) => jsonlLine(doc, 'codepoint'), footer: () => '', problems };
     case 'conll':
       return {
         header: () => '',

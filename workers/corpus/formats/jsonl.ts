@@ -7,6 +7,10 @@
  * `spans` holds the effective spans (a person's spans and model spans nobody rejected), so a reader
  * that only knows `spans` gets what the corpus counts as true. Model spans a person rejected go to
  * `rejected_spans`, so export → import restores every span, its source and its decision.
+ *
+ * Offsets are UTF-16 code units (as everywhere in the app), except in the `spacy-jsonl` variant,
+ * whose records say `"offset_unit": "codepoint"` and count Unicode code points, as Python does
+ * (spaCy's `Doc.char_span`, Prodigy); the importer reads both.
  */
 import {
   compareSpans,
@@ -16,6 +20,7 @@ import {
   type ImportProblem,
   type PageRange,
 } from '../document';
+import { offsetMap } from './code-points';
 import { dropConflicts, readSpan, type KnownLabels, type RawSpan } from './span-check';
 
 /** One span of a JSONL line. */
@@ -40,13 +45,18 @@ export interface JsonlRecord {
   readonly types: readonly string[];
   readonly reviewed: boolean;
   readonly pages?: readonly PageRange[];
+  /** Present in the spacy-jsonl variant: span offsets count code points, not UTF-16 units. */
+  readonly offset_unit?: 'codepoint';
 }
 
-function jsonlSpan(span: CorpusSpan): JsonlSpan {
+/** How a JSONL export counts span offsets. */
+export type OffsetUnit = 'utf16' | 'codepoint';
+
+function jsonlSpan(span: CorpusSpan, toUnit: (offset: number) => number): JsonlSpan {
   const { start, end, label, source, score, model, decision } = span;
   return {
-    start,
-    end,
+    start: toUnit(start),
+    end: toUnit(end),
     label,
     source,
     ...(score === undefined ? {} : { score }),
@@ -56,25 +66,28 @@ function jsonlSpan(span: CorpusSpan): JsonlSpan {
 }
 
 /** The JSONL record of one document. */
-export function jsonlRecord({ document, spans }: DocumentWithSpans): JsonlRecord {
+export function jsonlRecord({ document, spans }: DocumentWithSpans, unit: OffsetUnit = 'utf16'): JsonlRecord {
+  const toUnit = unit === 'codepoint' ? offsetMap(document.text).toCodePoints : (n: number) => n;
+  const jsonlSpanOf = (span: CorpusSpan) => jsonlSpan(span, toUnit);
   const sorted = [...spans].sort(compareSpans);
   const rejected = sorted.filter((s) => s.source === 'model' && s.decision === 'rejected');
   return {
     id: document.id,
     name: document.name,
     text: document.text,
-    spans: sorted.filter((s) => !(s.source === 'model' && s.decision === 'rejected')).map(jsonlSpan),
-    ...(rejected.length ? { rejected_spans: rejected.map(jsonlSpan) } : {}),
+    spans: sorted.filter((s) => !(s.source === 'model' && s.decision === 'rejected')).map(jsonlSpanOf),
+    ...(rejected.length ? { rejected_spans: rejected.map(jsonlSpanOf) } : {}),
     meta: document.meta,
     types: document.types,
     reviewed: document.reviewed,
     ...(document.pages ? { pages: document.pages } : {}),
+    ...(unit === 'codepoint' ? { offset_unit: 'codepoint' as const } : {}),
   };
 }
 
 /** One JSONL line (with its `\n`) for one document: the CLI writes these as documents finish. */
-export function jsonlLine(doc: DocumentWithSpans): string {
-  return JSON.stringify(jsonlRecord(doc)) + '\n';
+export function jsonlLine(doc: DocumentWithSpans, unit: OffsetUnit = 'utf16'): string {
+  return JSON.stringify(jsonlRecord(doc, unit)) + '\n';
 }
 
 /**
@@ -113,6 +126,7 @@ const RECORD_KEYS = new Set([
   'types',
   'reviewed',
   'pages',
+  'offset_unit',
 ]);
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -223,10 +237,26 @@ function documentOfRecord(
     }
     for (const span of list) raw.push({ span, defaults });
   }
+  if (
+    record.offset_unit !== undefined &&
+    record.offset_unit !== 'codepoint' &&
+    record.offset_unit !== 'utf16'
+  )
+    problems.push({
+      ...place,
+      message: `unknown "offset_unit" ${JSON.stringify(record.offset_unit)}; read as UTF-16`,
+    });
+  const map = record.offset_unit === 'codepoint' ? offsetMap(text) : undefined;
+  const toUtf16 = (value: unknown) => (map && Number.isInteger(value) ? map.toUtf16(value as number) : value);
   const spans: CorpusSpan[] = [];
   for (const { span, defaults } of raw) {
     const read = isObject(span)
-      ? readSpan(text, span as RawSpan, labels, defaults)
+      ? readSpan(
+          text,
+          { ...span, start: toUtf16(span.start), end: toUtf16(span.end) } as RawSpan,
+          labels,
+          defaults,
+        )
       : 'a span must be a JSON object';
     if (typeof read === 'string') problems.push({ ...place, message: read });
     else spans.push(read);

@@ -12,6 +12,11 @@
  *   fields and the accepted/undecided difference of model spans (which Label Studio has no place for)
  *   survive the round trip.
  *
+ * Offsets count Unicode code points, as Label Studio stores them (its frontend converts since
+ * HumanSignal/label-studio#1559, and its Python converter slices the text by them); ours are UTF-16,
+ * so both directions convert (they differ after each emoji). A UTF-16 offset inside a surrogate pair
+ * moves to the pair's start.
+ *
  * Import reads our export back and Label Studio's own export of it: model spans from the predictions;
  * with an annotation, a model span missing from it is `rejected`, one present keeps its recorded
  * decision (or becomes `accepted` if it was rejected before), and annotation regions that are no
@@ -28,6 +33,7 @@ import {
   type SpanDecision,
 } from '../document';
 import type { ImportOptions, ImportResult } from './jsonl';
+import { offsetMap, type OffsetMap } from './code-points';
 import { dropConflicts, readSpan, type KnownLabels } from './span-check';
 
 /** The control and object names of our labeling config (the results' `from_name` / `to_name`). */
@@ -65,6 +71,8 @@ export interface LabelStudioUninerData {
 
 /** One Label Studio task. */
 export interface LabelStudioTask {
+  /** 1-based position in the file: Label Studio's exports (and its converter) carry a task id. */
+  readonly id: number;
   readonly data: { readonly text: string; readonly uniner: LabelStudioUninerData };
   readonly predictions: { model_version: string; score?: number; result: LabelStudioRegion[] }[];
   readonly annotations?: { result: LabelStudioRegion[]; was_cancelled: boolean; ground_truth: boolean }[];
@@ -92,20 +100,26 @@ export function labelStudioConfig(types: Iterable<string>): string {
   );
 }
 
-function region(text: string, span: CorpusSpan, id: string): LabelStudioRegion {
+function region(text: string, offsets: OffsetMap, span: CorpusSpan, id: string): LabelStudioRegion {
   return {
     id,
     from_name: LABEL_STUDIO_FROM,
     to_name: LABEL_STUDIO_TO,
     type: 'labels',
-    value: { start: span.start, end: span.end, text: text.slice(span.start, span.end), labels: [span.label] },
+    value: {
+      start: offsets.toCodePoints(span.start),
+      end: offsets.toCodePoints(span.end),
+      text: text.slice(span.start, span.end),
+      labels: [span.label],
+    },
     ...(span.score === undefined ? {} : { score: span.score }),
   };
 }
 
-/** The Label Studio task of one document. */
-export function labelStudioTask({ document, spans }: DocumentWithSpans): LabelStudioTask {
+/** The Label Studio task of one document; `id` is its 1-based position in the file. */
+export function labelStudioTask({ document, spans }: DocumentWithSpans, id = 1): LabelStudioTask {
   const text = document.text;
+  const offsets = offsetMap(text);
   const sorted = [...spans].sort(compareSpans);
   const ids = new Map<CorpusSpan, string>();
   let models = 0;
@@ -123,7 +137,7 @@ export function labelStudioTask({ document, spans }: DocumentWithSpans): LabelSt
     return {
       model_version,
       ...(scores.length ? { score: scores.reduce((a, b) => a + b, 0) / scores.length } : {}),
-      result: group.map((s) => region(text, s, ids.get(s)!)),
+      result: group.map((s) => region(text, offsets, s, ids.get(s)!)),
     };
   });
   const decisions: Record<string, SpanDecision> = {};
@@ -133,13 +147,14 @@ export function labelStudioTask({ document, spans }: DocumentWithSpans): LabelSt
     document.reviewed || personWorked
       ? [
           {
-            result: effectiveSpans(sorted).map((s) => region(text, s, ids.get(s)!)),
+            result: effectiveSpans(sorted).map((s) => region(text, offsets, s, ids.get(s)!)),
             was_cancelled: false,
             ground_truth: false,
           },
         ]
       : undefined;
   return {
+    id,
     data: {
       text,
       uniner: {
@@ -169,7 +184,7 @@ export function labelStudioWriter(): {
   let count = 0;
   return {
     header: () => '[\n',
-    item: (doc) => (count++ ? ',\n' : '') + JSON.stringify(labelStudioTask(doc)),
+    item: (doc) => (count++ ? ',\n' : '') + JSON.stringify(labelStudioTask(doc, count)),
     footer: () => (count ? '\n]\n' : ']\n'),
   };
 }
@@ -178,11 +193,19 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** 1-based line of `offset` in `text`. */
-function lineAt(text: string, offset: number): number {
+/** 1-based line of each offset in `text`; `offsets` ascending, one pass over the text. */
+function linesAt(text: string, offsets: readonly number[]): number[] {
+  const lines: number[] = [];
   let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  let from = 0;
+  for (const offset of offsets) {
+    for (let i = text.indexOf('\n', from); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+      line++;
+      from = i + 1;
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 
 /**
@@ -217,7 +240,10 @@ function elementOffsets(json: string): number[] {
 }
 
 /** The result regions of one prediction or annotation, as raw spans with their region ids. */
-function regionsOf(result: unknown): { id?: string; raw: Record<string, unknown> }[] | string {
+function regionsOf(
+  result: unknown,
+  offsets: OffsetMap,
+): { id?: string; raw: Record<string, unknown> }[] | string {
   if (!Array.isArray(result)) return '"result" must be an array';
   const out: { id?: string; raw: Record<string, unknown> }[] = [];
   for (const r of result) {
@@ -225,8 +251,8 @@ function regionsOf(result: unknown): { id?: string; raw: Record<string, unknown>
     if (r.type !== undefined && r.type !== 'labels') continue; // other controls (choices, ratings…)
     const labels = r.value.labels;
     const raw: Record<string, unknown> = {
-      start: r.value.start,
-      end: r.value.end,
+      start: Number.isInteger(r.value.start) ? offsets.toUtf16(r.value.start as number) : r.value.start,
+      end: Number.isInteger(r.value.end) ? offsets.toUtf16(r.value.end as number) : r.value.end,
       label: Array.isArray(labels) && labels.length === 1 ? labels[0] : undefined,
       ...(r.score === undefined ? {} : { score: r.score }),
     };
@@ -250,7 +276,7 @@ export function importLabelStudio(json: string, fileName: string, options: Impor
     const position = /position (\d+)/.exec(message);
     problems.push({
       file: fileName,
-      ...(position ? { line: lineAt(json, Number(position[1])) } : {}),
+      ...(position ? { line: linesAt(json, [Number(position[1])])[0]! } : {}),
       message: `not JSON: ${message}`,
     });
     return { documents, problems };
@@ -259,10 +285,10 @@ export function importLabelStudio(json: string, fileName: string, options: Impor
     problems.push({ file: fileName, line: 1, message: 'a Label Studio export is a JSON array of tasks' });
     return { documents, problems };
   }
-  const offsets = elementOffsets(json);
+  const lines = linesAt(json, elementOffsets(json));
   const seen = new Set<string>();
   tasks.forEach((task, index) => {
-    const place = { file: fileName, line: lineAt(json, offsets[index] ?? 0) };
+    const place = { file: fileName, line: lines[index] ?? 1 };
     const doc = documentOfTask(task, index, place, options, problems);
     if (!doc) return;
     if (seen.has(doc.document.id)) {
@@ -288,6 +314,7 @@ function documentOfTask(
     return undefined;
   }
   const text = task.data.text;
+  const offsets = offsetMap(text);
   const ours = isObject(task.data.uniner) ? task.data.uniner : {};
   const taskId = typeof ours.id === 'string' && ours.id ? ours.id : undefined;
   const stored = options.existing?.({ ...(taskId === undefined ? {} : { id: taskId }), text });
@@ -317,7 +344,7 @@ function documentOfTask(
       continue;
     }
     const version = typeof prediction.model_version === 'string' ? prediction.model_version : UNKNOWN_MODEL;
-    const regions = regionsOf(prediction.result);
+    const regions = regionsOf(prediction.result, offsets);
     if (typeof regions === 'string') {
       push(`prediction: ${regions}`);
       continue;
@@ -334,15 +361,19 @@ function documentOfTask(
     }
   }
 
-  // The latest annotation a person did not cancel decides the model spans and adds the person's.
-  const annotations = (Array.isArray(task.annotations) ? task.annotations : []).filter(
-    (a): a is Record<string, unknown> => isObject(a) && a.was_cancelled !== true,
-  );
-  const annotation = annotations[annotations.length - 1];
+  // The latest annotation a person did not cancel (by `updated_at`/`created_at`, as Label Studio's
+  // converter picks, else the last listed) decides the model spans and adds the person's.
+  const when = (a: Record<string, unknown>) => String(a.updated_at ?? a.created_at ?? '');
+  const annotation = (Array.isArray(task.annotations) ? task.annotations : [])
+    .filter((a): a is Record<string, unknown> => isObject(a) && a.was_cancelled !== true)
+    .reduce<Record<string, unknown> | undefined>(
+      (latest, a) => (!latest || when(a) >= when(latest) ? a : latest),
+      undefined,
+    );
   const persons: CorpusSpan[] = [];
   let spans: CorpusSpan[] = model.map((m) => m.span);
   if (annotation) {
-    const regions = regionsOf(annotation.result);
+    const regions = regionsOf(annotation.result, offsets);
     if (typeof regions === 'string') push(`annotation: ${regions}`);
     const kept = new Set<number>();
     for (const { id, raw } of typeof regions === 'string' ? [] : regions) {

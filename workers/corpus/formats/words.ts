@@ -1,10 +1,11 @@
 /**
  * Word tokenisation for the token-level exports (CoNLL): a word is a run of letters, digits and
- * underscores, joined across one inner apostrophe, hyphen, period, comma, at sign or slash ("don't",
- * "e-mail", "3.5", "1,000", "U.S", "a/b"); every other non-space character is a token of its own
- * ("London," → "London" ","). Whitespace separates and is never part of a token. Close to, but not the
- * same as, NLTK's Treebank tokenizer that Label Studio's converter uses ("don't" stays one token here,
- * "U.S." ends in its own "." here): see test/unit/workers/corpus/formats/real-tools.test.ts.
+ * underscores, joined across one inner apostrophe, hyphen, period, comma, at sign or slash ("o'clock",
+ * "e-mail", "3.5", "1,000", "U.S", "a/b"), with English clitics split off its end ("don't" → "do"
+ * "n't", "Ada's" → "Ada" "'s"); every other non-space character is a token of its own ("London," →
+ * "London" ","). Whitespace separates and is never part of a token. Close to, but not the same as,
+ * NLTK's Treebank tokenizer that Label Studio's converter uses ("Mr." and "U.S." end in their own "."
+ * here): see test/unit/workers/corpus/formats/real-tools.test.ts.
  */
 
 /** A token of the text with its half-open UTF-16 range. */
@@ -16,11 +17,21 @@ export interface WordToken {
 
 const WORD = /[\p{L}\p{M}\p{N}_]+(?:[-'’.,@/][\p{L}\p{M}\p{N}_]+)*|\S/gu;
 
+/** English clitics split off a word's end, as Treebank and spaCy do: "don't" → "do" "n't". */
+const CLITIC = /^(.+?)(n['’]t|['’](?:s|re|ve|ll|d|m))$/i;
+
 /** The words and punctuation of `text`, in order. */
 export function wordTokens(text: string): WordToken[] {
   const tokens: WordToken[] = [];
   for (const match of text.matchAll(WORD)) {
-    tokens.push({ text: match[0], start: match.index, end: match.index + match[0].length });
+    const word = match[0];
+    const start = match.index;
+    const clitic = CLITIC.exec(word);
+    if (clitic) {
+      const stem = clitic[1]!.length;
+      tokens.push({ text: word.slice(0, stem), start, end: start + stem });
+      tokens.push({ text: word.slice(stem), start: start + stem, end: start + word.length });
+    } else tokens.push({ text: word, start, end: start + word.length });
   }
   return tokens;
 }

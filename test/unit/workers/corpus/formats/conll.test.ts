@@ -4,16 +4,19 @@ import { wordTokens } from '../../../../../workers/corpus/formats/words';
 import { corpusDocument, fresh, reviewed, spanOf } from './sample';
 
 describe('word tokens', () => {
-  it('split on whitespace and punctuation, keeping inner apostrophes, hyphens and decimal points', () => {
-    expect(wordTokens("Ada's e-mail (3.5 MB), sent.").map((t) => t.text)).toEqual([
-      "Ada's",
+  it('split on whitespace, punctuation and clitics, keeping inner apostrophes, hyphens and decimal points', () => {
+    expect(wordTokens("Ada's o'clock e-mail (3.5 MB), don't.").map((t) => t.text)).toEqual([
+      'Ada',
+      "'s",
+      "o'clock",
       'e-mail',
       '(',
       '3.5',
       'MB',
       ')',
       ',',
-      'sent',
+      'do',
+      "n't",
       '.',
     ]);
     const text = '  héllo\twörld';

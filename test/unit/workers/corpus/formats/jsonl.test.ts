@@ -124,3 +124,25 @@ describe('JSONL import', () => {
     expect(documents).toHaveLength(count);
   });
 });
+
+describe('spacy-jsonl: offsets in code points, as Python counts', () => {
+  const text = '😀 Ada met 👩🏽‍💻 Bob';
+  const bob = text.indexOf('Bob');
+  const doc = {
+    document: corpusDocument('e', text),
+    spans: [{ start: bob, end: bob + 3, label: 'person', source: 'person' as const }],
+  };
+
+  it('counts an astral character as one', () => {
+    const record = jsonlRecord(doc, 'codepoint');
+    expect(record.offset_unit).toBe('codepoint');
+    expect([...text].slice(record.spans[0]!.start, record.spans[0]!.end).join('')).toBe('Bob');
+    expect(record.spans[0]!.start).toBe(bob - 4); // four astral characters: 😀 👩 🏽 💻
+  });
+
+  it('reads back to the same UTF-16 spans', () => {
+    const { documents, problems } = importJsonl(jsonlLine(doc, 'codepoint'), 'e.jsonl');
+    expect(problems).toEqual([]);
+    expect(documents[0]!.spans).toEqual(doc.spans);
+  });
+});

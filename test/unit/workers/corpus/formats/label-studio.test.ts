@@ -125,3 +125,22 @@ describe('Label Studio import', () => {
     });
   });
 });
+
+describe('Label Studio import of a 100 MB export', () => {
+  it('reads every task and names the line of a bad one near the end', () => {
+    const one = labelStudioWriter().item(reviewed).length;
+    const writer = labelStudioWriter();
+    const count = Math.ceil(100e6 / one);
+    const parts = [writer.header()];
+    for (let i = 0; i < count; i++) {
+      const doc = { ...reviewed, document: { ...reviewed.document, id: `doc-${i}` } };
+      parts.push(writer.item(i === count - 2 ? { ...doc, spans: [{ ...doc.spans[0]!, end: 10_000 }] } : doc));
+    }
+    parts.push(writer.footer());
+    const { documents, problems } = importLabelStudio(parts.join(''), 'big.json');
+    expect(documents).toHaveLength(count);
+    expect(problems).toHaveLength(2); // the bad span, in predictions and in the annotation
+    // Task i (0-based) is on line i + 2, after the "[" line.
+    for (const problem of problems) expect(problem.line).toBe(count - 2 + 2);
+  });
+});
