@@ -156,7 +156,7 @@ export class CorpusDb {
       await tx.done;
       return undefined;
     }
-     
+
     const { error: _old, ...rest } = doc;
     const next: StoredDocument = { ...rest, status, ...(error !== undefined ? { error } : {}) };
     await tx.store.put(next);
@@ -181,7 +181,7 @@ export class CorpusDb {
     }
     const previous = (await tx.objectStore('spans').get(id))?.spans ?? [];
     const spans = [...previous.filter((s) => s.source === 'person'), ...modelSpans];
-     
+
     const { error: _old, ...rest } = doc;
     const next: StoredDocument = {
       ...rest,

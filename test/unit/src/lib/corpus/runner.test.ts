@@ -36,7 +36,7 @@ function answer(workers: FakeWorker[], request: Extract<ToWorker, { type: 'extra
       match: 'exact' as const,
       score: 0.9,
     }));
-    w.emit({ type: 'type-started', requestId: request.requestId, entityType: type });
+    w.emit({ type: 'type-started', requestId: request.requestId, entityType: type, chunk: 0 });
     w.emit({
       type: 'type-done',
       requestId: request.requestId,
