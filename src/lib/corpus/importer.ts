@@ -1,51 +1,34 @@
 /**
- * The importer the page uses. STAND-IN until the shared importer (`workers/corpus/import`, branch
- * corpus-io) is merged: same interface, plain text files only (one file = one document).
+ * The shared importer (`workers/corpus/import`) with the browser's pdf.js: loaded on the first PDF
+ * only (a dynamic import, so pdf.js stays out of the main bundle), its worker served from this
+ * origin (the build's CSP allows `worker-src 'self'`).
  */
-import type { CorpusDocument, ImportProblem } from '../../../workers/corpus/document';
+import {
+  importDocuments,
+  type ImportItem,
+  type ImportOptions,
+  type ImportSource,
+  type PdfJsLike,
+} from '../../../workers/corpus/import';
 
-/** A file to import, however the caller reads it (browser `File`, Node file, test bytes). */
-export interface ImportSource {
-  readonly name: string;
-  readonly size: number;
-  chunks(): AsyncIterable<Uint8Array>;
-  bytes(): Promise<Uint8Array>;
+let pdfjs: Promise<PdfJsLike> | undefined;
+
+/** pdf.js, loaded once. */
+function loadBrowserPdfJs(): Promise<PdfJsLike> {
+  pdfjs ??= (async () => {
+    const [module, worker] = await Promise.all([
+      import('pdfjs-dist'),
+      import('pdfjs-dist/build/pdf.worker.min.mjs?url'),
+    ]);
+    module.GlobalWorkerOptions.workerSrc = worker.default;
+    return module as unknown as PdfJsLike;
+  })();
+  return pdfjs;
 }
 
-/** Options of an import. */
-export interface ImportOptions {
-  readonly textField?: string;
-  readonly signal?: AbortSignal;
-  readonly maxDocumentChars?: number;
+/** The page's importer: the shared one with pdf.js filled in. */
+export function pageImporter(source: ImportSource, options: ImportOptions = {}): AsyncGenerator<ImportItem> {
+  return importDocuments(source, { loadPdfJs: loadBrowserPdfJs, ...options });
 }
 
-/** What an import yields: documents, problems of single records, progress. */
-export type ImportItem =
-  | { kind: 'document'; document: CorpusDocument }
-  | { kind: 'problem'; problem: ImportProblem }
-  | { kind: 'progress'; bytesRead: number; totalBytes: number };
-
-/** One document per text file. */
-export async function* importDocuments(source: ImportSource): AsyncGenerator<ImportItem> {
-  const text = new TextDecoder().decode(await source.bytes());
-  yield { kind: 'progress', bytesRead: source.size, totalBytes: source.size };
-  if (!text.trim()) {
-    yield { kind: 'problem', problem: { file: source.name, message: 'The file is empty.' } };
-    return;
-  }
-  yield {
-    kind: 'document',
-    document: {
-      id: source.name,
-      name: source.name,
-      text,
-      meta: {},
-      types: [],
-      status: 'pending',
-      reviewed: false,
-    },
-  };
-}
-
-/** The page's importer with the browser's options filled in. */
-export const pageImporter = importDocuments;
+export type { ImportItem, ImportOptions, ImportSource };
