@@ -3,21 +3,31 @@
  * Prints one JSON line per span occurrence: {"type","text","start","end","score"} — `score` (0..1)
  * is the model's confidence in the string, from its own token probabilities, present when known.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createNodeEngine } from '../../workers/node-engine';
 import { uninerPrompt } from '../../workers/text/prompt';
 import type { Dtype, FromWorker, PromptStyle } from '../../workers/protocol';
 import { resolveModelArg } from '../model-arg';
+import { runCorpus } from './corpus-run';
 
 const USAGE = `Usage: npm run extract -- --model <dir|url|hub-id|preset> --type <entity type> [--type …]
          (--text "…" | --file passage.txt | passage on stdin)
          [--dtype fp32|fp16|q8|q4|q4f16] [--prompt-style uniner|chat] [--dataset <name>]
          [--no-constrain] [--max-new-tokens 256] [--batch-size 1] [--print-prompts] [--stats]
+   or: npm run extract -- --model … --type … --input <file|folder> [--out results.jsonl] [--resume]
+         [--text-field text]
 
 Prints one JSON line per span: {"type","text","start","end","score"} (UTF-16 offsets into the
 passage; score: the model's confidence in the string, 0..1, from its own token probabilities).
-Strings the model gave that are not in the passage are reported on stderr.`;
+Strings the model gave that are not in the passage are reported on stderr.
+
+--input reads a corpus: .txt/.md (one document), .jsonl/.csv (one per line/row; the text in
+--text-field, default the first of text, content, body, passage, document, sentence), .pdf (its
+text layer), or a folder of them. One JSON line per document, written as it finishes:
+{"id","name","text","spans":[{"start","end","label","source","score"}],"meta","pages"?}.
+--resume skips documents already in --out. Exit 1 if any input problem or failed document
+(each named on stderr with file:line or page; the rest still runs).`;
 
 const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 
@@ -56,6 +66,10 @@ async function main(argv: string[]): Promise<number> {
       'batch-size': { type: 'string' },
       'print-prompts': { type: 'boolean', default: false },
       stats: { type: 'boolean', default: false },
+      input: { type: 'string' },
+      out: { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      'text-field': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -82,6 +96,32 @@ async function main(argv: string[]): Promise<number> {
   const batchSize = values['batch-size'] === undefined ? 1 : Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 64) {
     throw new UsageError('--batch-size must be an integer between 1 and 64.');
+  }
+  if (values.input !== undefined) {
+    if (values.text !== undefined || values.file !== undefined || values['print-prompts'])
+      throw new UsageError('--input reads a corpus: leave out --text, --file and --print-prompts.');
+    if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out.');
+    if (!existsSync(values.input))
+      throw new UsageError(`Cannot read --input ${values.input}: no such file or folder.`);
+    return runCorpus({
+      input: values.input,
+      ...(values.out !== undefined ? { out: values.out } : {}),
+      resume: values.resume,
+      ...(values['text-field'] !== undefined ? { textField: values['text-field'] } : {}),
+      modelSource: resolveModelArg(values.model).source,
+      modelLabel: values.model,
+      ...(values.dtype ? { dtype: values.dtype as Dtype } : {}),
+      ...(promptStyle ? { promptStyle: promptStyle as PromptStyle } : {}),
+      types,
+      extract: {
+        constrain: !values['no-constrain'],
+        maxNewTokens,
+        batchSize,
+        ...(values.dataset ? { datasetName: values.dataset } : {}),
+      },
+    });
+  } else if (values.out !== undefined || values.resume || values['text-field'] !== undefined) {
+    throw new UsageError('--out, --resume and --text-field go with --input.');
   }
   const passage = readPassage(values);
   const datasetName = values.dataset;

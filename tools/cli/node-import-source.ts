@@ -44,7 +44,7 @@ export function loadNodePdfJs(): Promise<PdfJsLike> {
     module.GlobalWorkerOptions.workerSrc = pathToFileURL(
       require.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs'),
     ).href;
-    return module as unknown as PdfJsLike;
+    return module;
   })();
   return pdfjs;
 }

@@ -23,6 +23,11 @@ export interface SplitOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Characters after which a quote opens a quoted field: the usual delimiters and line starts. */
+const FIELD_START = new Set([44 /* , */, 59 /* ; */, 9 /* tab */, 124 /* | */, 10 /* \n */, 13 /* \r */]);
+
+const CLOSING_QUOTE = -2;
+
 export async function* splitLines(source: ImportSource, options: SplitOptions): AsyncGenerator<LineItem> {
   // Not fatal: a stray invalid byte becomes U+FFFD in one record, and the parser of that record
   // says what is wrong with it; the rest of the file still reads.
@@ -31,6 +36,9 @@ export async function* splitLines(source: ImportSource, options: SplitOptions): 
   let partsChars = 0;
   let dropped = false; // the current line passed the limit: its parts are no longer kept
   let inQuotes = false;
+  // The last character code scanned in the record: -1 at its start, CLOSING_QUOTE right after a
+  // quote that closed a quoted field.
+  let previous = -1;
   let line = 1; // the physical line the current record starts on
   let newlinesInRecord = 0; // quoted newlines inside the current record
   let bytesRead = 0;
@@ -40,11 +48,23 @@ export async function* splitLines(source: ImportSource, options: SplitOptions): 
     if (!options.quoted) return piece.indexOf('\n', from);
     for (let i = from; i < piece.length; i += 1) {
       const char = piece.charCodeAt(i);
-      if (char === 34 /* " */) inQuotes = !inQuotes;
-      else if (char === 10 /* \n */) {
-        if (!inQuotes) return i;
+      if (char === 34 /* " */) {
+        // A quote opens a quoted field only at the field's start (a stray inch mark in `5" screen`
+        // must not swallow the rest of the file); right after a closing quote it is an escaped "".
+        if (inQuotes) {
+          inQuotes = false;
+          previous = CLOSING_QUOTE;
+          continue;
+        }
+        if (previous === -1 || previous === CLOSING_QUOTE || FIELD_START.has(previous)) inQuotes = true;
+      } else if (char === 10 /* \n */) {
+        if (!inQuotes) {
+          previous = -1;
+          return i;
+        }
         newlinesInRecord += 1;
       }
+      previous = char;
     }
     return -1;
   }

@@ -59,6 +59,17 @@ describe('CSV import', () => {
     expect(picked.documents.map((doc) => doc.text)).toEqual(['x', 'y']);
   });
 
+  it('reads a stray quote inside an unquoted field as a character, not as the start of a quoted field', async () => {
+    const input = 'id,text\n1,a 5" screen\n2,"say ""hi""\nthere"\n3,ok\n';
+    const { documents, problems } = await collect(memorySource('inch.csv', input, 3));
+    expect(problems).toEqual([]);
+    expect(documents.map((doc) => [doc.id, doc.text])).toEqual([
+      ['1', 'a 5" screen'],
+      ['2', 'say "hi"\nthere'],
+      ['3', 'ok'],
+    ]);
+  });
+
   it('reports an unterminated quote', async () => {
     const { documents, problems } = await collect(memorySource('q.csv', 'text\nok\n"never closed\n'));
     expect(documents.map((doc) => doc.text)).toEqual(['ok']);

@@ -1,0 +1,189 @@
+/**
+ * `npm run extract -- --input <file|folder> [--out results.jsonl] [--resume]`: the engine over a
+ * corpus. Files are read as a stream (workers/corpus/import), each document runs through the same
+ * engine and options as a single passage, and its results line is written as soon as it finishes,
+ * so a 100,000-document input never sits in memory and a kill loses at most the document in flight.
+ *
+ * Exit code: 0 when every document ran and no input had a problem; 1 when some record could not be
+ * imported or some document failed (the rest of the corpus still ran; stderr names each with
+ * file:line or file page N), or when the run could not start (model, output file); 2 (usage) is
+ * decided in extract.ts before this runs.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import {
+  modelSpansFromEntities,
+  compareSpans,
+  type CorpusSpan,
+  type DocumentWithSpans,
+  type ImportProblem,
+} from '../../workers/corpus/document';
+import { importDocuments, importFormatOf, type ImportSource } from '../../workers/corpus/import';
+import { createNodeEngine } from '../../workers/node-engine';
+import type { Dtype, ExtractOptions, FromWorker, PromptStyle } from '../../workers/protocol';
+import { readResumeState, resultLine, ResultsWriter, StdoutWriter } from './corpus-output';
+import { listFolder, loadNodePdfJs, nodeImportSource } from './node-import-source';
+import { ProgressBar } from './progress-bar';
+
+/** Everything a corpus run needs, already checked by extract.ts. */
+export interface CorpusRunOptions {
+  /** A file or a folder (read recursively). */
+  readonly input: string;
+  /** Results JSONL; stdout when absent. */
+  readonly out?: string;
+  readonly resume: boolean;
+  readonly textField?: string;
+  /** The model as the engine loads it, and as the spans name it. */
+  readonly modelSource: string;
+  readonly modelLabel: string;
+  readonly dtype?: Dtype;
+  readonly promptStyle?: PromptStyle;
+  readonly types: readonly string[];
+  readonly extract: Partial<ExtractOptions>;
+}
+
+/** "file.jsonl:12", "paper.pdf page 3", or "notes.txt". */
+export function whereOf(problem: ImportProblem): string {
+  if (problem.line !== undefined) return `${problem.file}:${problem.line}`;
+  if (problem.page !== undefined) return `${problem.file} page ${problem.page}`;
+  return problem.file;
+}
+
+/** The inputs to read: the file itself, or the known-format files of a folder (others noted). */
+async function inputSources(
+  input: string,
+  out: string | undefined,
+  note: (message: string) => void,
+): Promise<ImportSource[]> {
+  if (!(await stat(input)).isDirectory()) return [await nodeImportSource(input, basename(input))];
+  const sources: ImportSource[] = [];
+  for (const relativePath of await listFolder(input)) {
+    // The results file may live in the corpus folder: it is output, not input.
+    if (out !== undefined && resolve(input, relativePath) === resolve(out)) continue;
+    if (importFormatOf(relativePath) === undefined) {
+      note(`skipped ${relativePath}: not a format the importer reads`);
+      continue;
+    }
+    sources.push(await nodeImportSource(`${input}/${relativePath}`, relativePath));
+  }
+  return sources;
+}
+
+/** Runs one document's types through the engine; the spans of every type, in reading order. */
+async function extractSpans(
+  engine: Awaited<ReturnType<typeof createNodeEngine>>,
+  text: string,
+  options: CorpusRunOptions,
+  onNote: (message: string) => void,
+): Promise<CorpusSpan[]> {
+  const spans: CorpusSpan[] = [];
+  const onEvent = (event: FromWorker) => {
+    if (event.type !== 'type-done') return;
+    spans.push(...modelSpansFromEntities(event.entityType, event.entities, options.modelLabel));
+    if (event.malformed) onNote(`malformed answer (${event.entityType}): ${event.malformed}`);
+  };
+  const done = await engine.extract(text, options.types, options.extract, onEvent);
+  if (done.interrupted) throw new Error('the extraction was interrupted');
+  return spans.sort(compareSpans);
+}
+
+export async function runCorpus(options: CorpusRunOptions): Promise<number> {
+  const progress = new ProgressBar(process.stderr);
+  const note = (message: string) => progress.log(message);
+  const sources = await inputSources(options.input, options.out, note);
+  const resume = options.resume && options.out ? await readResumeState(options.out) : undefined;
+  if (resume?.droppedTail)
+    note(
+      `${options.out}:${resume.droppedTail.line}: dropped a cut-off last line (${resume.droppedTail.bytes} bytes) before resuming`,
+    );
+  for (const line of resume?.badLines ?? [])
+    note(`${options.out}:${line}: not a results line (kept, not counted as done)`);
+
+  const engine = await createNodeEngine({
+    source: options.modelSource,
+    ...(options.dtype ? { dtype: options.dtype } : {}),
+    ...(options.promptStyle ? { promptStyle: options.promptStyle } : {}),
+  });
+  const { model } = engine.ready;
+  note(
+    `model: ${model.displayName} (${model.isUniner ? 'UniNER' : 'not UniNER: a generic model prompted like UniNER'}), ${model.device} ${model.dtype}`,
+  );
+
+  const writer = options.out ? new ResultsWriter(options.out, resume) : new StdoutWriter();
+  const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);
+  const started = Date.now();
+  let done = 0;
+  let skipped = 0;
+  let problems = 0;
+  let failed = 0;
+  let bytesBefore = 0; // bytes of the files already read
+  // Ids are unique within a file; two files of a folder can both have a record "1". The later one
+  // becomes "<file>#<id>": decided by input order alone, so a --resume renames it the same way.
+  const seenIds = new Set<string>();
+  try {
+    for (const source of sources) {
+      let renamed = 0;
+      progress.update({ file: source.name, bytesRead: bytesBefore, totalBytes });
+      for await (const item of importDocuments(source, {
+        ...(options.textField !== undefined ? { textField: options.textField } : {}),
+        loadPdfJs: loadNodePdfJs,
+      })) {
+        if (item.kind === 'progress') {
+          progress.update({ bytesRead: bytesBefore + item.bytesRead });
+          continue;
+        }
+        if (item.kind === 'problem') {
+          problems += 1;
+          note(`${whereOf(item.problem)}: ${item.problem.message}`);
+          continue;
+        }
+        let { document } = item;
+        if (seenIds.has(document.id)) {
+          let id = `${source.name}#${document.id}`;
+          for (let n = 2; seenIds.has(id); n += 1) id = `${source.name}#${document.id}~${n}`;
+          document = { ...document, id };
+          renamed += 1;
+        }
+        seenIds.add(document.id);
+        if (resume?.ids.has(document.id)) {
+          skipped += 1;
+          progress.update({ skipped });
+          continue;
+        }
+        try {
+          const spans = await extractSpans(engine, document.text, options, (message) =>
+            note(`${document.name}: ${message}`),
+          );
+          // The per-document result, as every export format takes it.
+          const result: DocumentWithSpans = {
+            document: { ...document, types: [...options.types], status: 'done' },
+            spans,
+          };
+          writer.write(resultLine(result));
+          done += 1;
+          progress.update({ done });
+        } catch (error) {
+          failed += 1;
+          note(`${document.name}: failed: ${(error as Error).message}`);
+        }
+      }
+      if (renamed > 0)
+        note(
+          `${source.name}: ${renamed} id${renamed === 1 ? '' : 's'} already used by an earlier file; written as "${source.name}#<id>"`,
+        );
+      bytesBefore += source.size;
+    }
+  } finally {
+    writer.close();
+    progress.finish();
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const summary = [
+    `${done} document${done === 1 ? '' : 's'} run in ${seconds.toFixed(1)}s (${done > 0 ? (done / seconds).toFixed(2) : '0'} docs/s)`,
+    ...(skipped ? [`${skipped} already in ${options.out}`] : []),
+    ...(problems ? [`${problems} input problem${problems === 1 ? '' : 's'}`] : []),
+    ...(failed ? [`${failed} failed`] : []),
+  ];
+  process.stderr.write(`done: ${summary.join(', ')}\n`);
+  return problems > 0 || failed > 0 ? 1 : 0;
+}
