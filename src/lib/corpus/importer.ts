@@ -21,7 +21,7 @@ function loadBrowserPdfJs(): Promise<PdfJsLike> {
       import('pdfjs-dist/build/pdf.worker.min.mjs?url'),
     ]);
     module.GlobalWorkerOptions.workerSrc = worker.default;
-    return module as unknown as PdfJsLike;
+    return module;
   })();
   return pdfjs;
 }
