@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import type { AppState } from './app-state';
+import { createCorpusSlice } from './slices/corpus';
 import { createEntityTypesSlice } from './slices/entity-types';
 import { createModelSlice } from './slices/model';
 import { createPassageSlice } from './slices/passage';
@@ -48,6 +49,7 @@ export const useAppStore = create<AppState>()(
       ...createModelSlice(...args),
       ...createRunSlice(...args),
       ...createShareSlice(...args),
+      ...createCorpusSlice(...args),
     }),
     {
       name: STORAGE_KEY,
