@@ -1,0 +1,173 @@
+/**
+ * Actions on the review of the current passage: the edit commands of src/lib/review applied to the
+ * store with undo history and an announcement, and the bridge from run results to model spans.
+ */
+import type { CorpusSpan } from '../../workers/corpus/document';
+import { modelSpansFromEntities } from '../../workers/corpus/document';
+import type { FoundEntity } from '../../workers/protocol';
+import { describeSource } from '../lib/model-presets';
+import { EMPTY_HISTORY, record, redo, undo } from '../lib/review/history';
+import {
+  acceptAllAbove,
+  acceptSpan,
+  addPersonSpan,
+  EMPTY_REVIEW,
+  markReviewed,
+  rejectAllBelow,
+  rejectSpan,
+  removeSpan,
+  replaceModelSpans,
+  retypeSpan,
+  type CommandResult,
+  type ReviewState,
+  type SpanRef,
+} from '../lib/review/review-state';
+import { useAppStore } from './app-store';
+import type { AppState } from './app-state';
+
+const set = useAppStore.setState;
+const get = useAppStore.getState;
+
+/** The state patch that starts the review of a run over `passage` with `types`. */
+export function startReviewForRun(
+  state: AppState,
+  passage: string,
+  types: readonly string[],
+): Partial<AppState> {
+  // Same text: person spans and decisions carry over. A changed text: old offsets point at other words.
+  const base = passage === state.reviewText ? state.review : EMPTY_REVIEW;
+  return {
+    reviewText: passage,
+    reviewTypes: [...types],
+    reviewBase: base,
+    review: replaceModelSpans(base, []),
+    reviewHistory: EMPTY_HISTORY,
+    reviewAnnouncement: '',
+  };
+}
+
+/** The model spans of a run's results, over all types. */
+export function modelSpansOfResults(
+  results: Readonly<Record<string, readonly FoundEntity[]>>,
+  model: string,
+): CorpusSpan[] {
+  return Object.entries(results).flatMap(([type, entities]) => modelSpansFromEntities(type, entities, model));
+}
+
+/**
+ * The review after the run's results changed to `results` (a streamed or finished type): the new
+ * model spans merged into the review the run started from. Null when no run started a review.
+ */
+export function reviewForResults(
+  state: AppState,
+  results: Readonly<Record<string, readonly FoundEntity[]>>,
+): Partial<AppState> | null {
+  if (!state.reviewBase) return null;
+  const source = state.answeredBy?.source ?? state.loadedModel?.source ?? 'unknown';
+  return {
+    review: replaceModelSpans(state.reviewBase, modelSpansOfResults(results, describeSource(source))),
+  };
+}
+
+/** Applies one command: records it for undo and announces it. False when it changed nothing or a run is on. */
+function apply(command: (text: string, review: ReviewState) => CommandResult | null): boolean {
+  const state = get();
+  if (state.runStatus === 'running') {
+    set({ reviewAnnouncement: 'Wait for the run to finish before correcting spans.' });
+    return false;
+  }
+  const result = command(state.reviewText, state.review);
+  if (!result) return false;
+  set({
+    review: result.state,
+    reviewHistory: record(state.reviewHistory, state.review, result),
+    reviewAnnouncement: result.message,
+  });
+  return true;
+}
+
+/** Adds a person span (the range is already snapped, see word-snap.ts). */
+export function addSpan(ref: SpanRef): boolean {
+  return apply((text, review) => addPersonSpan(text, review, ref));
+}
+
+export function changeSpanType(ref: SpanRef, label: string): boolean {
+  return apply((text, review) => retypeSpan(text, review, ref, label));
+}
+
+export function deleteSpan(ref: SpanRef): boolean {
+  return apply((text, review) => removeSpan(text, review, ref));
+}
+
+export function acceptOne(ref: SpanRef): boolean {
+  return apply((text, review) => acceptSpan(text, review, ref));
+}
+
+export function rejectOne(ref: SpanRef): boolean {
+  return apply((text, review) => rejectSpan(text, review, ref));
+}
+
+/** Accepts every undecided model span at or above the page's minimum confidence. */
+export function acceptAllShown(): boolean {
+  const min = get().minScore;
+  return apply((_text, review) => acceptAllAbove(review, min));
+}
+
+/** Rejects every undecided model span below the page's minimum confidence. */
+export function rejectAllHidden(): boolean {
+  const min = get().minScore;
+  return apply((_text, review) => rejectAllBelow(review, min));
+}
+
+export function setReviewed(reviewed: boolean): boolean {
+  return apply((_text, review) => markReviewed(review, reviewed));
+}
+
+export function undoReview(): boolean {
+  const state = get();
+  if (state.runStatus === 'running') return false;
+  const step = undo(state.reviewHistory, state.review);
+  if (!step) {
+    set({ reviewAnnouncement: 'Nothing to undo' });
+    return false;
+  }
+  set({ review: step.state, reviewHistory: step.history, reviewAnnouncement: step.message });
+  return true;
+}
+
+export function redoReview(): boolean {
+  const state = get();
+  if (state.runStatus === 'running') return false;
+  const step = redo(state.reviewHistory, state.review);
+  if (!step) {
+    set({ reviewAnnouncement: 'Nothing to redo' });
+    return false;
+  }
+  set({ review: step.state, reviewHistory: step.history, reviewAnnouncement: step.message });
+  return true;
+}
+
+export function setShowRejected(show: boolean): void {
+  set({ showRejected: show });
+}
+
+/**
+ * Replaces the review with imported spans for `text` (one undoable step when the text is the one
+ * under review; a different text starts a fresh review of it).
+ */
+export function loadReview(text: string, types: readonly string[], next: ReviewState, message: string): void {
+  const state = get();
+  if (text === state.reviewText) {
+    apply(() => ({ state: next, message }));
+    set({ reviewTypes: [...new Set([...state.reviewTypes, ...types])] });
+    return;
+  }
+  set({
+    reviewText: text,
+    reviewTypes: [...types],
+    review: next,
+    reviewBase: null,
+    reviewHistory: EMPTY_HISTORY,
+    reviewAnnouncement: message,
+  });
+}
