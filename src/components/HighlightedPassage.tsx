@@ -35,7 +35,14 @@ interface Props {
 /** An open popover: "Add as" for a selection, or the menu of one mark. */
 type Popover =
   | { readonly kind: 'add'; readonly range: TextRange; readonly top: number; readonly left: number }
-  | { readonly kind: 'menu'; readonly span: ReviewMarkSpan; readonly top: number; readonly left: number };
+  | {
+      readonly kind: 'menu';
+      readonly span: ReviewMarkSpan;
+      /** The other spans under the clicked point (marks nest), offered in the menu. */
+      readonly around: readonly ReviewMarkSpan[];
+      readonly top: number;
+      readonly left: number;
+    };
 
 /** Quotes a string for a CSS attribute selector. */
 function cssString(value: string): string {
@@ -165,10 +172,20 @@ export function HighlightedPassage({ colors, emphasis, text, types, spans: drawn
     };
   };
 
+  /** Opens the menu of `mark`; the marks around it (a click lands on the innermost) are offered too. */
   const openMenu = (mark: HTMLElement) => {
     const span = spanOfMark(mark, spans);
     if (!span || running) return;
-    setPopover({ kind: 'menu', span, ...placeAt(mark.getBoundingClientRect()) });
+    const around: ReviewMarkSpan[] = [];
+    for (
+      let outer = mark.parentElement?.closest('mark');
+      outer;
+      outer = outer.parentElement?.closest('mark')
+    ) {
+      const other = spanOfMark(outer as HTMLElement, spans);
+      if (other) around.push(other);
+    }
+    setPopover({ kind: 'menu', span, around, ...placeAt(mark.getBoundingClientRect()) });
   };
 
   /** After a mouse or keyboard selection inside the passage: offer to add it as a span. */
@@ -270,6 +287,14 @@ export function HighlightedPassage({ colors, emphasis, text, types, spans: drawn
           key={`${popover.span.start}:${popover.span.end}:${popover.span.type}`}
           text={text}
           span={popover.span}
+          around={popover.around}
+          onSwitch={(span) =>
+            setPopover({
+              ...popover,
+              span,
+              around: [popover.span, ...popover.around.filter((other) => other !== span)],
+            })
+          }
           types={offered}
           position={popover}
           onClose={closePopover}

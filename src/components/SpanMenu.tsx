@@ -9,6 +9,9 @@ const item =
 interface Props {
   readonly text: string;
   readonly span: ReviewMarkSpan;
+  /** Other spans under the same point (nested marks), each a button that switches the menu to it. */
+  readonly around: readonly ReviewMarkSpan[];
+  readonly onSwitch: (span: ReviewMarkSpan) => void;
   /** Types offered for "Change type" (the run's types and labels already used). */
   readonly types: readonly string[];
   /** Where to draw, relative to the passage wrapper. */
@@ -22,7 +25,7 @@ interface Props {
  * model spans accept and reject. Opened by a click on the mark or Enter/Space on a focused one;
  * Escape closes it and returns focus to the mark. Arrow keys move between its buttons.
  */
-export function SpanMenu({ text, span, types, position, onClose }: Props) {
+export function SpanMenu({ text, span, around, onSwitch, types, position, onClose }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const [label, setLabel] = useState('');
   // Focus the first enabled action, so Enter on a mark then Enter again does the likeliest thing.
@@ -60,6 +63,21 @@ export function SpanMenu({ text, span, types, position, onClose }: Props) {
       className="absolute z-20 flex w-64 flex-col gap-1 rounded-md border border-slate-300 bg-white p-2 shadow-lg dark:border-slate-700 dark:bg-slate-900"
     >
       <p className="text-xs text-slate-600 dark:text-slate-400">{describeMark(span)}</p>
+      {around.length > 0 && (
+        <div className="flex flex-wrap items-center gap-1 text-xs">
+          Also here:
+          {around.map((other) => (
+            <button
+              key={`${other.start}:${other.end}:${other.type}`}
+              type="button"
+              className={item}
+              onClick={() => onSwitch(other)}
+            >
+              {describeMark(other)}
+            </button>
+          ))}
+        </div>
+      )}
       {model && (
         <button
           type="button"
