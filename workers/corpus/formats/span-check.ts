@@ -1,0 +1,109 @@
+/**
+ * Checks the spans of one imported record against its text, so every importer reports bad spans the
+ * same way: one problem per bad span, naming the file and line, and the good spans kept.
+ */
+import { compareSpans, type CorpusSpan, type ImportProblem, type SpanDecision } from '../document';
+
+/** Where a record came from, for the problems it raises. */
+export interface RecordPlace {
+  readonly file: string;
+  readonly line?: number;
+}
+
+/** What a span may be labelled with: undefined = any label. */
+export type KnownLabels = ReadonlySet<string> | undefined;
+
+/** A span as read from a file: fields not yet checked. */
+export type RawSpan = Readonly<Record<string, unknown>>;
+
+/** Describes a span for a message: `"London" [10, 16) place`. */
+export function describeSpan(text: string, span: Pick<CorpusSpan, 'start' | 'end' | 'label'>): string {
+  const covered =
+    span.start >= 0 && span.end <= text.length ? JSON.stringify(text.slice(span.start, span.end)) : '';
+  return `${covered ? covered + ' ' : ''}[${span.start}, ${span.end}) ${span.label}`;
+}
+
+/**
+ * One raw span → a CorpusSpan, or the reason it is not one. `defaults` fills what the format carries
+ * outside the span (Label Studio: the source comes from predictions vs annotations).
+ */
+export function readSpan(
+  text: string,
+  raw: RawSpan,
+  labels: KnownLabels,
+  defaults: Partial<CorpusSpan> = {},
+): CorpusSpan | string {
+  const { start, end, label } = raw;
+  const source = raw.source ?? defaults.source;
+  if (!Number.isInteger(start) || !Number.isInteger(end)) return 'a span needs integer "start" and "end"';
+  if (typeof label !== 'string' || !label.trim()) return 'a span needs a non-empty "label"';
+  const s = start as number;
+  const e = end as number;
+  const shape = { start: s, end: e, label };
+  if (s < 0 || e > text.length)
+    return `span ${describeSpan(text, shape)} lies outside the text (${text.length} characters)`;
+  if (e <= s) return `span ${describeSpan(text, shape)} is empty or reversed`;
+  if (labels && !labels.has(label))
+    return `span ${describeSpan(text, shape)} has an unknown label "${label}"`;
+  if (source !== 'model' && source !== 'person')
+    return `span ${describeSpan(text, shape)} has source ${JSON.stringify(source)} (expected "model" or "person")`;
+  const score = raw.score ?? defaults.score;
+  if (score !== undefined && (typeof score !== 'number' || !Number.isFinite(score)))
+    return `span ${describeSpan(text, shape)} has a non-numeric score`;
+  const decision = raw.decision ?? defaults.decision;
+  if (decision !== undefined && decision !== 'accepted' && decision !== 'rejected')
+    return `span ${describeSpan(text, shape)} has decision ${JSON.stringify(decision)} (expected "accepted" or "rejected")`;
+  if (decision !== undefined && source === 'person')
+    return `span ${describeSpan(text, shape)} is a person's span with a decision (only model spans carry one)`;
+  const model = raw.model ?? defaults.model;
+  return {
+    start: s,
+    end: e,
+    label,
+    source,
+    ...(score === undefined ? {} : { score: score as number }),
+    ...(typeof model === 'string' && source === 'model' ? { model } : {}),
+    ...(decision === undefined ? {} : { decision: decision as SpanDecision }),
+  };
+}
+
+/**
+ * Drops what a document cannot hold twice, reporting each: an exact duplicate (same range, label,
+ * source and model), and a person's span overlapping another person's span of the same label (a reviewer marks
+ * one range per mention). Model spans of one label may overlap: tolerant matching finds "New York" and
+ * "New York City" both, and the person resolves them with decisions.
+ */
+export function dropConflicts(
+  text: string,
+  spans: readonly CorpusSpan[],
+  place: RecordPlace,
+  problems: ImportProblem[],
+): CorpusSpan[] {
+  const kept: CorpusSpan[] = [];
+  const seen = new Set<string>();
+  for (const span of [...spans].sort(compareSpans)) {
+    const key = JSON.stringify([span.start, span.end, span.source, span.model ?? '', span.label]);
+    if (seen.has(key)) {
+      problems.push({
+        ...place,
+        message: `duplicate ${span.source} span ${describeSpan(text, span)} dropped`,
+      });
+      continue;
+    }
+    const clash =
+      span.source === 'person' &&
+      kept.find(
+        (k) => k.source === 'person' && k.label === span.label && k.start < span.end && span.start < k.end,
+      );
+    if (clash) {
+      problems.push({
+        ...place,
+        message: `person span ${describeSpan(text, span)} overlaps ${describeSpan(text, clash)} and was dropped`,
+      });
+      continue;
+    }
+    seen.add(key);
+    kept.push(span);
+  }
+  return kept;
+}
