@@ -21,6 +21,7 @@ import { ExportBar } from './ExportBar';
 import { HighlightedPassage } from './HighlightedPassage';
 import { Legend } from './Legend';
 import { ResultsList } from './ResultsList';
+import { ReviewExports } from './ReviewExports';
 import { ReviewToolbar } from './ReviewToolbar';
 
 /** Ctrl+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo a correction (⌘ on macOS), unless typing in a field. */
@@ -90,6 +91,7 @@ export function ResultsSection() {
       />
       <ResultsList results={view.results} />
       <ExportBar hiddenSpans={view.hiddenSpans} />
+      <ReviewExports canExport={reviewing} />
     </section>
   );
 }

@@ -3,7 +3,7 @@
  * store with undo history and an announcement, and the bridge from run results to model spans.
  */
 import type { CorpusSpan } from '../../workers/corpus/document';
-import { modelSpansFromEntities } from '../../workers/corpus/document';
+import { compareSpans, modelSpansFromEntities } from '../../workers/corpus/document';
 import type { FoundEntity } from '../../workers/protocol';
 import { describeSource } from '../lib/model-presets';
 import { EMPTY_HISTORY, record, redo, undo } from '../lib/review/history';
@@ -155,8 +155,15 @@ export function setShowRejected(show: boolean): void {
  * Replaces the review with imported spans for `text` (one undoable step when the text is the one
  * under review; a different text starts a fresh review of it).
  */
-export function loadReview(text: string, types: readonly string[], next: ReviewState, message: string): void {
+export function loadReview(
+  text: string,
+  types: readonly string[],
+  imported: ReviewState,
+  message: string,
+): void {
   const state = get();
+  // The review keeps its spans in reading order (the edit commands rely on it, not on the file's order).
+  const next = { ...imported, spans: [...imported.spans].sort(compareSpans) };
   if (text === state.reviewText) {
     apply(() => ({ state: next, message }));
     set({ reviewTypes: [...new Set([...state.reviewTypes, ...types])] });

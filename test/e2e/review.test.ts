@@ -4,7 +4,10 @@
  * selecting part of a word with the mouse (snapped to the whole word), retype one model span, delete
  * one, accept the rest above the threshold, mark reviewed, reload: every span, its source and
  * decision, and the reviewed flag are kept. Keyboard: the mark menu opens with Enter, Ctrl+Z undoes.
+ * Then every corpus format is downloaded, and the Label Studio tasks file, imported into a fresh
+ * profile, gives back exactly the same spans and the reviewed flag.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
@@ -95,6 +98,16 @@ async function selectWithMouse(page: Page, from: number, to: number): Promise<vo
   await page.mouse.up();
 }
 
+/** Clicks a download button; the file's name, path and text. */
+async function download(page: Page, name: string): Promise<{ filename: string; path: string; text: string }> {
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name, exact: true }).click(),
+  ]);
+  const path = await file.path();
+  return { filename: file.suggestedFilename(), path, text: readFileSync(path, 'utf8') };
+}
+
 describe('correcting spans in the page (Chromium, WASM)', () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -102,7 +115,7 @@ describe('correcting spans in the page (Chromium, WASM)', () => {
   });
   afterAll(async () => browser?.close());
 
-  it('run, add, retype, delete, accept the rest above the threshold, mark reviewed, reload: all kept', async () => {
+  it('run, add, retype, delete, accept the rest above the threshold, mark reviewed, reload: all kept; every format exports; the Label Studio file imports to the same spans', async () => {
     const page = await openApp(browser);
     await page.getByRole('radio', { name: 'Custom Hub id or URL' }).check();
     await page
@@ -186,6 +199,56 @@ describe('correcting spans in the page (Chromium, WASM)', () => {
     // Hiding rejected spans leaves them out of the view, not out of the review.
     await page.getByRole('checkbox', { name: /^Show rejected/ }).uncheck();
     expect(await drawn(page)).toEqual(expected.filter((s) => s.decision !== 'rejected'));
+    await page.getByRole('checkbox', { name: /^Show rejected/ }).check();
+
+    // Every format of the corrected passage.
+    const jsonl = JSON.parse((await download(page, 'Download JSONL with sources')).text) as {
+      text: string;
+      reviewed: boolean;
+      spans: { label: string; source: string }[];
+      rejected_spans?: unknown[];
+    };
+    expect(jsonl.text).toBe(PASSAGE);
+    expect(jsonl.reviewed).toBe(true);
+    expect(jsonl.spans).toHaveLength(8);
+    expect(jsonl.rejected_spans).toHaveLength(2);
+    expect(jsonl.spans.filter((s) => s.source === 'person').map((s) => s.label)).toEqual([
+      'politician',
+      'location',
+    ]);
+    const conll = (await download(page, 'Download CoNLL (reviewed)')).text;
+    expect(conll).toContain('Honolulu');
+    const spacy = (await download(page, 'Download spaCy JSONL')).text;
+    expect(JSON.parse(spacy).text).toBe(PASSAGE);
+    const config = (await download(page, 'Download Label Studio config')).text;
+    for (const label of ['person', 'location', 'politician']) expect(config).toContain(`value="${label}"`);
+    const tasks = await download(page, 'Download Label Studio tasks');
+    const parsed = JSON.parse(tasks.text) as {
+      data: { text: string };
+      predictions: unknown[];
+      annotations: unknown[];
+    }[];
+    expect(parsed).toHaveLength(1);
+    expect(parsed[0]!.data.text).toBe(PASSAGE);
     await page.context().close();
+
+    // A fresh browser profile (nothing saved): importing the Label Studio file brings back the same spans.
+    const fresh = await openApp(browser);
+    expect(await fresh.getByTestId('highlighted-passage').count()).toBe(0);
+    // (The download's file went with the closed context: hand over its contents.)
+    await fresh.getByLabel('Import annotations').setInputFiles({
+      name: tasks.filename,
+      mimeType: 'application/json',
+      buffer: Buffer.from(tasks.text),
+    });
+    await fresh.getByTestId('review-io-status').filter({ hasText: /\S/ }).waitFor();
+    expect(await fresh.getByTestId('review-io-status').innerText()).toBe(
+      `Imported 10 spans from ${tasks.filename}.`,
+    );
+    expect(await drawn(fresh)).toEqual(expected);
+    expect(await fresh.getByTestId('highlighted-passage').innerText()).toBe(PASSAGE);
+    expect(await fresh.getByRole('button', { name: 'Reviewed ✓' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await fresh.getByRole('textbox', { name: 'Passage', exact: true }).inputValue()).toBe(PASSAGE);
+    await fresh.context().close();
   });
 });
