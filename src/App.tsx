@@ -1,3 +1,4 @@
+import { CorpusPanel } from './components/corpus/CorpusPanel';
 import { ErrorBanner } from './components/ErrorBanner';
 import { InputSection } from './components/InputSection';
 import { LinkNotice } from './components/LinkNotice';
@@ -7,7 +8,10 @@ import { ShareLinkButton } from './components/ShareLinkButton';
 import { ThemeToggle } from './components/ThemeToggle';
 import { UpdateToast } from './components/UpdateToast';
 
-/** The page: header, errors, input and model side by side (one column on phones), results below. */
+/**
+ * The page: header, errors, input beside the model and the document list (one column on phones),
+ * results below.
+ */
 export function App() {
   return (
     <div className="mx-auto flex min-h-screen max-w-6xl flex-col gap-4 p-3 sm:p-4">
@@ -27,7 +31,11 @@ export function App() {
       <ErrorBanner />
       <main className="grid grid-cols-1 gap-4 md:grid-cols-[2fr_1fr]">
         <InputSection />
-        <ModelPanel />
+        {/* Beside the editor on wide screens, below it on narrow ones. */}
+        <div className="flex min-w-0 flex-col gap-4">
+          <ModelPanel />
+          <CorpusPanel />
+        </div>
         <ResultsSection />
       </main>
       <UpdateToast />

@@ -4,6 +4,7 @@ import { App } from './App';
 import { createEngineClient } from './lib/engine-client';
 import { applyTheme } from './lib/theme';
 import { useAppStore } from './store/app-store';
+import { initCorpus } from './store/corpus-actions';
 import { bindEngine } from './store/engine-actions';
 import { showExampleOnFirstVisit } from './store/first-visit';
 import './index.css';
@@ -18,6 +19,9 @@ showExampleOnFirstVisit();
 const client = createEngineClient();
 bindEngine(client);
 window.uninerDebug = { client };
+
+// The corpus lives in IndexedDB: open it in the background (the list fills in when it is read).
+void initCorpus();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { CorpusSlice } from './slices/corpus';
 import type { EntityTypesSlice } from './slices/entity-types';
 import type { ModelSlice } from './slices/model';
 import type { PassageSlice } from './slices/passage';
@@ -14,7 +15,8 @@ export type AppState = PassageSlice &
   ModelSlice &
   RunSlice &
   ShareSlice &
-  ReviewSlice;
+  ReviewSlice &
+  CorpusSlice;
 
 /** A slice creator of the combined, persisted store. */
 export type AppStateCreator<Slice> = StateCreator<AppState, [['zustand/persist', unknown]], [], Slice>;

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import type { AppState } from './app-state';
+import { createCorpusSlice } from './slices/corpus';
 import { createEntityTypesSlice } from './slices/entity-types';
 import { createModelSlice } from './slices/model';
 import { createPassageSlice } from './slices/passage';
@@ -54,6 +55,7 @@ export const useAppStore = create<AppState>()(
       ...createRunSlice(...args),
       ...createShareSlice(...args),
       ...createReviewSlice(...args),
+      ...createCorpusSlice(...args),
     }),
     {
       name: STORAGE_KEY,

@@ -2,7 +2,7 @@
  * Actions that talk to the engine. The client is bound once at start-up (`bindEngine`), which also
  * routes its events into the store; tests bind a client built on a fake worker.
  */
-import type { ModelSource } from '../../workers/protocol';
+import type { ExtractOptions, ModelSource } from '../../workers/protocol';
 import type { EngineClient } from '../lib/engine-client';
 import { resolveAppPath } from '../lib/app-path';
 import { findPreset, isConfigured, validateCustomSource } from '../lib/model-presets';
@@ -212,4 +212,26 @@ function waitForLoad(): Promise<boolean> {
 /** Stops the running extraction (it ends with `done`, interrupted). */
 export function stopExtraction(): void {
   client?.interrupt();
+}
+
+/** The connected engine client (the corpus runner sends its requests through it), or null before `bindEngine`. */
+export function engineClient(): EngineClient | null {
+  return client;
+}
+
+/** Loads the selected model unless it is loaded (or waits for the load in progress); true when ready. */
+export async function ensureSelectedModel(): Promise<boolean> {
+  const state = useAppStore.getState();
+  if (loadedMatchesSelection(state)) return true;
+  if (state.loadStatus === 'loading') return waitForLoad();
+  return loadSelectedModel();
+}
+
+/** The extraction options the settings give (the same for the editor's passage and the corpus). */
+export function extractOptionsOf(state: AppState): ExtractOptions {
+  return {
+    constrain: state.constrain,
+    maxNewTokens: state.maxNewTokens,
+    ...(state.datasetName.trim() ? { datasetName: state.datasetName.trim() } : {}),
+  };
 }

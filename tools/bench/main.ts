@@ -28,6 +28,7 @@ import {
 } from '../../test/fixtures/paths';
 import { browserRunner, ensureBuild, serveApp, uiBench } from './browser-bench';
 import { longPassage, longPassageBench } from './long-passage';
+import { corpusBench } from './corpus-bench';
 import { selectSections } from './sections';
 import { machineInfo } from './machine';
 import { comparePrefixReuse, firstEntity, nodePrefixReuseAndConstraint } from './node-bench';
@@ -82,7 +83,7 @@ export const USAGE = `Usage: npm run bench [-- --json <file>] [-- --webgpu] [-- 
   --json <file>    also write the figures as JSON
   --only <list>    only these sections, comma-separated: node (prefix reuse, constraint, first entity),
                    wasm (prefix reuse in Chromium), ui (highlights, longest main-thread task),
-                   long (1 MB passage: first chunk), real (SmolLM2-135M vs llama.cpp and wllama)
+                   long (1 MB passage: first chunk), corpus (1,000 documents in the page), real (SmolLM2-135M vs llama.cpp and wllama)
   --model <model>  the model of the Node prefix-reuse rows (default: the generated bench-llama), read
                    like every tool's --model
   --webgpu         add the prefix-reuse comparison on WebGPU (SwiftShader here: software, slow)
@@ -191,8 +192,9 @@ async function main(argv: readonly string[]): Promise<number> {
   let browserSection: BenchResults['browser'];
   let ui: BenchResults['ui'];
   let long: BenchResults['longPassage'];
+  let corpus: BenchResults['corpus'];
   let realBrowser: RealBrowser | undefined;
-  const inBrowser = (['wasm', 'ui', 'long', 'real'] as const).some((s) => sections.has(s));
+  const inBrowser = (['wasm', 'ui', 'long', 'corpus', 'real'] as const).some((s) => sections.has(s));
   if (values['skip-browser']) {
     notes.push('Browser sections skipped (--skip-browser).');
   } else if (inBrowser) {
@@ -215,6 +217,12 @@ async function main(argv: readonly string[]): Promise<number> {
           LONG_PASSAGE_TYPES,
         );
         if (!long.interrupted) notes.push('The long-passage run ended before it was stopped.');
+      }
+      if (sections.has('corpus')) {
+        log(
+          '5c. corpus: 1,000 documents of ~2 KB imported in the page, then run 30 s with scripted-llama on wasm',
+        );
+        corpus = await corpusBench(browser, server.origin, `${server.origin}/models/scripted-llama`);
       }
       if (sections.has('real')) {
         log('6. real model (SmolLM2-135M), Chromium: our worker per format, wllama, prefix reuse');
@@ -282,6 +290,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(browserSection ? { browser: browserSection } : {}),
     ...(ui ? { ui } : {}),
     ...(long ? { longPassage: long } : {}),
+    ...(corpus ? { corpus } : {}),
     ...(realModel ? { realModel } : {}),
     notes,
     totalSeconds: (performance.now() - started) / 1000,

@@ -3,6 +3,7 @@
  * side, pasteable into the README) and the JSON written by `--json <file>`. Pure functions of the
  * figures, so tests can feed them made-up numbers.
  */
+import type { CorpusFigures } from './corpus-bench';
 
 /** The machine the figures come from. */
 export interface MachineInfo {
@@ -182,6 +183,8 @@ export interface BenchResults {
   };
   readonly ui?: UiFigures;
   readonly longPassage?: LongPassageFigures;
+  /** The corpus in the page (#19 item 5). */
+  readonly corpus?: CorpusFigures;
   readonly realModel?: RealModelFigures;
   readonly notes: readonly string[];
   /** Wall time of the whole bench. */
@@ -350,6 +353,28 @@ export function formatTable(results: BenchResults, options: { machine?: boolean 
       `${at(l.firstChunkDoneMs)} chunk 0 done`,
       '',
     ]);
+  }
+  const corpus = results.corpus;
+  if (corpus) {
+    const c = corpus;
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+    const task = (value: number) => (value === 0 ? 'none ≥ 50 ms' : ms(value));
+    rows.push(
+      [
+        `Corpus: import ${c.documents.toLocaleString('en-US')} docs (${mb(c.bytes)} JSONL) in the page`,
+        `heap ${mb(c.heapBeforeBytes)} before`,
+        `${ms(c.importMs)}; heap ${mb(c.heapAfterImportBytes)} after; ${c.listRowsInDom} list rows in the DOM`,
+        `longest task ${task(c.longestImportTaskMs)}`,
+        '',
+      ],
+      [
+        'Corpus: run (scripted-llama, wasm), stopped after the timed window',
+        `${c.runDocuments} docs in ${ms(c.runMs)}`,
+        `${((c.runDocuments / c.runMs) * 60_000).toFixed(0)} docs/min; heap ${mb(c.heapAfterRunBytes)} after`,
+        `longest task ${task(c.longestRunTaskMs)}`,
+        '',
+      ],
+    );
   }
   const m = results.realModel;
   if (m) rows.push(...realModelRows(m));

@@ -1,7 +1,7 @@
 /** Which bench sections run: `--only`, less what `--skip-browser` and `--skip-real` leave out. */
 
 /** The sections `--only` can pick (numbers as in the README). */
-export const SECTIONS = ['node', 'wasm', 'ui', 'long', 'real'] as const;
+export const SECTIONS = ['node', 'wasm', 'ui', 'long', 'corpus', 'real'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** The sections to run: `--only a,b` (default all), less what --skip-browser / --skip-real leave out. */
@@ -14,7 +14,7 @@ export function selectSections(
   if (unknown.length > 0 || names.length === 0)
     return `--only takes a comma-separated list of ${SECTIONS.join(', ')}; got "${only ?? ''}".`;
   const chosen = new Set(names as Section[]);
-  if (skip.browser) for (const s of ['wasm', 'ui', 'long', 'real'] as const) chosen.delete(s);
+  if (skip.browser) for (const s of ['wasm', 'ui', 'long', 'corpus', 'real'] as const) chosen.delete(s);
   if (skip.real) chosen.delete('real');
   return chosen;
 }

@@ -169,6 +169,30 @@ describe('bench report', () => {
     );
   });
 
+  it('shows the corpus section: import time, heap before and after, rows in the DOM, run rate', () => {
+    const corpus = {
+      documents: 1000,
+      bytes: 2 * 2 ** 20,
+      importMs: 959,
+      heapBeforeBytes: 3.4 * 2 ** 20,
+      heapAfterImportBytes: 4.1 * 2 ** 20,
+      heapAfterRunBytes: 4.9 * 2 ** 20,
+      longestImportTaskMs: 0,
+      longestRunTaskMs: 431,
+      listRowsInDom: 15,
+      runDocuments: 3,
+      runMs: 30_000,
+    };
+    const table = formatTable({ ...results, corpus });
+    expect(table).toMatch(
+      /Corpus: import 1,000 docs \(2\.0 MB JSONL\) in the page +\| +heap 3\.4 MB before \| +959 ms; heap 4\.1 MB after; 15 list rows in the DOM \| +longest task none ≥ 50 ms \|/,
+    );
+    expect(table).toMatch(
+      /Corpus: run .*\| +3 docs in 30000 ms \| +6 docs\/min; heap 4\.9 MB after \| +longest task 431 ms \|/,
+    );
+    expect(JSON.parse(formatJson({ ...results, corpus })).corpus).toEqual(corpus);
+  });
+
   it('says "never" for a long-passage event that did not come', () => {
     const table = formatTable({
       ...results,
@@ -181,7 +205,7 @@ describe('bench report', () => {
 describe('bench sections', () => {
   it('runs every section by default, and --only picks some', () => {
     expect(selectSections(undefined, { browser: false, real: false })).toEqual(
-      new Set(['node', 'wasm', 'ui', 'long', 'real']),
+      new Set(['node', 'wasm', 'ui', 'long', 'corpus', 'real']),
     );
     expect(selectSections('ui, long', { browser: false, real: false })).toEqual(new Set(['ui', 'long']));
   });
