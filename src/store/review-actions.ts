@@ -39,6 +39,8 @@ export function startReviewForRun(
   return {
     reviewText: passage,
     reviewTypes: [...types],
+    // A run over another text is not the open corpus document's review any more.
+    ...(passage === state.reviewText ? {} : { reviewDocumentId: null }),
     reviewBase: base,
     review: replaceModelSpans(base, []),
     reviewHistory: EMPTY_HISTORY,
@@ -176,5 +178,41 @@ export function loadReview(
     reviewBase: null,
     reviewHistory: EMPTY_HISTORY,
     reviewAnnouncement: message,
+    reviewDocumentId: null,
+  });
+}
+
+/** The state patch that shows a stored corpus document's review (opening it from the document list). */
+export function storedReviewPatch(
+  id: string,
+  text: string,
+  types: readonly string[],
+  spans: readonly CorpusSpan[],
+  reviewed: boolean,
+): Partial<AppState> {
+  return {
+    reviewDocumentId: id,
+    reviewText: text,
+    reviewTypes: [...types],
+    review: { spans: [...spans].sort(compareSpans), reviewed },
+    reviewBase: null,
+    reviewHistory: EMPTY_HISTORY,
+    reviewAnnouncement: '',
+  };
+}
+
+/**
+ * Writes every change of an open corpus document's review through `save` (the corpus database), once
+ * no run is streaming into it (then once when the run ends). Returns the unsubscribe function.
+ */
+export function saveReviewsTo(save: (id: string, review: ReviewState) => Promise<unknown>): () => void {
+  return useAppStore.subscribe((state, previous) => {
+    const id = state.reviewDocumentId;
+    if (!id || state.runStatus === 'running') return;
+    const changed =
+      state.review !== previous.review ||
+      id !== previous.reviewDocumentId ||
+      previous.runStatus === 'running';
+    if (changed) void save(id, state.review).catch(() => undefined);
   });
 }

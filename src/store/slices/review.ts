@@ -26,6 +26,11 @@ export interface ReviewSlice {
   readonly reviewHistory: ReviewHistory;
   /** The last action, for the aria-live region ("Added person: Alice Smith"). */
   readonly reviewAnnouncement: string;
+  /**
+   * The corpus document under review (opened from the document list), or null for a free passage.
+   * While set, every change of the review is written to that document in IndexedDB.
+   */
+  readonly reviewDocumentId: string | null;
   /** Whether rejected model spans are drawn (struck through) or hidden. Persisted. */
   readonly showRejected: boolean;
 }
@@ -37,8 +42,15 @@ export const createReviewSlice: AppStateCreator<ReviewSlice> = () => ({
   reviewBase: null,
   reviewHistory: EMPTY_HISTORY,
   reviewAnnouncement: '',
+  reviewDocumentId: null,
   showRejected: true,
 });
 
 /** The keys of the review slice that survive a reload. */
-export const REVIEW_PERSISTED_KEYS = ['review', 'reviewText', 'reviewTypes', 'showRejected'] as const;
+export const REVIEW_PERSISTED_KEYS = [
+  'review',
+  'reviewText',
+  'reviewTypes',
+  'reviewDocumentId',
+  'showRejected',
+] as const;
