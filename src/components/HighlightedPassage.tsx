@@ -1,24 +1,48 @@
-import { useDeferredValue, useLayoutEffect, useMemo, type ClipboardEvent, type KeyboardEvent } from 'react';
-import type { Results, SpanTag } from '../lib/score-threshold';
-import { blockCuts, labelsShown, passageBlocks, type TypedSpan } from '../lib/span-layout';
+import {
+  useDeferredValue,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
+import { describeMark, type ReviewMarkSpan } from '../lib/review/review-view';
+import { rangeForSelection, type TextRange } from '../lib/review/word-snap';
+import { blockCuts, labelsShown, passageBlocks } from '../lib/span-layout';
 import type { TypeColor } from '../lib/type-colors';
 import { setRuntimeRules } from '../lib/runtime-styles';
-import {
-  usePassageChangedSinceRun,
-  useRunPassage,
-  useRunStatus,
-  useRunTypes,
-  useTypeLabels,
-} from '../store/selectors';
+import { useIsRunning, useTypeLabels } from '../store/selectors';
+import { AddSpanPopover } from './AddSpanPopover';
 import { PassageMarks } from './PassageMarks';
+import { SpanMenu } from './SpanMenu';
 
 interface Props {
   readonly colors: ReadonlyMap<string, TypeColor>;
   /** The type the legend points at, or null. */
   readonly emphasis: string | null;
-  /** The results to highlight: the run's, after the confidence threshold. */
-  readonly results: Results;
+  /** The text the spans refer to (the passage under review), '' before any run. */
+  readonly text: string;
+  /** Type order of the run: earlier types nest outside; also offered when adding a span. */
+  readonly types: readonly string[];
+  /** The spans to draw (the review after the threshold and the rejected toggle). */
+  readonly spans: readonly ReviewMarkSpan[];
+  /** Whether the text in the editor differs from `text`. */
+  readonly changed: boolean;
 }
+
+/** An open popover: "Add as" for a selection, or the menu of one mark. */
+type Popover =
+  | { readonly kind: 'add'; readonly range: TextRange; readonly top: number; readonly left: number }
+  | {
+      readonly kind: 'menu';
+      readonly span: ReviewMarkSpan;
+      /** The other spans under the clicked point (marks nest), offered in the menu. */
+      readonly around: readonly ReviewMarkSpan[];
+      readonly top: number;
+      readonly left: number;
+    };
 
 /** Quotes a string for a CSS attribute selector. */
 function cssString(value: string): string {
@@ -81,37 +105,23 @@ function copyPassage(event: ClipboardEvent<HTMLDivElement>, text: string): void 
   event.preventDefault();
 }
 
-/**
- * Every span to highlight, and per `start:end` range the types tagged on it with their scores (the
- * highest when two strings of one type land on the same text).
- */
-function collectSpans(results: Results): {
-  spans: TypedSpan[];
-  tagsByRange: ReadonlyMap<string, readonly SpanTag[]>;
-} {
-  const spans: TypedSpan[] = [];
-  const byRange = new Map<string, SpanTag[]>();
-  for (const [type, entities] of Object.entries(results)) {
-    for (const entity of entities) {
-      for (const { start, end } of entity.spans) {
-        spans.push({ type, start, end });
-        const key = `${start}:${end}`;
-        const tags = byRange.get(key) ?? [];
-        const at = tags.findIndex((tag) => tag.type === type);
-        const tag: SpanTag = entity.score === undefined ? { type } : { type, score: entity.score };
-        if (at < 0) tags.push(tag);
-        else if (tag.score !== undefined && !(tags[at]!.score! >= tag.score)) tags[at] = tag;
-        byRange.set(key, tags);
-      }
-    }
+/** Per `start:end` range, the tooltip naming every span on that text ("person, 93%; city, added by a person"). */
+function tipsOf(spans: readonly ReviewMarkSpan[]): ReadonlyMap<string, string> {
+  const byRange = new Map<string, string[]>();
+  for (const span of spans) {
+    const key = `${span.start}:${span.end}`;
+    byRange.set(key, [...(byRange.get(key) ?? []), describeMark(span)]);
   }
-  return { spans, tagsByRange: byRange };
+  return new Map([...byRange].map(([key, tips]) => [key, tips.join('; ')]));
 }
 
-/**
- * The passage of the last run with every shown span highlighted (live while the answer streams), each
- * with its type as a label (a setting) and its types and scores on hover and focus.
- */
+/** The drawn span a mark stands for. */
+function spanOfMark(mark: HTMLElement, spans: readonly ReviewMarkSpan[]): ReviewMarkSpan | undefined {
+  const start = Number(mark.dataset.start);
+  const end = Number(mark.dataset.end);
+  return spans.find((s) => s.start === start && s.end === end && s.type === mark.dataset.type);
+}
+
 /** Stronger highlight and visible labels for the marks of one type, in both themes. */
 function emphasisRules(type: string): string {
   const marks = `.passage-view[data-emphasis] .entity[data-type=${cssString(type)}]`;
@@ -122,28 +132,104 @@ function emphasisRules(type: string): string {
   );
 }
 
-export function HighlightedPassage({ colors, emphasis, results }: Props) {
+/**
+ * The passage under review with every shown span highlighted (live while the answer streams), each
+ * with its type as a label (a setting) and its types, scores and review state on hover and focus.
+ *
+ * Correcting: selecting text opens "Add as" (snapped to whole words unless Alt is held or the
+ * selection already sits on word edges); a click on a mark, or Enter/Space on a focused one, opens its
+ * menu. Arrow keys move between marks. No editing while a run streams (its results would overwrite it).
+ */
+export function HighlightedPassage({ colors, emphasis, text, types, spans: drawn, changed }: Props) {
   // The emphasised type's rules name the type, so they are made at run time (see runtime-styles.ts).
   useLayoutEffect(() => {
     setRuntimeRules(document, emphasis === null ? '' : emphasisRules(emphasis));
     return () => void setRuntimeRules(document, '');
   }, [emphasis]);
-  const text = useRunPassage();
-  const types = useRunTypes();
-  const status = useRunStatus();
-  const changed = usePassageChangedSinceRun();
+  const running = useIsRunning();
   const labelSetting = useTypeLabels();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const [popover, setPopover] = useState<Popover | null>(null);
 
   // Deferred: a streamed result first updates the lists and counts, then the passage is drawn in a
   // background render that React splits into slices and yields between, so no single task holds the
   // page for the whole of it (it still shows every result; a newer one simply replaces the pending draw).
-  const shown = useDeferredValue(results);
-  const { spans, tagsByRange } = useMemo(() => collectSpans(shown), [shown]);
+  const spans = useDeferredValue(drawn);
+  const tipsByRange = useMemo(() => tipsOf(spans), [spans]);
   // Where the passage may be cut into blocks depends on the text only; which cuts are used, on the spans.
   const cuts = useMemo(() => blockCuts(text), [text]);
   const blocks = useMemo(() => passageBlocks(text.length, cuts, spans), [text, cuts, spans]);
+  // Offered labels: the run's types, then any other label in use (person-added types).
+  const offered = useMemo(() => [...new Set([...types, ...spans.map((s) => s.type)])], [types, spans]);
 
-  if (status === 'idle') {
+  /** Where to draw a popover for a client rectangle: just below it, inside the wrapper. */
+  const placeAt = (rect: DOMRect) => {
+    const box = wrapper.current?.getBoundingClientRect();
+    if (!box) return { top: 0, left: 0 };
+    return {
+      top: rect.bottom - box.top + 4,
+      left: Math.max(0, Math.min(rect.left - box.left, box.width - 260)),
+    };
+  };
+
+  /** Opens the menu of `mark`; the marks around it (a click lands on the innermost) are offered too. */
+  const openMenu = (mark: HTMLElement) => {
+    const span = spanOfMark(mark, spans);
+    if (!span || running) return;
+    const around: ReviewMarkSpan[] = [];
+    for (
+      let outer = mark.parentElement?.closest('mark');
+      outer;
+      outer = outer.parentElement?.closest('mark')
+    ) {
+      const other = spanOfMark(outer as HTMLElement, spans);
+      if (other) around.push(other);
+    }
+    setPopover({ kind: 'menu', span, around, ...placeAt(mark.getBoundingClientRect()) });
+  };
+
+  /** After a mouse or keyboard selection inside the passage: offer to add it as a span. */
+  const onSelectionEnd = (view: HTMLElement, deliberate: boolean): boolean => {
+    const selection = document.getSelection();
+    if (running || !selection || selection.rangeCount === 0 || selection.isCollapsed) return false;
+    const range = selection.getRangeAt(0);
+    const start = passageOffset(view, range.startContainer, range.startOffset, text.length);
+    const end = passageOffset(view, range.endContainer, range.endOffset, text.length);
+    if (start === null || end === null) return false;
+    const snapped = rangeForSelection(text, { start, end }, deliberate);
+    if (!snapped) return false;
+    setPopover({ kind: 'add', range: snapped, ...placeAt(range.getBoundingClientRect()) });
+    return true;
+  };
+
+  const closePopover = (restoreFocus: boolean) => {
+    const open = popover;
+    setPopover(null);
+    if (!restoreFocus || open?.kind !== 'menu') return;
+    const { start, end, type } = open.span;
+    const mark = [...(wrapper.current?.querySelectorAll<HTMLElement>('mark') ?? [])].find(
+      (m) => m.dataset.start === String(start) && m.dataset.end === String(end) && m.dataset.type === type,
+    );
+    mark?.focus();
+  };
+
+  const onKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const target = event.target as HTMLElement;
+    if ((event.key === 'Enter' || event.key === ' ') && target.tagName === 'MARK') {
+      event.preventDefault();
+      openMenu(target);
+      return;
+    }
+    onKeyDown(event);
+  };
+
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    if (onSelectionEnd(event.currentTarget, event.altKey)) return;
+    const mark = (event.target as HTMLElement).closest<HTMLElement>('mark');
+    if (mark && event.currentTarget.contains(mark)) openMenu(mark);
+  };
+
+  if (!text) {
     return (
       <p className="text-sm text-slate-600 dark:text-slate-400">
         Highlights appear here as soon as the model names them.
@@ -151,7 +237,7 @@ export function HighlightedPassage({ colors, emphasis, results }: Props) {
     );
   }
   return (
-    <div>
+    <div ref={wrapper} className="relative">
       {changed && (
         <p className="mb-2 text-sm text-amber-800 dark:text-amber-300">
           The passage was edited after this run; the highlights show the text as it was run.
@@ -159,9 +245,16 @@ export function HighlightedPassage({ colors, emphasis, results }: Props) {
       )}
       <div
         role="region"
-        aria-label="Highlighted passage (arrow keys move between entities)"
+        aria-label="Highlighted passage (arrow keys move between entities, Enter opens a menu; select text to add a span)"
         tabIndex={0}
-        onKeyDown={onKeyDown}
+        onKeyDown={onKey}
+        onKeyUp={(event) => {
+          // A keyboard selection (Shift + arrows with caret browsing) offers "Add as" too.
+          if (event.key.startsWith('Arrow') && event.shiftKey)
+            onSelectionEnd(event.currentTarget, event.altKey);
+        }}
+        onMouseUp={(event) => void onSelectionEnd(event.currentTarget, event.altKey)}
+        onClick={onClick}
         onCopy={(event) => copyPassage(event, text)}
         data-emphasis={emphasis ?? undefined}
         data-labels={labelsShown(labelSetting, spans.length) ? '' : undefined}
@@ -173,9 +266,40 @@ export function HighlightedPassage({ colors, emphasis, results }: Props) {
           blocks={blocks}
           typeOrder={types}
           colors={colors}
-          tagsByRange={tagsByRange}
+          tipsByRange={tipsByRange}
         />
       </div>
+      {popover?.kind === 'add' && (
+        <AddSpanPopover
+          key={`${popover.range.start}:${popover.range.end}`}
+          text={text}
+          range={popover.range}
+          types={offered}
+          position={popover}
+          onClose={() => {
+            document.getSelection()?.removeAllRanges();
+            closePopover(false);
+          }}
+        />
+      )}
+      {popover?.kind === 'menu' && (
+        <SpanMenu
+          key={`${popover.span.start}:${popover.span.end}:${popover.span.type}`}
+          text={text}
+          span={popover.span}
+          around={popover.around}
+          onSwitch={(span) =>
+            setPopover({
+              ...popover,
+              span,
+              around: [popover.span, ...popover.around.filter((other) => other !== span)],
+            })
+          }
+          types={offered}
+          position={popover}
+          onClose={closePopover}
+        />
+      )}
     </div>
   );
 }

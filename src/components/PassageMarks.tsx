@@ -1,5 +1,5 @@
 import { memo, useMemo, useState, type CSSProperties, type FocusEvent, type ReactNode } from 'react';
-import { describeTags, type SpanTag } from '../lib/score-threshold';
+import type { ReviewMarkSpan } from '../lib/review/review-view';
 import { layoutRange, type LayoutNode, type PassageBlock } from '../lib/span-layout';
 import { colorVars, type TypeColor } from '../lib/type-colors';
 
@@ -10,8 +10,8 @@ interface Props {
   /** Type order: earlier types nest outside on equal ranges. */
   readonly typeOrder: readonly string[];
   readonly colors: ReadonlyMap<string, TypeColor>;
-  /** Types (with scores) per `start:end` range, so a mark can name every type tagged on the same text. */
-  readonly tagsByRange: ReadonlyMap<string, readonly SpanTag[]>;
+  /** The tooltip per `start:end` range, naming every span on the same text with its score and state. */
+  readonly tipsByRange: ReadonlyMap<string, string>;
 }
 
 type BlockProps = Omit<Props, 'blocks'> & {
@@ -28,14 +28,12 @@ function estimatedHeight(chars: number): number {
 }
 
 /** The spans of a block with their tooltips: equal for two renders exactly when the block draws the same. */
-export function blockSignature(
-  block: PassageBlock,
-  tagsByRange: ReadonlyMap<string, readonly SpanTag[]>,
-): string {
+export function blockSignature(block: PassageBlock, tipsByRange: ReadonlyMap<string, string>): string {
   let out = `${block.start}:${block.end}`;
   for (const span of block.spans) {
     const key = `${span.start}:${span.end}`;
-    out += `|${key}:${span.type}:${describeTags(tagsByRange.get(key) ?? [{ type: span.type }])}`;
+    const { source, decision } = span as Partial<ReviewMarkSpan>;
+    out += `|${key}:${span.type}:${source ?? ''}:${decision ?? ''}:${tipsByRange.get(key) ?? span.type}`;
   }
   return out;
 }
@@ -45,7 +43,7 @@ function renderNodes(
   text: string,
   nodes: readonly LayoutNode[],
   colors: ReadonlyMap<string, TypeColor>,
-  tagsByRange: ReadonlyMap<string, readonly SpanTag[]>,
+  tipsByRange: ReadonlyMap<string, string>,
 ): ReactNode[] {
   return nodes.map((node, index) => {
     if (node.kind === 'text') return text.slice(node.start, node.end);
@@ -55,10 +53,13 @@ function renderNodes(
       ...(color ? colorVars(color) : {}),
       '--entity-depth': node.innerDepth,
     } as CSSProperties;
-    const tip = describeTags(tagsByRange.get(`${span.start}:${span.end}`) ?? [{ type: span.type }]);
+    const tip = tipsByRange.get(`${span.start}:${span.end}`) ?? span.type;
+    // Who proposed it and a person's verdict, for the styles (index.css): person spans are outlined,
+    // rejected ones struck through and faded.
+    const { source, decision } = span as Partial<ReviewMarkSpan>;
     // The label goes where the span ends: after its text, also when a crossing span cut it.
     const label = node.end === span.end ? span.type : undefined;
-    const children = renderNodes(text, node.children, colors, tagsByRange);
+    const children = renderNodes(text, node.children, colors, tipsByRange);
     if (node.continuation) {
       return (
         <span
@@ -66,6 +67,8 @@ function renderNodes(
           className="entity"
           data-type={span.type}
           data-continuation=""
+          data-source={source}
+          data-decision={decision}
           data-label={label}
           title={tip}
           style={style}
@@ -81,6 +84,8 @@ function renderNodes(
         data-type={span.type}
         data-start={span.start}
         data-end={span.end}
+        data-source={source}
+        data-decision={decision}
         data-label={label}
         data-tip={tip}
         title={tip}
@@ -102,7 +107,7 @@ function renderNodes(
  * step a new `auto` block counts as out of view (its `innerText` reads empty), for no gain there.
  */
 const Block = memo(
-  function Block({ text, block, typeOrder, colors, tagsByRange, skippable }: BlockProps) {
+  function Block({ text, block, typeOrder, colors, tipsByRange, skippable }: BlockProps) {
     const [focused, setFocused] = useState(false);
     const layout = useMemo(
       () => layoutRange(block.start, block.end, block.spans, typeOrder),
@@ -120,11 +125,11 @@ const Block = memo(
     };
     return (
       <div data-block-start={block.start} style={style} onFocus={() => setFocused(true)} onBlur={onBlur}>
-        {renderNodes(text, layout, colors, tagsByRange)}
+        {renderNodes(text, layout, colors, tipsByRange)}
       </div>
     );
   },
-  // `block` and `tagsByRange` are new objects on every result event; the signature says whether this
+  // `block` and `tipsByRange` are new objects on every result event; the signature says whether this
   // block's part of them changed (spans, types, tooltips), so only changed blocks render again.
   (a, b) =>
     a.signature === b.signature &&
@@ -152,7 +157,7 @@ export const PassageMarks = memo(function PassageMarks({
   blocks,
   typeOrder,
   colors,
-  tagsByRange,
+  tipsByRange,
 }: Props) {
   return (
     <>
@@ -163,10 +168,10 @@ export const PassageMarks = memo(function PassageMarks({
           key={`${block.start}${block.spans.length > 0 ? ':marked' : ''}`}
           text={text}
           block={block}
-          signature={blockSignature(block, tagsByRange)}
+          signature={blockSignature(block, tipsByRange)}
           typeOrder={typeOrder}
           colors={colors}
-          tagsByRange={tagsByRange}
+          tipsByRange={tipsByRange}
           skippable={blocks.length > 1}
         />
       ))}

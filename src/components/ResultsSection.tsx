@@ -1,30 +1,77 @@
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState, type KeyboardEvent } from 'react';
+import { reviewView } from '../lib/review/review-view';
 import { applyThreshold } from '../lib/score-threshold';
 import { assignTypeColors } from '../lib/type-colors';
-import { useMinScore, useResults, useRunStatus, useRunTypes } from '../store/selectors';
+import { modelSpansOfResults, redoReview, undoReview } from '../store/review-actions';
+import {
+  useMinScore,
+  usePassageChangedSinceReview,
+  useResults,
+  useReview,
+  useReviewText,
+  useReviewTypes,
+  useRunPassage,
+  useRunStatus,
+  useRunTypes,
+  useShowRejected,
+} from '../store/selectors';
 import { AnsweredBy } from './AnsweredBy';
 import { DisplayOptions } from './DisplayOptions';
 import { ExportBar } from './ExportBar';
 import { HighlightedPassage } from './HighlightedPassage';
 import { Legend } from './Legend';
 import { ResultsList } from './ResultsList';
+import { ReviewExports } from './ReviewExports';
+import { ReviewToolbar } from './ReviewToolbar';
+
+/** Ctrl+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo a correction (⌘ on macOS), unless typing in a field. */
+function onUndoKeys(event: KeyboardEvent<HTMLElement>) {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+  if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
+  const key = event.key.toLowerCase();
+  if (key === 'z' && !event.shiftKey) undoReview();
+  else if ((key === 'z' && event.shiftKey) || key === 'y') redoReview();
+  else return;
+  event.preventDefault();
+}
 
 /**
- * The results region: who answered, legend, display options, highlighted passage, per-type lists,
- * export. The confidence threshold is applied here once, and every part below shows the same view.
+ * The results region: who answered, legend, display options, the correction toolbar, the highlighted
+ * passage, per-type lists, export. The confidence threshold is applied here once, and every part
+ * below shows the same view. The passage draws the review (the run's spans with a person's
+ * corrections, kept across reloads); before any review exists it draws the run's results as they are.
  */
 export function ResultsSection() {
-  const types = useRunTypes();
+  const runTypes = useRunTypes();
   const results = useResults();
   const status = useRunStatus();
+  const runPassage = useRunPassage();
+  const review = useReview();
+  const reviewText = useReviewText();
+  const reviewTypes = useReviewTypes();
+  const showRejected = useShowRejected();
+  const changed = usePassageChangedSinceReview();
   // Deferred: dragging the slider stays smooth while a long passage re-lays out its marks behind it.
   const minScore = useDeferredValue(useMinScore());
   const view = useMemo(() => applyThreshold(results, minScore), [results, minScore]);
-  const colors = useMemo(() => assignTypeColors(types), [types]);
+  const reviewing = reviewText !== '';
+  const text = reviewing ? reviewText : status === 'idle' ? '' : runPassage;
+  const types = reviewing ? reviewTypes : runTypes;
+  const spans = useMemo(
+    () => (reviewing ? review.spans : modelSpansOfResults(results, '')),
+    [reviewing, review, results],
+  );
+  const drawn = useMemo(() => reviewView(spans, minScore, showRejected), [spans, minScore, showRejected]);
+  // Person-added labels get colours too (after the run's types, so those keep theirs).
+  const colors = useMemo(
+    () => assignTypeColors([...new Set([...types, ...spans.map((s) => s.label)])]),
+    [types, spans],
+  );
   const [emphasis, setEmphasis] = useState<string | null>(null);
   return (
     <section
       aria-labelledby="results-heading"
+      onKeyDown={onUndoKeys}
       className="flex flex-col gap-3 rounded-lg border border-slate-200 p-4 md:col-span-2 dark:border-slate-800"
     >
       <h2 id="results-heading" className="text-lg font-semibold">
@@ -33,9 +80,18 @@ export function ResultsSection() {
       <AnsweredBy />
       <Legend colors={colors} results={view.results} onEmphasis={setEmphasis} />
       <DisplayOptions view={view} hasRun={status !== 'idle'} />
-      <HighlightedPassage colors={colors} emphasis={emphasis} results={view.results} />
+      {reviewing && <ReviewToolbar view={drawn} />}
+      <HighlightedPassage
+        colors={colors}
+        emphasis={emphasis}
+        text={text}
+        types={types}
+        spans={drawn.spans}
+        changed={reviewing ? changed : status !== 'idle' && runPassage !== text}
+      />
       <ResultsList results={view.results} />
       <ExportBar hiddenSpans={view.hiddenSpans} />
+      <ReviewExports canExport={reviewing} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import type { CorpusSlice } from './slices/corpus';
 import type { EntityTypesSlice } from './slices/entity-types';
 import type { ModelSlice } from './slices/model';
 import type { PassageSlice } from './slices/passage';
+import type { ReviewSlice } from './slices/review';
 import type { RunSlice } from './slices/run';
 import type { SettingsSlice } from './slices/settings';
 import type { ShareSlice } from './slices/share';
@@ -14,6 +15,7 @@ export type AppState = PassageSlice &
   ModelSlice &
   RunSlice &
   ShareSlice &
+  ReviewSlice &
   CorpusSlice;
 
 /** A slice creator of the combined, persisted store. */

@@ -5,6 +5,7 @@ import { createCorpusSlice } from './slices/corpus';
 import { createEntityTypesSlice } from './slices/entity-types';
 import { createModelSlice } from './slices/model';
 import { createPassageSlice } from './slices/passage';
+import { createReviewSlice, REVIEW_PERSISTED_KEYS } from './slices/review';
 import { createRunSlice } from './slices/run';
 import { createSettingsSlice, SETTINGS_KEYS } from './slices/settings';
 import { createShareSlice } from './slices/share';
@@ -12,10 +13,14 @@ import { createShareSlice } from './slices/share';
 /** localStorage key of the persisted part (passage, types, settings). */
 export const STORAGE_KEY = 'uniner-web:v1';
 
-/** What survives a reload: what the user typed and chose, never results or load state. */
+/**
+ * What survives a reload: what the user typed and chose, and the corrected spans of the passage
+ * (the review), never raw run results or load state.
+ */
 export function persistedPart(state: AppState): Partial<AppState> {
   const out: Record<string, unknown> = { passage: state.passage, entityTypes: state.entityTypes };
   for (const key of SETTINGS_KEYS) out[key] = state[key];
+  for (const key of REVIEW_PERSISTED_KEYS) out[key] = state[key];
   return out as Partial<AppState>;
 }
 
@@ -49,6 +54,7 @@ export const useAppStore = create<AppState>()(
       ...createModelSlice(...args),
       ...createRunSlice(...args),
       ...createShareSlice(...args),
+      ...createReviewSlice(...args),
       ...createCorpusSlice(...args),
     }),
     {

@@ -10,6 +10,7 @@ import { pageImporter } from '../lib/corpus/importer';
 import { CorpusRunner } from '../lib/corpus/runner';
 import { useAppStore } from './app-store';
 import { engineClient, ensureSelectedModel, extractOptionsOf } from './engine-actions';
+import { saveReviewsTo, storedReviewPatch } from './review-actions';
 import { QUEUED, type TypeRun } from './slices/run';
 
 const set = useAppStore.setState;
@@ -18,6 +19,7 @@ const get = useAppStore.getState;
 let db: CorpusDb | null = null;
 let runner: CorpusRunner | null = null;
 let unsubscribeTypes: (() => void) | null = null;
+let unsubscribeReviews: (() => void) | null = null;
 
 /**
  * Opens the corpus database and loads the list. A document left `running` by a closed tab goes back to
@@ -39,6 +41,12 @@ export async function initCorpus(name: string = CORPUS_DB_NAME): Promise<void> {
   await refreshList();
   set({ corpusReady: true });
   void refreshStorage();
+  // A person's corrections of an open document are stored with it (spans keyed by document id).
+  unsubscribeReviews?.();
+  unsubscribeReviews = saveReviewsTo(async (id, review) => {
+    const summary = await db?.saveReview(id, review.spans, review.reviewed);
+    if (summary) set({ corpusDocuments: get().corpusDocuments.map((d) => (d.id === id ? summary : d)) });
+  });
   unsubscribeTypes?.();
   unsubscribeTypes = useAppStore.subscribe((state, previous) => {
     if (state.entityTypes !== previous.entityTypes && !runner?.running) void markStaleAndRefresh();
@@ -49,6 +57,8 @@ export async function initCorpus(name: string = CORPUS_DB_NAME): Promise<void> {
 export function closeCorpus(): void {
   unsubscribeTypes?.();
   unsubscribeTypes = null;
+  unsubscribeReviews?.();
+  unsubscribeReviews = null;
   runner?.stop();
   runner = null;
   db?.close();
@@ -187,7 +197,8 @@ export async function openDocument(id: string): Promise<void> {
   if (!db) return;
   const document = await db.getDocument(id);
   if (!document) return;
-  const spans = effectiveSpans(await db.getSpans(id));
+  const stored = await db.getSpans(id);
+  const spans = effectiveSpans(stored);
   const ran = document.status === 'done' || document.status === 'stale';
   const results = ran ? entitiesBySpan(document.text, spans) : {};
   const typeRuns: Record<string, TypeRun> = {};
@@ -207,6 +218,8 @@ export async function openDocument(id: string): Promise<void> {
     chunkProgress: null,
     runNotice: null,
     runError: null,
+    // The correction view shows every stored span (rejected ones too) and edits save back to it.
+    ...storedReviewPatch(id, document.text, ran ? document.types : [], stored, document.reviewed),
   });
 }
 

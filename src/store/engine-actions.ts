@@ -9,6 +9,7 @@ import { findPreset, isConfigured, validateCustomSource } from '../lib/model-pre
 import { useAppStore } from './app-store';
 import type { AppState } from './app-state';
 import { reduceEngineEvent } from './engine-events';
+import { reviewForResults, startReviewForRun } from './review-actions';
 import { QUEUED } from './slices/run';
 
 let client: EngineClient | null = null;
@@ -25,8 +26,12 @@ function nextFrame(callback: () => void): void {
 export function bindEngine(engine: EngineClient): () => void {
   client = engine;
   const apply = (event: ClientEvent) => {
-    const patch = reduceEngineEvent(useAppStore.getState(), event);
-    if (patch) useAppStore.setState(patch);
+    const state = useAppStore.getState();
+    const patch = reduceEngineEvent(state, event);
+    if (!patch) return;
+    // New results of the run become the review's model spans in the same update.
+    const review = patch.results ? reviewForResults({ ...state, ...patch }, patch.results) : null;
+    useAppStore.setState(review ? { ...patch, ...review } : patch);
   };
   // Partial results carry the whole list so far, and each one re-lays out every mark: keep only the
   // latest per type and apply them once per frame. Any other event flushes them first, so order holds.
@@ -196,6 +201,7 @@ export async function runExtraction(): Promise<void> {
     runNotice: null,
     runError: null,
     answeredBy: state.loadedModel,
+    ...startReviewForRun(state, passage, types),
   });
   await promise.catch(() => undefined);
 }

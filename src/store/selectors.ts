@@ -44,3 +44,14 @@ export const useIsRunning = () => useAppStore((s) => s.runStatus === 'running');
 /** True when the passage was edited after the last run (highlights refer to the old text). */
 export const usePassageChangedSinceRun = () =>
   useAppStore((s) => s.runStatus !== 'idle' && s.passage !== s.runPassage);
+
+export const useReview = () => useAppStore((s) => s.review);
+export const useReviewText = () => useAppStore((s) => s.reviewText);
+export const useReviewTypes = () => useAppStore((s) => s.reviewTypes);
+export const useReviewAnnouncement = () => useAppStore((s) => s.reviewAnnouncement);
+export const useShowRejected = () => useAppStore((s) => s.showRejected);
+export const useCanUndo = () => useAppStore((s) => s.reviewHistory.past.length > 0);
+export const useCanRedo = () => useAppStore((s) => s.reviewHistory.future.length > 0);
+/** True when the passage in the editor is not the text under review (highlights show the old text). */
+export const usePassageChangedSinceReview = () =>
+  useAppStore((s) => s.reviewText !== '' && s.passage !== s.reviewText);

@@ -196,6 +196,29 @@ export class CorpusDb {
   }
 
   /**
+   * Stores a person's review of a document (page correction): all its spans, with sources and
+   * decisions, and the reviewed flag, in ONE transaction. Returns the new summary, or undefined when
+   * the document is gone.
+   */
+  async saveReview(
+    id: string,
+    spans: readonly CorpusSpan[],
+    reviewed: boolean,
+  ): Promise<DocumentSummary | undefined> {
+    const tx = this.db.transaction(['documents', 'spans'], 'readwrite');
+    const doc = await tx.objectStore('documents').get(id);
+    if (!doc) {
+      await tx.done;
+      return undefined;
+    }
+    const next: StoredDocument = { ...doc, reviewed };
+    await tx.objectStore('spans').put({ documentId: id, spans: [...spans] });
+    await tx.objectStore('documents').put(next);
+    await tx.done;
+    return summaryOf(next);
+  }
+
+  /**
    * After a reload: a document left `running` (the tab closed mid-run) goes back to `pending`, so the
    * next run restarts it. Returns how many were reset.
    */
