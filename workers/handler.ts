@@ -3,6 +3,7 @@
  * directly. One model at a time; one extraction at a time (a new `extract` interrupts the running
  * one: the latest request wins); `interrupt` acts at once, between decode steps.
  */
+import { cacheWriteWarning, watchCacheWrites } from './loading/cache-write-watch';
 import {
   assertNever,
   type Device,
@@ -139,6 +140,9 @@ export class InferenceHandler {
     await previous?.lm.model.dispose();
 
     let loaded: Awaited<ReturnType<typeof loadCausalLm>>;
+    // transformers.js only logs a refused Cache.put: watch for it so the page can say so.
+    const cacheWrites = watchCacheWrites();
+    let cacheWarning: string | undefined;
     try {
       loaded = await loadCausalLm({
         source,
@@ -162,12 +166,15 @@ export class InferenceHandler {
       // but only for file problems: a WebGPU failure (DeviceError) retries on WASM with the same files.
       if (error instanceof ModelLoadError) await forgetCachedModel(source.resolved);
       throw error;
+    } finally {
+      cacheWarning = cacheWriteWarning(cacheWrites.stop());
     }
-    this.loaded = { lm: loaded.lm, info: loaded.info };
+    const info = cacheWarning ? { ...loaded.info, cacheWarning } : loaded.info;
+    this.loaded = { lm: loaded.lm, info };
     this.post({
       type: 'ready',
       requestId: message.requestId,
-      model: loaded.info,
+      model: info,
       ...(fallbackReason ? { fallbackReason } : {}),
       loadMs: loaded.loadMs,
     });

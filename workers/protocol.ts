@@ -118,6 +118,8 @@ export interface LoadedModelInfo {
   readonly dtype: Dtype;
   /** Tokens the model can attend to (prompt + answer). */
   readonly contextLength: number;
+  /** Set when the browser refused to store some of its files (a failed Cache.put): it will download again. */
+  readonly cacheWarning?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,8 +3,9 @@ import type { PromptStyle } from '../../workers/protocol';
 import { setDatasetName, setMaxNewTokens, setPromptStyle } from '../store/actions';
 import { useDatasetName, useMaxNewTokens, usePromptStyle } from '../store/selectors';
 
+// w-auto: a select as wide as its longest option ("UniNER conversation" was cut at w-40).
 const field =
-  'w-40 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900';
+  'w-auto max-w-full rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900';
 
 /** Answer budget, question format, and the optional dataset name of supervised UniNER checkpoints. */
 export function AdvancedOptions() {

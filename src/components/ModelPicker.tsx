@@ -1,12 +1,14 @@
 import { useId } from 'react';
 import type { DevicePreference, Dtype } from '../../workers/protocol';
 import {
+  BUNDLED_PRESET_ID,
   findPreset,
   formatBytes,
   isConfigured,
   MODEL_PRESETS,
   presetDevices,
   validateCustomSource,
+  type ModelPreset,
 } from '../lib/model-presets';
 import {
   setCustomSource,
@@ -73,10 +75,9 @@ export function ModelPicker() {
         >
           {MODEL_PRESETS.map((p) => (
             <option key={p.id} value={p.id}>
-              {p.label}
-              {isConfigured(p) ? ` · ≈${formatBytes(p.sizes[0]?.bytes ?? 0)}` : ' · not configured'}
-              {p.dtypes.wasm ? '' : ' · WebGPU only'}
-              {p.isUniner ? '' : ' · not UniNER'}
+              {/* Short enough for the panel at 1280 px (layout.test.ts): kind, devices, size and
+                  whether it downloads from elsewhere are in the note below. */}
+              {optionText(p)}
             </option>
           ))}
         </select>
@@ -88,7 +89,8 @@ export function ModelPicker() {
         )}
         {choice === 'preset' && preset?.source && (
           <p className="break-words text-slate-600 dark:text-slate-400">
-            {preset.note} Source: {preset.source} · runs on {presetDevices(preset)}
+            {preset.note} Source: {preset.source} · ≈{formatBytes(preset.sizes[0]?.bytes ?? 0)} · runs on{' '}
+            {presetDevices(preset)}
           </p>
         )}
         <label className="flex items-center gap-2">
@@ -154,4 +156,11 @@ export function ModelPicker() {
       </button>
     </form>
   );
+}
+
+/** The preset as one short option: the bundled model needs no size (nothing to fetch from elsewhere). */
+function optionText(preset: ModelPreset): string {
+  if (!isConfigured(preset)) return `${preset.label} · not configured`;
+  if (preset.id === BUNDLED_PRESET_ID) return preset.label;
+  return `${preset.label} · ${formatBytes(preset.sizes[0]?.bytes ?? 0)}${preset.dtypes.wasm ? '' : ' · WebGPU only'}`;
 }

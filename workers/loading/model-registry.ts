@@ -94,7 +94,7 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     promptStyleReason: 'a generic instruct model, not measured to answer better as UniNER',
     dtypes: { webgpu: { f16: 'q4f16', noF16: 'q4' }, wasm: 'q4' },
     downloadBytes: { q4f16: 461 * MB, q4: 786 * MB },
-    note: 'Small generic instruct model prompted like UniNER (not UniNER).',
+    note: 'Small generic instruct model (not UniNER).',
   },
   {
     id: 'smollm2-360m',

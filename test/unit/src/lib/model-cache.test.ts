@@ -71,4 +71,17 @@ describe('model cache', () => {
       }),
     ).toEqual([]);
   });
+
+  it('never lists the runtime (onnxruntime-web wasm/mjs cached by transformers.js) as a model', async () => {
+    const origin = 'https://app.example/uniner';
+    const { storage } = fakeStorage({
+      [`${origin}/assets/ort-wasm-simd-threaded.asyncify-CxOG5pUO.wasm`]: { body: 26_000_000 },
+      [`${origin}/assets/ort-wasm-simd-threaded.asyncify-DXIbolS2.mjs`]: { body: 53_000 },
+      [`${origin}/models/smollm2-135m/config.json`]: { body: 700 },
+      [`${origin}/models/smollm2-135m/onnx/model_q4.onnx_data`]: { body: 197_000_000 },
+    });
+    const models = await listCachedModels(storage);
+    expect(models.map((m) => m.id)).toEqual(['uniner/models/smollm2-135m']);
+    expect(models[0]!.files.every((f) => !/\.(wasm|mjs)$/.test(f.url))).toBe(true);
+  });
 });

@@ -161,7 +161,9 @@ describe('store ← engine client (fake worker)', () => {
     expect(state.runStatus).toBe('error');
     expect(state.passage).toBe(passage);
     render(<App />);
-    expect(screen.getByRole('alert').textContent).toContain('InputError: Too many types.');
+    // In words, without the class name (ErrorBanner.tsx).
+    expect(screen.getByRole('alert').textContent).toContain('Extraction failed: Too many types.');
+    expect(screen.getByRole('alert').textContent).not.toContain('InputError');
     expect(screen.getByText(/Fallback: DeviceError: device lost/)).toBeTruthy();
   });
 

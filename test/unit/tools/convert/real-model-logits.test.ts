@@ -20,7 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AutoModelForCausalLM, env, Tensor, type PreTrainedModel } from '@huggingface/transformers';
-import { getLlama } from 'node-llama-cpp';
+import { getTestLlama } from '../../../fixtures/llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSmolLM2Gguf, ensureSmolLM2Onnx } from '../../../fixtures/real-model';
 import { compareWithEngine, type ReferencePrompt } from '../../../../tools/convert/reference/prompt-check';
@@ -191,7 +191,7 @@ describe('SmolLM2-135M converted to ONNX vs references', () => {
   }, 900_000);
 
   it('llama.cpp on the original GGUF: greedy answers mostly equal the fp32 reference', async () => {
-    const llama = await getLlama({ gpu: false, build: 'never' });
+    const llama = await getTestLlama();
     const model = await llama.loadModel({ modelPath: await ensureSmolLM2Gguf() });
     // One thread: llama.cpp's default spins a thread per core, which on a loaded 2-core machine made
     // each token take seconds instead of milliseconds.

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PreTrainedTokenizer } from '@huggingface/transformers';
-import { getLlama, type Llama, type LlamaModel } from 'node-llama-cpp';
+import type { Llama, LlamaModel } from 'node-llama-cpp';
+import { getTestLlama } from '../../../fixtures/llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGguf, type GgufValue } from '../../../../tools/convert/gguf/read';
 import { gv, writeGguf, type GgufWriteValue } from '../../../../tools/convert/gguf/write';
@@ -23,7 +24,7 @@ let llama: Llama;
 const tmp = mkdtempSync(join(tmpdir(), 'tok-parity-'));
 
 beforeAll(async () => {
-  llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error' as never });
+  llama = await getTestLlama();
 }, 120_000);
 afterAll(async () => {
   await llama?.dispose();
