@@ -5,7 +5,15 @@
  * 521 MB back to 0 B while every file said "done".
  */
 import type { LoadProgressEvent } from '../../workers/protocol';
-import type { FileProgress } from '../store/slices/model';
+
+/** Download progress of one model file. */
+export interface FileProgress {
+  readonly file: string;
+  readonly loadedBytes: number;
+  /** 0 while unknown. */
+  readonly totalBytes: number;
+  readonly stage: LoadProgressEvent['stage'];
+}
 
 /** The record of a file after `event`: sizes never shrink, and a finished file stays finished. */
 export function mergeFileProgress(

@@ -1,17 +1,9 @@
-import type { LoadedModelInfo, LoadProgressEvent, PromptStyle, WorkerError } from '../../../workers/protocol';
+import type { LoadedModelInfo, PromptStyle, WorkerError } from '../../../workers/protocol';
+import type { FileProgress } from '../../lib/load-progress';
 import type { AppStateCreator } from '../app-state';
 
 /** Where model loading stands. */
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
-
-/** Download progress of one model file. */
-export interface FileProgress {
-  readonly file: string;
-  readonly loadedBytes: number;
-  /** 0 while unknown. */
-  readonly totalBytes: number;
-  readonly stage: LoadProgressEvent['stage'];
-}
 
 /** The model load as the worker reports it. Not persisted. */
 export interface ModelSlice {

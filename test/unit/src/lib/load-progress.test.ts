@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mergeFileProgress, overallProgress } from '../../../../src/lib/load-progress';
-import type { FileProgress } from '../../../../src/store/slices/model';
+import type { FileProgress } from '../../../../src/lib/load-progress';
 
 type Event = Pick<FileProgress, 'file' | 'loadedBytes' | 'totalBytes' | 'stage'>;
 
