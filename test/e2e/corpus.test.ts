@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { writePdf } from '../fixtures/pdf-writer';
 import { launchChromium } from './chromium';
-import { modelUrl, openApp } from './page-helpers';
+import { modelUrl, openApp, screenshotForDocs } from './page-helpers';
 
 const TYPES = ['person', 'location'];
 
@@ -166,6 +166,9 @@ describe('corpus in the page', () => {
     expect(final.find((d) => d.id === 'doc-0')?.spans.length).toBe(6); // 3 occurrences × 2 types
     expect(final.find((d) => d.id === 'doc-2')?.spans).toEqual([]);
 
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('listitem').filter({ hasText: 'docs.jsonl #1' }).first().scrollIntoViewIfNeeded();
+    await screenshotForDocs(page, 'corpus');
     // Opening a document shows its text and highlights in the editor, as after a run.
     await page.getByRole('searchbox', { name: 'Filter documents' }).fill('note');
     await page.getByRole('listitem').filter({ hasText: 'note.txt' }).getByRole('button').first().click();

@@ -1,6 +1,19 @@
 /** Helpers shared by the browser tests: open the built app and drive its engine client. */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { inject } from 'vitest';
+
+/**
+ * With `UNINER_DOC_SCREENSHOTS=1`, saves the page as `docs/images/<name>.png` for the README (the
+ * pictures come from the same runs that check what they show); otherwise does nothing.
+ */
+export async function screenshotForDocs(page: Page, name: string): Promise<void> {
+  if (process.env.UNINER_DOC_SCREENSHOTS !== '1') return;
+  const dir = resolve(import.meta.dirname, '../../docs/images');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: resolve(dir, `${name}.png`) });
+}
 
 /** Origin of the static server started in global-setup (the app at `/`, models at `/models/`). */
 export function origin(): string {

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
-import { modelUrl, openApp } from './page-helpers';
+import { modelUrl, openApp, screenshotForDocs } from './page-helpers';
 
 const PASSAGE =
   'Barack Obama was born in Honolulu, Hawaii, in 1961. Years later, Barack Obama returned to Hawaii ' +
@@ -192,6 +192,8 @@ describe('correcting spans in the page (Chromium, WASM)', () => {
     expect(await drawn(page)).toEqual(expected);
     expect(await page.getByTestId('highlighted-passage').innerText()).toBe(PASSAGE);
 
+    await page.getByTestId('highlighted-passage').scrollIntoViewIfNeeded();
+    await screenshotForDocs(page, 'review');
     await page.reload();
     await page.getByTestId('highlighted-passage').waitFor();
     expect(await drawn(page)).toEqual(expected);
