@@ -343,6 +343,8 @@ describe('the GGUF source offers Q4_1 and Q4_K weights as MatMulNBits + offsets'
           format,
           tiedEmbeddings: source.tiedEmbeddings,
           q4Scheme: 'symmetric',
+          // Float activations: this checks that the weights are exact, not int8 activation rounding.
+          accuracyLevel: 0,
         });
         const session = await ort.InferenceSession.create(bytes);
         try {
