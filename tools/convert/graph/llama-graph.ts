@@ -30,6 +30,7 @@ import {
   type ScaleType,
 } from '../quant/matmul-nbits';
 import { float32ToFloat16Bits } from '../quant/fp16';
+import { MATMUL_8BITS_BLOCK_SIZE, quantizeSymmetricQ8 } from '../quant/matmul-8bits';
 
 /** fp32: MatMul; q4: MatMulNBits with fp32 scales; q4f16: MatMulNBits in fp16 (GPUs with shader-f16). */
 export type WeightFormat = 'fp32' | 'q4' | 'q4f16';
@@ -69,11 +70,24 @@ export interface LlamaWeightSource {
 export interface LlamaGraphOptions {
   format: WeightFormat;
   /**
-   * lm_head is the embedding (SmolLM2, Llama 3.2): the logits then come from the one embedding table
-   * (Gemm with transB; fp32, or fp16 in q4f16), so the model holds it once and the output layer keeps
-   * the embedding's precision (a 4-bit output layer visibly changed SmolLM2's answers).
+   * lm_head is the embedding (SmolLM2, Llama 3.2). The embedding Gather always keeps its own table;
+   * the head reads it too (Gemm with transB, fp32 or fp16 in q4f16) unless {@link tiedHead} says `q4`.
    */
   tiedEmbeddings?: boolean;
+  /**
+   * How a tied head is computed in the 4-bit formats: `table` multiplies by the embedding table itself
+   * (exact, but the largest read of a decode step: 49152 × 576 fp32 for SmolLM2, 113 MB per token);
+   * `q4` writes a 4-bit copy of it as an ordinary MatMulNBits head (the source's own 4-bit blocks when
+   * it has them, else requantized); `q8` an 8-bit MatMulNBits copy (fp32 activations around it; exact
+   * for a Q8_0 embedding). Default {@link DEFAULT_TIED_HEAD} in q4; q4f16 keeps the table unless told
+   * (no fp16 8-bit kernel was checked). fp32 always uses the table.
+   */
+  tiedHead?: TiedHead;
+  /**
+   * MatMulNBits `accuracy_level` per 4-bit format (0: unset; 4: int8 activations and integer dot
+   * products on CPU/WASM). Default {@link DEFAULT_ACCURACY_LEVEL}.
+   */
+  accuracyLevel?: number;
   q4Scheme?: Q4Scheme;
   /** Large initializers go here (external-data files); without it everything is inline. */
   external?: ExternalDataSink;
@@ -81,6 +95,23 @@ export interface LlamaGraphOptions {
   onWeight?: (name: string) => void;
   graphName?: string;
 }
+
+/** How a tied head is computed in the 4-bit formats ({@link LlamaGraphOptions.tiedHead}). */
+export type TiedHead = 'table' | 'q4' | 'q8';
+
+/**
+ * Measured on SmolLM2-135M (tools/bench/README.md, "Converter choices"): a 4-bit head decodes
+ * fastest but kept only 7 of 32 reference answers (its embedding is Q8_0, requantized to 4 bits);
+ * an 8-bit head keeps a Q8_0 embedding exactly and reads a quarter of the fp32 table.
+ */
+export const DEFAULT_TIED_HEAD: TiedHead = 'q8';
+
+/**
+ * MatMulNBits accuracy_level per 4-bit format. q4 is the CPU/WASM format: level 4 (int8 activations,
+ * integer dot products, llama.cpp's class of kernel) measured faster for decode there. q4f16 is the
+ * WebGPU format (fp16 activations): left unset, as nothing here can time a real GPU.
+ */
+export const DEFAULT_ACCURACY_LEVEL: Record<'q4' | 'q4f16', number> = { q4: 4, q4f16: 0 };
 
 /** Large negative score for masked keys: finite, so a fully masked (padding) row gives no NaN. */
 const MASKED_SCORE = -1e9;
@@ -141,6 +172,7 @@ export function q4Linear(
   format: 'q4' | 'q4f16',
   offsets?: Float32Array | Uint16Array,
   output?: string,
+  accuracyLevel = 0,
 ): string {
   const { n, k } = q;
   const outputs = output ? { outputs: [output] } : {};
@@ -155,7 +187,8 @@ export function q4Linear(
   if (q.zeroPoints) {
     inputs.push(g.initializer(`${name}.zero_points`, DataType.UINT8, [q.zeroPoints.length], q.zeroPoints));
   }
-  const attrs = { K: k, N: n, bits: 4, block_size: Q4_BLOCK_SIZE };
+  const attrs: Record<string, number> = { K: k, N: n, bits: 4, block_size: Q4_BLOCK_SIZE };
+  if (accuracyLevel > 0) attrs.accuracy_level = accuracyLevel;
   // q4f16: the matmul runs in fp16 (T1 = float16 for activations and scales); activations stay fp32 around it.
   if (half) inputs[0] = g.op('Cast', [x], { to: DataType.FLOAT16 });
   const last = !half && !offsets ? outputs : {};
@@ -210,7 +243,8 @@ class LlamaGraph {
         : this.options.q4Scheme === 'symmetric'
           ? quantizeSymmetricQ4(src.rows(), n, k, scaleType)
           : quantizeAsymmetricQ4(src.rows(), n, k, scaleType);
-    const product = q4Linear(g, x, name, q, format, affine?.offsets, output);
+    const level = this.options.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL[format];
+    const product = q4Linear(g, x, name, q, format, affine?.offsets, output, level);
     this.weightDone(name);
     return product;
   }
@@ -362,7 +396,25 @@ class LlamaGraph {
       g.int64([1]),
     ]);
     const table = this.embeddingTable;
-    if (this.options.tiedEmbeddings && table) {
+    const format = this.options.format;
+    const tiedHead =
+      format === 'fp32'
+        ? 'table'
+        : (this.options.tiedHead ?? (format === 'q4' ? DEFAULT_TIED_HEAD : 'table'));
+    if (this.options.tiedEmbeddings && tiedHead === 'q8') {
+      const src = this.source.linear('lm_head');
+      const w = quantizeSymmetricQ8(src.rows(), src.n, src.k);
+      const inputs = [
+        normed,
+        g.initializer('lm_head.q8', DataType.UINT8, [w.n, w.blocksPerRow, MATMUL_8BITS_BLOCK_SIZE], w.b),
+        g.initializer('lm_head.scales', DataType.FLOAT, [w.n * w.blocksPerRow], w.scales),
+      ];
+      const level = this.options.accuracyLevel ?? DEFAULT_ACCURACY_LEVEL.q4;
+      const attrs: Record<string, number> = { K: w.k, N: w.n, bits: 8, block_size: MATMUL_8BITS_BLOCK_SIZE };
+      if (level > 0) attrs.accuracy_level = level;
+      g.op('MatMulNBits', inputs, attrs, { domain: 'com.microsoft', outputs: ['logits'] });
+      this.weightDone('lm_head');
+    } else if (this.options.tiedEmbeddings && table && tiedHead === 'table') {
       // [B, S, H] → [B*S, H] @ E^T → [B, S, V], in the embedding's own precision (fp16 in q4f16).
       const input = table.half ? g.op('Cast', [normed], { to: DataType.FLOAT16 }) : normed;
       const flat = g.op('Reshape', [input, g.int64([-1, d.hiddenSize])]);

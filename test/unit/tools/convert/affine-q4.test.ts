@@ -343,6 +343,10 @@ describe('the GGUF source offers Q4_1 and Q4_K weights as MatMulNBits + offsets'
           format,
           tiedEmbeddings: source.tiedEmbeddings,
           q4Scheme: 'symmetric',
+          // Float activations and the table head: this checks that the 4-bit layers are exact, not
+          // int8 activation rounding or an 8-bit head (whose kernel rounds differently per row count).
+          accuracyLevel: 0,
+          tiedHead: 'table',
         });
         const session = await ort.InferenceSession.create(bytes);
         try {
