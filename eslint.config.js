@@ -31,6 +31,7 @@ export default tseslint.config(
                 '!**/workers/loading',
                 '!**/workers/corpus',
                 '!**/workers/limits',
+                '!**/workers/bytes',
                 '!**/workers/text',
               ],
               message: 'src/ talks to the engine through the worker protocol only.',

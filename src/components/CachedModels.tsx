@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { deleteCachedModel, listCachedModels, type CachedModel } from '../lib/model-cache';
-import { formatBytes } from '../lib/model-presets';
+import { formatBytes } from '../../workers/bytes';
 import { useLoadStatus } from '../store/selectors';
 
 /** Models in the browser's cache with their sizes; each can be deleted. Refreshes after every load. */

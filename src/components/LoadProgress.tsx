@@ -1,5 +1,5 @@
 import { overallProgress } from '../lib/load-progress';
-import { formatBytes } from '../lib/model-presets';
+import { formatBytes } from '../../workers/bytes';
 import { useLoadFiles, useLoadStatus } from '../store/selectors';
 import { ProgressBar } from './ProgressBar';
 

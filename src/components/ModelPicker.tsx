@@ -1,9 +1,9 @@
 import { useId } from 'react';
+import { formatBytes } from '../../workers/bytes';
 import type { DevicePreference, Dtype } from '../../workers/protocol';
 import {
   BUNDLED_PRESET_ID,
   findPreset,
-  formatBytes,
   isConfigured,
   MODEL_PRESETS,
   presetDevices,

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { formatBytes } from '../lib/model-presets';
+import { formatBytes } from '../../workers/bytes';
 import { useLoadStatus } from '../store/selectors';
 
 interface StorageFacts {

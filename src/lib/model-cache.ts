@@ -4,8 +4,9 @@
  * tests can pass a fake `CacheStorage`.
  */
 
-/** The cache transformers.js writes model files to. */
-export const TRANSFORMERS_CACHE_NAME = 'transformers-cache';
+import { TRANSFORMERS_CACHE_NAME } from '../../workers/loading/model-registry';
+
+export { TRANSFORMERS_CACHE_NAME };
 
 /** The part of `CacheStorage` used here. */
 export interface CacheStorageLike {

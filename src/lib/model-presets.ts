@@ -90,17 +90,6 @@ export function describeSource(source: string): string {
   return preset && isConfigured(preset) ? preset.source : source;
 }
 
-const MB = 1024 * 1024;
-const GB = 1024 * MB;
-
-/** `1.2 GB`, `460 MB`, `12 kB`. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= GB) return `${(bytes / GB).toFixed(1)} GB`;
-  if (bytes >= MB) return `${Math.round(bytes / MB)} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} kB`;
-  return `${bytes} B`;
-}
-
 /**
  * Accepts `owner/name` Hub ids, http(s) folder URLs and folders next to the app (`/models/x`,
  * `./models/x`); returns why not otherwise.

@@ -10,10 +10,10 @@
  *
  * Pure functions (no DOM, no transformers.js); `fetchFileSizes` takes the fetch to use.
  */
+import { formatBytes } from '../bytes';
 import { APP_CONTEXT_TOKENS, PREFILL_PIECE_TOKENS } from '../limits';
 import type { Dtype } from '../protocol';
 
-const GB = 1e9;
 const GIB = 1024 ** 3;
 
 /** The WASM heap ceiling (memory32). */
@@ -221,11 +221,6 @@ export type MemoryBudget =
 export type MemoryCheck =
   | { readonly ok: true; readonly need: MemoryNeed; readonly warnings: readonly string[] }
   | { readonly ok: false; readonly reason: string; readonly need: MemoryNeed };
-
-/** "4.3 GB" (decimal, one decimal place; MB below 1 GB). */
-export function formatBytes(bytes: number): string {
-  return bytes >= GB ? `${(bytes / GB).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
-}
 
 function formatGib(bytes: number): string {
   return `${Number((bytes / GIB).toFixed(2))} GiB`;

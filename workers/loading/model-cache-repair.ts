@@ -9,10 +9,10 @@
  * deleted, so the next attempt downloads them again. Deleting a good file only costs a re-download.
  */
 import { env } from '@huggingface/transformers';
+import { TRANSFORMERS_CACHE_NAME } from './model-registry';
 import type { ResolvedSource } from './model-source';
 
-/** The Cache Storage name transformers.js uses (`env.cacheKey`). */
-export const TRANSFORMERS_CACHE_NAME = 'transformers-cache';
+export { TRANSFORMERS_CACHE_NAME };
 
 /** The part of `CacheStorage` used here (a fake in unit tests). */
 export interface RepairableCacheStorage {

@@ -52,6 +52,12 @@ function bundledModelPath(): string {
 }
 
 /** The id of the preset for the model bundled with this site. */
+/**
+ * The Cache Storage name transformers.js keeps model files under (its `env.cacheKey`): the worker
+ * repairs it after a failed load and the page lists and deletes from it, so both read it here.
+ */
+export const TRANSFORMERS_CACHE_NAME = 'transformers-cache';
+
 export const BUNDLED_PRESET_ID = 'smollm2-135m-bundled';
 
 /** Every preset, UniNER first. */

@@ -3,8 +3,8 @@
  *
  * Measured (`npm run bench`, SmolLM2-135M-Instruct in Chromium, one thread): onnxruntime-web decodes
  * fp32 weights about 5× faster than 4-bit ones (5.6 vs 1.2 tokens/s), because its 4-bit MatMulNBits
- * has no fast one-row kernel on WASM, while prefill is barely affected. Re-measured after the converter's
- * q4 changes (MatMulNBits accuracy_level 4, a 4-bit tied head: tools/bench/README.md, "Converter
+ * has no fast one-row kernel on WASM, while prefill is barely affected. Re-measured with the converter's
+ * speed options (MatMulNBits accuracy_level 4, quantized tied heads: tools/bench/README.md, "Converter
  * choices"): onnxruntime-web ignores accuracy_level and q4 still decodes 5–7× slower than fp32 on WASM
  * (2.2–2.9 vs 15.0 tokens/s, onnxruntime-web's WASM build in Node), so fp32 stays. Small models run in fp32 —
  * when their folder has fp32 weights and they stay under {@link FP32_WASM_MAX_BYTES} — and larger

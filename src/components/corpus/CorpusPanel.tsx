@@ -1,4 +1,4 @@
-import { formatBytes } from '../../lib/model-presets';
+import { formatBytes } from '../../../workers/bytes';
 import { useAppStore } from '../../store/app-store';
 import { CorpusRunControls } from './CorpusRunControls';
 import { DocumentList } from './DocumentList';

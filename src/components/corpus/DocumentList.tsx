@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import type { DocumentSummary } from '../../lib/corpus/db';
 import { filterDocuments, STATUS_LABEL } from '../../lib/corpus/list-view';
-import { formatBytes } from '../../lib/model-presets';
+import { formatBytes } from '../../../workers/bytes';
 import {
   deleteAllDocuments,
   deleteDocument,

@@ -1,4 +1,4 @@
-import { formatBytes } from '../../lib/model-presets';
+import { formatBytes } from '../../../workers/bytes';
 import { dismissImportProblems } from '../../store/corpus-actions';
 import { useAppStore } from '../../store/app-store';
 import { ProgressBar } from '../ProgressBar';

@@ -51,9 +51,14 @@ function accuracyLevels(bytes: Uint8Array): (number | undefined)[] {
 }
 
 describe('MatMulNBits accuracy_level', () => {
-  it('defaults to 4 on every q4 MatMulNBits and stays unset in q4f16', () => {
-    expect(DEFAULT_ACCURACY_LEVEL).toEqual({ q4: 4, q4f16: 0 });
-    const q4 = accuracyLevels(build({ format: 'q4', tiedEmbeddings: true }));
+  it('stays unset by default (measured not worth it here) and is set on every q4 MatMulNBits when asked', () => {
+    expect(DEFAULT_ACCURACY_LEVEL).toEqual({ q4: 0, q4f16: 0 });
+    expect(new Set(accuracyLevels(build({ format: 'q4', tiedEmbeddings: true })))).toEqual(
+      new Set([undefined]),
+    );
+    const q4 = accuracyLevels(
+      build({ format: 'q4', tiedEmbeddings: true, tiedHead: 'q8', accuracyLevel: 4 }),
+    );
     // 7 per layer plus the (8-bit) head.
     expect(q4).toHaveLength(7 * d.numLayers + 1);
     expect(new Set(q4)).toEqual(new Set([4]));
@@ -71,8 +76,13 @@ describe('a tied head in the 4-bit formats', () => {
   const headNodes = (bytes: Uint8Array, weight: string) =>
     nodes(bytes).filter((node) => node.opType === 'MatMulNBits' && node.input?.[1] === weight);
 
-  it('q4: an 8-bit MatMulNBits head by default, the Gather keeps the table', () => {
-    const bytes = build({ format: 'q4', tiedEmbeddings: true });
+  it('q4 keeps the table head by default', () => {
+    const graph = nodes(build({ format: 'q4', tiedEmbeddings: true }));
+    expect(graph.some((node) => node.opType === 'Gemm')).toBe(true);
+  });
+
+  it("q4 with tiedHead 'q8': an 8-bit MatMulNBits head, the Gather keeps the table", () => {
+    const bytes = build({ format: 'q4', tiedEmbeddings: true, tiedHead: 'q8' });
     const graph = nodes(bytes);
     expect(graph.some((node) => node.opType === 'Gemm')).toBe(false);
     expect(graph.some((node) => node.opType === 'Gather' && node.input?.[0] === 'embed_tokens')).toBe(true);

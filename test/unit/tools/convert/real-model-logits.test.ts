@@ -65,11 +65,8 @@ const LOGIT_TOLERANCE = 1e-3;
 
 /** Floors for the shares of answers identical to the fp32 reference (measured values are logged). */
 const MIN_SHARE: Record<'q4' | 'q4f16', number> = {
-  // Measured 28/32 (2026-12-04): the weights are exact (Q4_1 blocks onto MatMulNBits plus a block-sum
-  // correction, the Q8_0 head onto 8-bit MatMulNBits), but q4 now quantizes activations to int8
-  // (accuracy_level 4, for CPU decode speed), as llama.cpp does — which agrees on 28/32 too. With
-  // float activations (level 0) it was 32/32.
-  q4: 0.8,
+  // Measured 32/32: Q4_1 blocks map exactly onto MatMulNBits plus a block-sum correction.
+  q4: 0.9,
   // Measured 31/32: fp16 activations and scales flip a near-tie now and then.
   q4f16: 0.75,
 };
