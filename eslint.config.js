@@ -110,6 +110,21 @@ export default tseslint.config(
     },
   },
   {
+    // tools/ is what the tests use, never the other way round: the Chromium launcher, the static server
+    // and the fixture generator live in tools/harness and tools/fixtures.
+    files: ['tools/**/*.ts', 'vite.config.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/test/*', '../test', '../../test'], message: 'tools/ must not import test/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The corpus model and its formats are shared by the page and the CLI: pure code only.
     files: ['workers/corpus/**/*.ts'],
     rules: {

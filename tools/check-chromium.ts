@@ -3,7 +3,7 @@
  * WASM/WebGPU checks rot unnoticed.
  */
 import { existsSync } from 'node:fs';
-import { chromiumPath } from '../test/e2e/chromium';
+import { chromiumPath } from './harness/chromium';
 
 const path = chromiumPath();
 if (!existsSync(path)) {

@@ -11,8 +11,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './chromium';
-import { startStaticServer, type StaticServer } from './static-server';
+import { launchChromium } from '../../tools/harness/chromium';
+import { startStaticServer, type StaticServer } from '../../tools/harness/static-server';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIST = resolve(ROOT, 'dist');

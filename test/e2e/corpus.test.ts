@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { writePdf } from '../fixtures/pdf-writer';
-import { launchChromium } from './chromium';
+import { launchChromium } from '../../tools/harness/chromium';
 import { modelUrl, openApp, screenshotForDocs } from './page-helpers';
 
 const TYPES = ['person', 'location'];

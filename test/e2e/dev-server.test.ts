@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
-import { launchChromium } from './chromium';
+import { launchChromium } from '../../tools/harness/chromium';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium';
+import { launchChromium } from '../../tools/harness/chromium';
 import { openApp } from './page-helpers';
 import { startModelHost, type ModelHost } from './model-host';
-import { MODELS_DIR } from '../fixtures/paths';
+import { MODELS_DIR } from '../../tools/fixtures/paths';
 
 let browser: Browser;
 let host: ModelHost;

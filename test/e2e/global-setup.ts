@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startStaticServer, type StaticServer } from './static-server';
+import { startStaticServer, type StaticServer } from '../../tools/harness/static-server';
 
 const root = resolve(import.meta.dirname, '../..');
 let server: StaticServer | undefined;

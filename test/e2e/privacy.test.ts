@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium } from './chromium';
+import { launchChromium } from '../../tools/harness/chromium';
 import { startModelHost, type ModelHost } from './model-host';
-import { startStaticServer, type StaticServer } from './static-server';
-import { MODELS_DIR } from '../fixtures/paths';
+import { startStaticServer, type StaticServer } from '../../tools/harness/static-server';
+import { MODELS_DIR } from '../../tools/fixtures/paths';
 
 /** A passage with markers that occur nowhere else (so any leak, whole or in part, is found). */
 const MARKERS = ['Qzxvwk Plimbertson', 'Hawaiiqzx', 'zqvprivate7731'];

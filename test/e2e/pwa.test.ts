@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium';
-import { startStaticServer, type StaticServer } from './static-server';
+import { launchChromium } from '../../tools/harness/chromium';
+import { startStaticServer, type StaticServer } from '../../tools/harness/static-server';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PASSAGE = 'Barack Obama was born in Honolulu, Hawaii. Barack Obama returned to Hawaii.';

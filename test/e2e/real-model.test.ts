@@ -8,10 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
-import { launchChromium } from './chromium';
+import { launchChromium } from '../../tools/harness/chromium';
 import { extractInPage, extractThroughUi, modelUrl, openApp, selfTestInPage } from './page-helpers';
 import type { HighlightMark } from './page-helpers';
-import { ensureSmolLM2Onnx, SMOLLM2_ID } from '../fixtures/real-model';
+import { ensureSmolLM2Onnx, SMOLLM2_ID } from '../../tools/fixtures/real-model';
 import { MIT_RESTAURANT_CASE } from '../fixtures/real-model-expectations';
 import { chatMessages } from '../../workers/text/prompt';
 import { createNodeEngine, type NodeEngine } from '../../workers/node-engine';

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium';
+import { launchChromium } from '../../tools/harness/chromium';
 import { modelUrl, openApp, screenshotForDocs } from './page-helpers';
 
 const PASSAGE =

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium';
+import { launchChromium } from '../../tools/harness/chromium';
 import { modelUrl, origin } from './page-helpers';
 
 const PASSAGE = 'Barack Obama was born in Hawaii. He likes salt, pepper & 50% “quotes”.';

@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
-import { launchChromium } from './chromium';
+import { launchChromium } from '../../tools/harness/chromium';
 import { extractInPage, modelUrl, openApp, selfTestInPage } from './page-helpers';
 import type { Page } from 'playwright-core';
-import { TINY_LLAMA_DIR } from '../fixtures/paths';
+import { TINY_LLAMA_DIR } from '../../tools/fixtures/paths';
 
 const PROMPT =
   'A virtual assistant answers questions from a user based on the provided text. USER: Text: Ada Lovelace wrote the first program.';

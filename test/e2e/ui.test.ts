@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium';
+import { launchChromium } from '../../tools/harness/chromium';
 import { modelUrl, openApp, origin } from './page-helpers';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');

@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { MODELS_DIR } from '../../test/fixtures/paths';
-import { startStaticServer, type Mount, type StaticServer } from '../../test/e2e/static-server';
+import { MODELS_DIR } from '../fixtures/paths';
+import { startStaticServer, type Mount, type StaticServer } from '../harness/static-server';
 import type { MeasuredRun, RunOnce } from './node-bench';
 import type { UiFigures } from './report';
 

@@ -16,7 +16,7 @@ import * as ortNode from 'onnxruntime-node';
 import { buildLlamaOnnx, type TiedHead, type WeightFormat } from '../convert/graph/llama-graph';
 import { ChunkedExternalData } from '../convert/graph/external-data';
 import { openModelSource } from '../convert/sources/open-source';
-import { ensureSmolLM2Gguf } from '../../test/fixtures/real-model';
+import { ensureSmolLM2Gguf } from '../fixtures/real-model';
 
 /** One graph to time. */
 export interface ProbeVariant {

@@ -1,7 +1,7 @@
 /** What machine the figures come from (printed above the table and kept in the JSON). */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
-import { chromiumPath } from '../../test/e2e/chromium';
+import { chromiumPath } from '../harness/chromium';
 import type { MachineInfo } from './report';
 
 /** `chromium --version`, or why it could not be read. */

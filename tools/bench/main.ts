@@ -16,16 +16,16 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AutoTokenizer, env } from '@huggingface/transformers';
-import { launchChromium } from '../../test/e2e/chromium';
-import { generateFixtures, GENERATOR_VERSION, type GeneratedFile } from '../../test/fixtures/build';
-import { ensureFixtures } from '../../test/fixtures/ensure';
+import { launchChromium } from '../harness/chromium';
+import { generateFixtures, GENERATOR_VERSION, type GeneratedFile } from '../fixtures/build';
+import { ensureFixtures } from '../fixtures/ensure';
 import {
   BENCH_LLAMA_DIR,
   BENCH_LLAMA_ID,
   MANIFEST_PATH,
   MODELS_DIR,
   SCRIPTED_LLAMA_DIR,
-} from '../../test/fixtures/paths';
+} from '../fixtures/paths';
 import { browserRunner, ensureBuild, serveApp, uiBench } from './browser-bench';
 import { longPassage, longPassageBench } from './long-passage';
 import { corpusBench } from './corpus-bench';
@@ -34,12 +34,7 @@ import { machineInfo } from './machine';
 import { comparePrefixReuse, firstEntity, nodePrefixReuseAndConstraint } from './node-bench';
 import { formatJson, formatMachine, formatTable, type BenchResults } from './report';
 import { resolveModelArg } from '../model-arg';
-import {
-  ensureSmolLM2Gguf,
-  ensureSmolLM2Onnx,
-  SMOLLM2_GGUF_PATH,
-  SMOLLM2_ID,
-} from '../../test/fixtures/real-model';
+import { ensureSmolLM2Gguf, ensureSmolLM2Onnx, SMOLLM2_GGUF_PATH, SMOLLM2_ID } from '../fixtures/real-model';
 import { setNodeThreads } from '../../workers/loading/model-loader';
 import type { Dtype } from '../../workers/protocol';
 import type { DecodeRate } from './decode-rate';

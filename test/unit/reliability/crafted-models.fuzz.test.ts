@@ -28,9 +28,9 @@ import {
   writeCraftedGguf,
   type CraftedHeader,
 } from '../../fixtures/crafted-gguf';
-import { ensureSmolLM2Gguf } from '../../fixtures/real-model';
+import { ensureSmolLM2Gguf } from '../../../tools/fixtures/real-model';
 import { SMALL_MHA_DIMS, writeRandomLlamaGguf } from '../../fixtures/random-llama-gguf';
-import { mulberry32 } from '../../fixtures/rng';
+import { mulberry32 } from '../../../tools/fixtures/rng';
 
 const work = mkdtempSync(join(tmpdir(), 'crafted-models-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

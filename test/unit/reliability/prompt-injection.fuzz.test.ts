@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AutoTokenizer, PreTrainedTokenizer } from '@huggingface/transformers';
 import { encodePrompts } from '../../../workers/text/prompt-encoding';
-import { ensureFixtures } from '../../fixtures/ensure';
-import { TINY_LLAMA_DIR } from '../../fixtures/paths';
+import { ensureFixtures } from '../../../tools/fixtures/ensure';
+import { TINY_LLAMA_DIR } from '../../../tools/fixtures/paths';
 import { RUNS, SEED } from './cases';
 
 const UNK = 0;

@@ -20,7 +20,7 @@ import { getLlama, type Token } from 'node-llama-cpp';
 import { openGguf, optionalString } from '../gguf/read';
 import { promptText } from '../../../workers/text/prompt-encoding';
 import { uninerPrompt, type ChatMessage } from '../../../workers/text/prompt';
-import { ensureSmolLM2Gguf } from '../../../test/fixtures/real-model';
+import { ensureSmolLM2Gguf } from '../../fixtures/real-model';
 import { compareWithEngine, type ReferencePrompt } from './prompt-check';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

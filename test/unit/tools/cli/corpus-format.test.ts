@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importJsonl, importLabelStudio } from '../../../../workers/corpus/formats';
-import { ensureFixtures } from '../../../fixtures/ensure';
-import { SCRIPTED_LLAMA_DIR } from '../../../fixtures/paths';
+import { ensureFixtures } from '../../../../tools/fixtures/ensure';
+import { SCRIPTED_LLAMA_DIR } from '../../../../tools/fixtures/paths';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const cli = [process.execPath, '--import', 'tsx', resolve(root, 'tools/cli/extract.ts')];

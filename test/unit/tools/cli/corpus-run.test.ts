@@ -7,8 +7,8 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, write
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureFixtures } from '../../../fixtures/ensure';
-import { SCRIPTED_LLAMA_DIR } from '../../../fixtures/paths';
+import { ensureFixtures } from '../../../../tools/fixtures/ensure';
+import { SCRIPTED_LLAMA_DIR } from '../../../../tools/fixtures/paths';
 import { writePdf } from '../../../fixtures/pdf-writer';
 
 const root = resolve(import.meta.dirname, '../../../..');

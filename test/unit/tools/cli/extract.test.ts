@@ -4,8 +4,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureFixtures } from '../../../fixtures/ensure';
-import { SCRIPTED_ANSWER, SCRIPTED_LLAMA_DIR } from '../../../fixtures/paths';
+import { ensureFixtures } from '../../../../tools/fixtures/ensure';
+import { SCRIPTED_ANSWER, SCRIPTED_LLAMA_DIR } from '../../../../tools/fixtures/paths';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const cli = resolve(root, 'tools/cli/extract.ts');

@@ -36,9 +36,9 @@ import {
   numberToFloat16Bits,
 } from '../../../../tools/convert/quant/fp16';
 import { openGgufSource } from '../../../../tools/convert/sources/gguf-source';
-import { mulberry32, type Rng } from '../../../fixtures/rng';
+import { mulberry32, type Rng } from '../../../../tools/fixtures/rng';
 import { spmGgufMetadata } from '../../../fixtures/spm-gguf';
-import { VOCAB_SIZE } from '../../../fixtures/tokenizer-json';
+import { VOCAB_SIZE } from '../../../../tools/fixtures/tokenizer-json';
 
 const { onnx } = onnxProto;
 

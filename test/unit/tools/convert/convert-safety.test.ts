@@ -17,7 +17,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkOutputFolder, convertModel } from '../../../../tools/convert/convert';
-import { ensureSmolLM2Gguf } from '../../../fixtures/real-model';
+import { ensureSmolLM2Gguf } from '../../../../tools/fixtures/real-model';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const work = mkdtempSync(join(tmpdir(), 'convert-safety-'));

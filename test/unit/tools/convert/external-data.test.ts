@@ -10,7 +10,7 @@ import { ModelRegistry } from '@huggingface/transformers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChunkedExternalData, chunkFileNames } from '../../../../tools/convert/graph/external-data';
 import { buildConfigJson } from '../../../../tools/convert/model-files';
-import { TINY_DIMS } from '../../../fixtures/model-spec';
+import { TINY_DIMS } from '../../../../tools/fixtures/model-spec';
 
 const dir = mkdtempSync(join(tmpdir(), 'external-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

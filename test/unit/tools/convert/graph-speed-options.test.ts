@@ -16,8 +16,8 @@ import {
   type LlamaGraphOptions,
 } from '../../../../tools/convert/graph/llama-graph';
 import type { LlamaWeightSource } from '../../../../tools/convert/graph/llama-graph';
-import { TINY_DIMS } from '../../../fixtures/model-spec';
-import { randomWeights, weightSource } from '../../../fixtures/weights';
+import { TINY_DIMS } from '../../../../tools/fixtures/model-spec';
+import { randomWeights, weightSource } from '../../../../tools/fixtures/weights';
 
 const { onnx } = onnxProto;
 const d = TINY_DIMS;

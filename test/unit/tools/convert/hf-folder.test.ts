@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertModel } from '../../../../tools/convert/convert';
 import { float32ToFloat16Bits } from '../../../../tools/convert/quant/fp16';
 import { transposeToRows } from '../../../../tools/convert/quant/matmul-nbits';
-import { ensureFixtures } from '../../../fixtures/ensure';
-import { TINY_DIMS } from '../../../fixtures/model-spec';
-import { TINY_LLAMA_DIR } from '../../../fixtures/paths';
-import { randomWeights } from '../../../fixtures/weights';
+import { ensureFixtures } from '../../../../tools/fixtures/ensure';
+import { TINY_DIMS } from '../../../../tools/fixtures/model-spec';
+import { TINY_LLAMA_DIR } from '../../../../tools/fixtures/paths';
+import { randomWeights } from '../../../../tools/fixtures/weights';
 
 const work = mkdtempSync(join(tmpdir(), 'hf-folder-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -43,7 +43,7 @@ function writeSafetensors(
 beforeAll(() => {
   ensureFixtures();
   const d = TINY_DIMS;
-  // The same seed as test/fixtures/build.ts uses for tiny-llama.
+  // The same seed as tools/fixtures/build.ts uses for tiny-llama.
   const w = randomWeights(d, 1234);
   const qDim = d.numHeads * d.headDim;
   const kvDim = d.numKvHeads * d.headDim;

@@ -14,7 +14,7 @@
  * every step, and a model's greedy answer equals the reference exactly when its argmax equals the
  * reference token at every step. Only answers that leave the reference are decoded step by step.
  *
- * The ONNX folder comes from `ensureSmolLM2Onnx()` (test/fixtures/real-model.ts), or from
+ * The ONNX folder comes from `ensureSmolLM2Onnx()` (tools/fixtures/real-model.ts), or from
  * `SMOLLM2_ONNX_DIR=/path/to/folder` (config.json, tokenizer.json, onnx/model.onnx, onnx/model_q4.onnx).
  */
 import { readFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { basename, dirname, join } from 'node:path';
 import { AutoModelForCausalLM, env, Tensor, type PreTrainedModel } from '@huggingface/transformers';
 import { getTestLlama } from '../../../fixtures/llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureSmolLM2Gguf, ensureSmolLM2Onnx } from '../../../fixtures/real-model';
+import { ensureSmolLM2Gguf, ensureSmolLM2Onnx } from '../../../../tools/fixtures/real-model';
 import { compareWithEngine, type ReferencePrompt } from '../../../../tools/convert/reference/prompt-check';
 
 const REFERENCE_DIR = join(import.meta.dirname, '../../../fixtures/reference');

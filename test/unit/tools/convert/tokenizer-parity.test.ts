@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGguf, type GgufValue } from '../../../../tools/convert/gguf/read';
 import { gv, writeGguf, type GgufWriteValue } from '../../../../tools/convert/gguf/write';
 import { tokenizerFilesFromGguf } from '../../../../tools/convert/tokenizer/from-gguf';
-import { ensureSmolLM2Gguf } from '../../../fixtures/real-model';
+import { ensureSmolLM2Gguf } from '../../../../tools/fixtures/real-model';
 import { ensureSpmGguf } from '../../../fixtures/spm-gguf';
 import { SPECIAL_TOKEN_STRINGS, tokenizerStrings } from '../../../fixtures/tokenizer-strings';
 

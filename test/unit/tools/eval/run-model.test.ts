@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureFixtures } from '../../../fixtures/ensure';
-import { SCRIPTED_ANSWER, SCRIPTED_LLAMA_DIR } from '../../../fixtures/paths';
+import { ensureFixtures } from '../../../../tools/fixtures/ensure';
+import { SCRIPTED_ANSWER, SCRIPTED_LLAMA_DIR } from '../../../../tools/fixtures/paths';
 import { main } from '../../../../tools/eval/main';
 import { answerFromChunks } from '../../../../tools/eval/run-model';
 

@@ -5,8 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { AnswerStream, listReadingDecided } from '../../../../workers/decoding/answer-stream';
-import { ensureFixtures } from '../../../fixtures/ensure';
-import { TINY_LLAMA_DIR } from '../../../fixtures/paths';
+import { ensureFixtures } from '../../../../tools/fixtures/ensure';
+import { TINY_LLAMA_DIR } from '../../../../tools/fixtures/paths';
 
 const EOS = 2;
 let tokenizer: PreTrainedTokenizer;

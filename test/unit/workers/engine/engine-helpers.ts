@@ -1,6 +1,6 @@
 /** Shared setup for engine tests on the synthetic models (Node, onnxruntime-node). */
-import { ensureFixtures } from '../../../fixtures/ensure';
-import { SCRIPTED_LLAMA_DIR, TINY_LLAMA_DIR } from '../../../fixtures/paths';
+import { ensureFixtures } from '../../../../tools/fixtures/ensure';
+import { SCRIPTED_LLAMA_DIR, TINY_LLAMA_DIR } from '../../../../tools/fixtures/paths';
 import { createNodeEngine, type NodeEngine } from '../../../../workers/node-engine';
 import type { Dtype, FromWorker } from '../../../../workers/protocol';
 

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { InferenceHandler } from '../../../../workers/handler';
 import type { FromWorker, ToWorker } from '../../../../workers/protocol';
-import { ensureFixtures } from '../../../fixtures/ensure';
-import { TINY_LLAMA_DIR } from '../../../fixtures/paths';
+import { ensureFixtures } from '../../../../tools/fixtures/ensure';
+import { TINY_LLAMA_DIR } from '../../../../tools/fixtures/paths';
 
 function recordingHandler() {
   const events: FromWorker[] = [];

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadCausalLm } from '../../../../workers/loading/model-loader';
 import { resolveSource } from '../../../../workers/loading/model-source';
-import { ensureFixtures } from '../../../fixtures/ensure';
-import { TINY_LLAMA_DIR } from '../../../fixtures/paths';
+import { ensureFixtures } from '../../../../tools/fixtures/ensure';
+import { TINY_LLAMA_DIR } from '../../../../tools/fixtures/paths';
 
 describe('memory check before loading', () => {
   it('refuses on a WASM budget too small for the model, without fetching weights', async () => {

@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { doneByType, extractEvents } from './engine-helpers';
 import { expectValidKeptItems } from '../decoding/constraint/helpers';
-import { ensureSmolLM2Onnx } from '../../../fixtures/real-model';
+import { ensureSmolLM2Onnx } from '../../../../tools/fixtures/real-model';
 import {
   CROSSNER_AI_CASE,
   MIT_RESTAURANT_CASE,

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamicCache, Tensor } from '@huggingface/transformers';
 import { doneByType, engineFor, extractEvents } from './engine-helpers';
-import { ensureFixtures } from '../../../fixtures/ensure';
-import { TINY_LLAMA_DIR } from '../../../fixtures/paths';
+import { ensureFixtures } from '../../../../tools/fixtures/ensure';
+import { TINY_LLAMA_DIR } from '../../../../tools/fixtures/paths';
 import { loadCausalLm } from '../../../../workers/loading/model-loader';
 import { resolveSource } from '../../../../workers/loading/model-source';
 import { answer, answerBatch, encodePrefix } from '../../../../workers/decoding/generation';

@@ -7,8 +7,8 @@ import { AutoTokenizer, PreTrainedTokenizer } from '@huggingface/transformers';
 import llamaTokenizer from 'llama-tokenizer-js';
 import { encodePrompts } from '../../../../workers/text/prompt-encoding';
 import { uninerPrompt } from '../../../../workers/text/prompt';
-import { ensureFixtures } from '../../../fixtures/ensure';
-import { TINY_LLAMA_DIR } from '../../../fixtures/paths';
+import { ensureFixtures } from '../../../../tools/fixtures/ensure';
+import { TINY_LLAMA_DIR } from '../../../../tools/fixtures/paths';
 
 let tokenizer: PreTrainedTokenizer;
 const EOS = 2;
