@@ -93,12 +93,17 @@ describe('SmolLM2-135M-Instruct (real weights) through the engine', () => {
     }
   });
 
-  it('loads as a generic chat model whose answers end at <|im_end|>', { timeout: SLOW }, async () => {
-    const engine = await smolEngine('q4');
-    expect(engine.ready.model).toMatchObject({ promptStyle: 'chat', isUniner: false, dtype: 'q4' });
-    const { lm } = (engine.handler as unknown as { loaded: { lm: { eosTokenIds: number[] } } }).loaded;
-    expect(lm.eosTokenIds).toContain(2);
-  });
+  it(
+    'loads as a generic model asked the UniNER way (Automatic, by measurement); answers may end at <|im_end|>',
+    { timeout: SLOW },
+    async () => {
+      const engine = await smolEngine('q4');
+      expect(engine.ready.model).toMatchObject({ promptStyle: 'uniner', isUniner: false, dtype: 'q4' });
+      expect(engine.ready.model.promptStyleReason).toMatch(/measured/);
+      const { lm } = (engine.handler as unknown as { loaded: { lm: { eosTokenIds: number[] } } }).loaded;
+      expect(lm.eosTokenIds).toContain(2);
+    },
+  );
 
   it.each(REAL_MODEL_CASES.map((c) => [c.file, c] as const))(
     'q4, constrained (%s): reuse = re-encode = batched, valid lists with exact spans, deterministic',
