@@ -21,7 +21,7 @@ import {
   type PageRange,
 } from '../document';
 import { offsetMap } from './code-points';
-import { dropConflicts, readSpan, type KnownLabels, type RawSpan } from './span-check';
+import { dropConflicts, readSpan, typesAndLabels, type RawSpan } from './span-check';
 
 /** One span of a JSONL line. */
 export interface JsonlSpan {
@@ -214,15 +214,7 @@ function documentOfRecord(
     });
     return undefined;
   }
-  const recordTypes = Array.isArray(record.types)
-    ? record.types.filter((t): t is string => typeof t === 'string')
-    : [];
-  const types = stored?.types.length ? stored.types : recordTypes;
-  const labels: KnownLabels = options.labels
-    ? new Set(options.labels)
-    : types.length
-      ? new Set(types)
-      : undefined;
+  const { types, labels } = typesAndLabels(record.types, stored?.types, options.labels);
 
   const raw: { span: unknown; defaults: Partial<CorpusSpan> }[] = [];
   for (const [key, defaults] of [

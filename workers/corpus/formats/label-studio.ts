@@ -34,7 +34,7 @@ import {
 } from '../document';
 import type { ImportOptions, ImportResult } from './jsonl';
 import { offsetMap, type OffsetMap } from './code-points';
-import { dropConflicts, readSpan, type KnownLabels } from './span-check';
+import { dropConflicts, readSpan, typesAndLabels } from './span-check';
 
 /** The control and object names of our labeling config (the results' `from_name` / `to_name`). */
 export const LABEL_STUDIO_FROM = 'label';
@@ -324,15 +324,7 @@ function documentOfTask(
     );
     return undefined;
   }
-  const recordTypes = Array.isArray(ours.types)
-    ? ours.types.filter((t): t is string => typeof t === 'string')
-    : [];
-  const types = stored?.types.length ? stored.types : recordTypes;
-  const labels: KnownLabels = options.labels
-    ? new Set(options.labels)
-    : types.length
-      ? new Set(types)
-      : undefined;
+  const { types, labels } = typesAndLabels(ours.types, stored?.types, options.labels);
   const decisions = isObject(ours.decisions) ? ours.decisions : {};
 
   // Model spans from the predictions, keyed by region id.

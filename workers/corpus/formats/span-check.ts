@@ -13,6 +13,21 @@ export interface RecordPlace {
 /** What a span may be labelled with: undefined = any label. */
 export type KnownLabels = ReadonlySet<string> | undefined;
 
+/**
+ * The types an imported record ends up with and the labels its spans may use: a stored document's
+ * types win over the record's own, and labels given by the caller win over both (none = any label).
+ */
+export function typesAndLabels(
+  recordTypes: unknown,
+  storedTypes: readonly string[] | undefined,
+  callerLabels: readonly string[] | undefined,
+): { types: string[]; labels: KnownLabels } {
+  const own = Array.isArray(recordTypes) ? recordTypes.filter((t): t is string => typeof t === 'string') : [];
+  const types = storedTypes?.length ? [...storedTypes] : own;
+  const labels = callerLabels ? new Set(callerLabels) : types.length ? new Set(types) : undefined;
+  return { types, labels };
+}
+
 /** A span as read from a file: fields not yet checked. */
 export type RawSpan = Readonly<Record<string, unknown>>;
 
