@@ -87,8 +87,8 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     promptStyleReason: 'measured: it answers [] through its chat template',
     // The site ships only q4 (tools/bundled-model/vite-plugin.ts says why); it runs on WASM and WebGPU.
     dtypes: { webgpu: { f16: 'q4', noF16: 'q4' }, wasm: 'q4' },
-    // onnx/model_q4.onnx + .onnx_data + tokenizer.json, as converted by tools/convert.
-    downloadBytes: { q4: 199 * MB },
+    // onnx/model_q4.onnx + .onnx_data + tokenizer.json, as converted by tools/convert: 199,067,100 bytes.
+    downloadBytes: { q4: 199e6 },
     note: 'A tiny generic model served with this page: works offline, finds fewer entities (not UniNER).',
   },
   {
