@@ -7,7 +7,6 @@ import { cacheWriteWarning, watchCacheWrites } from './loading/cache-write-watch
 import {
   assertNever,
   type Device,
-  type Dtype,
   type ExtractRequest,
   type FromWorker,
   type LoadedModelInfo,
@@ -17,7 +16,8 @@ import {
 } from './protocol';
 import { answer } from './decoding/generation';
 import type { CausalLm } from './runtime/causal-lm';
-import { chooseDevice, type WebGpuProbe } from './loading/device';
+import type { WebGpuProbe } from './loading/device';
+import { chooseWeightFormat, type WeightFormatQuestion } from './loading/weight-format';
 import { loadCausalLm } from './loading/model-loader';
 import { forgetCachedModel } from './loading/model-cache-repair';
 import type { MemoryBudget } from './loading/memory-estimate';
@@ -105,22 +105,25 @@ export class InferenceHandler {
       allowLocal: this.environment.runtime === 'node',
       ...(message.model.appBaseUrl ? { appBaseUrl: message.model.appBaseUrl } : {}),
     });
-    let device: Device;
-    let dtype: Dtype;
     let fallbackReason = message.fallbackReason;
     let memoryBudget: MemoryBudget = { device: 'cpu' };
-    if (this.environment.runtime === 'node') {
-      device = 'cpu';
-      dtype = message.model.dtype ?? source.preset?.dtypes.wasm ?? 'q4';
-    } else {
-      const probe: WebGpuProbe =
-        message.device === 'wasm' || !this.environment.probeWebGpu
+    const probe: WebGpuProbe | undefined =
+      this.environment.runtime === 'node'
+        ? undefined
+        : message.device === 'wasm' || !this.environment.probeWebGpu
           ? { available: false, reason: 'WASM was chosen.' }
           : await this.environment.probeWebGpu();
-      const choice = chooseDevice(message.device, probe, source.preset?.dtypes, message.model.dtype);
-      device = choice.device;
-      dtype = choice.dtype;
-      fallbackReason ??= choice.fallbackReason;
+    const weightQuestion: WeightFormatQuestion = {
+      runtime: this.environment.runtime,
+      preference: message.device,
+      ...(probe ? { probe } : {}),
+      ...(source.preset ? { presetDtypes: source.preset.dtypes } : {}),
+      ...(message.model.dtype ? { requested: message.model.dtype } : {}),
+    };
+    const choice = chooseWeightFormat(weightQuestion);
+    const { device, dtype } = choice;
+    fallbackReason ??= choice.fallbackReason;
+    if (probe) {
       const deviceMemoryGb = this.environment.deviceMemoryGb?.();
       const memory = deviceMemoryGb ? { deviceMemoryGb } : {};
       memoryBudget =
@@ -150,7 +153,7 @@ export class InferenceHandler {
         dtype,
         ...(message.model.promptStyle ? { promptStyle: message.model.promptStyle } : {}),
         memoryBudget,
-        preferFastWasmWeights: message.model.dtype === undefined,
+        weightQuestion,
         ...(source.preset?.downloadBytes[dtype]
           ? { weightFileBytes: source.preset.downloadBytes[dtype] }
           : {}),

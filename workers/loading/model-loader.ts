@@ -25,7 +25,8 @@ import {
   summarizeFileSizes,
   type MemoryBudget,
 } from './memory-estimate';
-import { chooseWasmDtype } from './wasm-weights';
+import { probeFp32Weights } from './wasm-weights';
+import { chooseWeightFormat, needsFp32Look, type WeightFormatQuestion } from './weight-format';
 import { TRANSFORMERS_CACHE_NAME } from './model-cache-repair';
 
 /** Download progress of one file (the worker adds the request id). */
@@ -42,10 +43,10 @@ export interface LoadOptions {
   /** The weights' download size when already known (presets), saving the HEAD requests. */
   readonly weightFileBytes?: number;
   /**
-   * `dtype` is only the default: on WASM, small models with fp32 weights run in fp32 instead (much
-   * faster one-token steps there; see wasm-weights.ts). False when the user chose the format.
+   * The question `device` and `dtype` answered (weight-format.ts). On WASM without a chosen format the
+   * loader asks it again once it knows the folder's fp32 weights; absent = `dtype` is final.
    */
-  readonly preferFastWasmWeights?: boolean;
+  readonly weightQuestion?: WeightFormatQuestion;
 }
 
 export interface LoadedLm {
@@ -235,11 +236,13 @@ export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
   const invalid = configProblem(config as unknown as Record<string, unknown>, where);
   if (invalid) throw new ModelLoadError(invalid);
   const base = baseUrlOf(source.resolved);
-  if (options.preferFastWasmWeights && device === 'wasm' && base) {
-    dtype = await chooseWasmDtype(config, base, dtype, {
+  const question = options.weightQuestion;
+  if (question && base && needsFp32Look(question, { device, dtype })) {
+    const fp32Weights = await probeFp32Weights(config, base, {
       fetchHead: (url, init) => env.fetch(url, init),
       isCached: isInBrowserModelCache,
     });
+    dtype = chooseWeightFormat({ ...question, fp32Weights }).dtype;
   }
   if (options.memoryBudget) {
     // A changed format has other files: the preset's known size no longer applies.

@@ -1,5 +1,5 @@
 /**
- * Which weight format a model gets on WASM when the user did not choose one.
+ * What a model folder offers in fp32, for the WASM format choice (weight-format.ts decides).
  *
  * Measured (`npm run bench`, SmolLM2-135M-Instruct in Chromium, one thread): onnxruntime-web decodes
  * fp32 weights about 5× faster than 4-bit ones (5.6 vs 1.2 tokens/s), because its 4-bit MatMulNBits
@@ -10,7 +10,6 @@
  * when their folder has fp32 weights and they stay under {@link FP32_WASM_MAX_BYTES} — and larger
  * ones keep 4 bits (fp32 would not fit the 4 GiB WASM heap, or the download would be unreasonable).
  */
-import type { Dtype } from '../protocol';
 import { fetchFileSizes, onnxFilePaths, type FetchLike } from './memory-estimate';
 
 /**
@@ -28,28 +27,37 @@ export interface WasmWeightsProbe {
 }
 
 /**
- * `fp32` when the model folder at `baseUrl` has fp32 weights of at most {@link FP32_WASM_MAX_BYTES}
- * (known from HEAD sizes, or all cached when the host cannot be reached), else `fallback`. Never throws.
+ * What a model folder offers in fp32, as far as can be told: the total size of its fp32 weights (HEAD
+ * requests), `cached` when the host cannot say but every fp32 file is in the browser's model cache (it was
+ * chosen on an earlier visit), or `unknown`.
  */
-export async function chooseWasmDtype(
+export type Fp32Weights = { readonly bytes: number } | 'cached' | 'unknown';
+
+/** fp32 is worth it on WASM: small enough, or already downloaded. */
+export function fp32PreferredOnWasm(weights: Fp32Weights): boolean {
+  if (weights === 'cached') return true;
+  if (weights === 'unknown') return false;
+  return weights.bytes <= FP32_WASM_MAX_BYTES;
+}
+
+/** Looks at the fp32 weights of the model folder at `baseUrl`. Never throws: a failure is `unknown`. */
+export async function probeFp32Weights(
   config: unknown,
   baseUrl: string,
-  fallback: Dtype,
   probe: WasmWeightsProbe,
-): Promise<Dtype> {
+): Promise<Fp32Weights> {
   const paths = onnxFilePaths(config, 'fp32');
   const sizes = await fetchFileSizes(baseUrl, paths, probe.fetchHead);
   const known = [...sizes.values()];
   if (known.every((size) => size !== undefined)) {
-    const total = known.reduce((sum: number, size) => sum + (size ?? 0), 0);
-    return total <= FP32_WASM_MAX_BYTES ? 'fp32' : fallback;
+    return { bytes: known.reduce((sum: number, size) => sum + (size ?? 0), 0) };
   }
   // Offline (or a host without HEAD): fp32 only if it was cached before — it was chosen then.
-  if (!probe.isCached) return fallback;
+  if (!probe.isCached) return 'unknown';
   try {
     const cached = await Promise.all(paths.map((path) => probe.isCached!(baseUrl + path)));
-    return cached.every(Boolean) ? 'fp32' : fallback;
+    return cached.every(Boolean) ? 'cached' : 'unknown';
   } catch {
-    return fallback;
+    return 'unknown';
   }
 }

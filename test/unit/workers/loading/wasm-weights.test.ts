@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { chooseWasmDtype, FP32_WASM_MAX_BYTES } from '../../../../workers/loading/wasm-weights';
+import type { Dtype } from '../../../../workers/protocol';
 import type { FetchLike } from '../../../../workers/loading/memory-estimate';
+import {
+  FP32_WASM_MAX_BYTES,
+  probeFp32Weights,
+  type WasmWeightsProbe,
+} from '../../../../workers/loading/wasm-weights';
+import { chooseWeightFormat } from '../../../../workers/loading/weight-format';
+
+/** What the loader does on WASM without a chosen format: look at the folder, then ask the one choice. */
+async function chooseWasmDtype(config: unknown, base: string, fallback: Dtype, probe: WasmWeightsProbe) {
+  const fp32Weights = await probeFp32Weights(config, base, probe);
+  const presetDtypes = { webgpu: { f16: 'q4f16', noF16: 'q4' }, wasm: fallback } as const;
+  return chooseWeightFormat({ runtime: 'browser', preference: 'wasm', presetDtypes, fp32Weights }).dtype;
+}
 
 const BASE = 'https://models.example/m/';
 
@@ -22,7 +35,7 @@ function host(sizes: Record<string, number> | null): FetchLike & { asked: string
   return fetchHead;
 }
 
-describe('chooseWasmDtype', () => {
+describe('WASM format from the folder (probeFp32Weights + chooseWeightFormat)', () => {
   it('small fp32 weights: fp32 (faster one-token steps on WASM)', async () => {
     const fetchHead = host({ 'onnx/model.onnx': 546e6 });
     expect(await chooseWasmDtype({}, BASE, 'q4', { fetchHead })).toBe('fp32');
@@ -53,7 +66,10 @@ describe('chooseWasmDtype', () => {
     const offline = host(null);
     const cached = new Set([`${BASE}onnx/model.onnx`]);
     expect(
-      await chooseWasmDtype({}, BASE, 'q4', { fetchHead: offline, isCached: async (u) => cached.has(u) }),
+      await chooseWasmDtype({}, BASE, 'q4', {
+        fetchHead: offline,
+        isCached: async (u: string) => cached.has(u),
+      }),
     ).toBe('fp32');
     expect(await chooseWasmDtype({}, BASE, 'q4', { fetchHead: offline, isCached: async () => false })).toBe(
       'q4',
