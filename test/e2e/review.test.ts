@@ -167,7 +167,10 @@ describe('correcting spans in the page (Chromium, WASM)', () => {
     await page.getByTestId('highlighted-passage').focus();
     await page.keyboard.press('Control+z');
     await announced(page, 'Undone: Rejected person: Hawaii');
-    expect((await mark(page, 'person', hawaii[0]!).getAttribute('data-decision')) ?? '').toBe('');
+    // The passage draws from a deferred value: the mark may update a frame after the announcement.
+    await expect
+      .poll(async () => (await mark(page, 'person', hawaii[0]!).getAttribute('data-decision')) ?? '')
+      .toBe('');
     await page.keyboard.press('Control+Shift+z');
     await announced(page, 'Redone: Rejected person: Hawaii');
 
