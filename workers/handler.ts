@@ -55,6 +55,15 @@ export class InferenceHandler {
     private readonly environment: HandlerEnvironment,
   ) {}
 
+  /** Stops every extraction and frees the loaded model (the Node engine's `dispose`). */
+  async dispose(): Promise<void> {
+    for (const requestId of this.activeExtracts) this.interrupted.add(requestId);
+    await this.queue;
+    const previous = this.loaded;
+    this.loaded = undefined;
+    await previous?.lm.model.dispose();
+  }
+
   /** Handles one message; resolves when its work is finished (interrupts resolve at once). */
   handle(message: ToWorker): Promise<void> {
     switch (message.type) {

@@ -1,17 +1,18 @@
 /**
  * The engine in Node (CLI, eval, bench, tests): the same handler as the Web Worker, driven through
- * promises instead of messages. Runs on onnxruntime-node (device `cpu`).
+ * promises instead of messages. Runs on onnxruntime-node (device `cpu`). Implements {@link Engine}.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { env } from '@huggingface/transformers';
 import './loading/fetch-guard';
+import type { Engine, EngineEvent, ExtractJob } from './engine';
 import { InferenceHandler } from './handler';
 import {
   DEFAULT_EXTRACT_OPTIONS,
   type Dtype,
-  type ExtractOptions,
   type FromWorker,
+  type LoadedModelInfo,
   type PromptStyle,
   type ReadyEvent,
   type DoneEvent,
@@ -28,25 +29,30 @@ export interface NodeEngineOptions {
 }
 
 /** A loaded model in Node. */
-export interface NodeEngine {
+export interface NodeEngine extends Engine {
+  readonly model: LoadedModelInfo;
+  /** The `ready` event of the load (device, format, load time). */
   readonly ready: ReadyEvent;
-  /** Runs one extraction; resolves with its `done` event (events go to `onEvent`). */
-  extract(
-    passage: string,
-    entityTypes: readonly string[],
-    options?: Partial<ExtractOptions>,
-    onEvent?: (event: FromWorker) => void,
-  ): Promise<DoneEvent>;
   /** The handler itself, for interrupt tests. */
   readonly handler: InferenceHandler;
 }
 
 let counter = 0;
 
+function isEngineEvent(event: FromWorker): event is EngineEvent {
+  return (
+    event.type === 'type-started' ||
+    event.type === 'type-partial' ||
+    event.type === 'type-done' ||
+    event.type === 'chunk-progress'
+  );
+}
+
 /** Loads a model in Node; rejects with an Error named like the engine's error (ModelLoadError…). */
 export async function createNodeEngine(options: NodeEngineOptions): Promise<NodeEngine> {
   env.allowLocalModels = true;
   let listener: ((event: FromWorker) => void) | undefined;
+  let runningId: string | undefined;
   const handler = new InferenceHandler(
     (event) => {
       options.onEvent?.(event);
@@ -95,22 +101,33 @@ export async function createNodeEngine(options: NodeEngineOptions): Promise<Node
   );
   return {
     ready,
+    model: ready.model,
     handler,
-    extract(passage, entityTypes, extractOptions = {}, onEvent) {
+    load: () => Promise.resolve(ready.model),
+    async extract(job: ExtractJob, onEvent?: (event: EngineEvent) => void): Promise<DoneEvent> {
       const requestId = `extract-${++counter}`;
-      return run<DoneEvent>(
-        requestId,
-        () =>
-          handler.handle({
-            type: 'extract',
-            requestId,
-            passage,
-            entityTypes,
-            options: { ...DEFAULT_EXTRACT_OPTIONS, ...extractOptions },
-          }),
-        'done',
-        onEvent,
-      );
+      runningId = requestId;
+      try {
+        return await run<DoneEvent>(
+          requestId,
+          () =>
+            handler.handle({
+              type: 'extract',
+              requestId,
+              passage: job.passage,
+              entityTypes: job.entityTypes,
+              options: { ...DEFAULT_EXTRACT_OPTIONS, ...job.options },
+            }),
+          'done',
+          onEvent ? (event) => isEngineEvent(event) && onEvent(event) : undefined,
+        );
+      } finally {
+        if (runningId === requestId) runningId = undefined;
+      }
     },
+    interrupt() {
+      if (runningId) void handler.handle({ type: 'interrupt', requestId: runningId });
+    },
+    dispose: () => handler.dispose(),
   };
 }

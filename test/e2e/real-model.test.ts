@@ -15,7 +15,7 @@ import { ensureSmolLM2Onnx, SMOLLM2_ID } from '../../tools/fixtures/real-model';
 import { MIT_RESTAURANT_CASE } from '../fixtures/real-model-expectations';
 import { chatMessages } from '../../workers/text/prompt';
 import { createNodeEngine, type NodeEngine } from '../../workers/node-engine';
-import type { ExtractOptions, FromWorker } from '../../workers/protocol';
+import type { ExtractOptions } from '../../workers/protocol';
 
 /** Its eos (`<|im_end|>`); config.json also lists 0 (`<|endoftext|>`). */
 const EOS_IDS = [2, 0];
@@ -82,7 +82,7 @@ async function nodeAnswers(
   const spans: HighlightMark[] = [];
   await (
     await on.engine
-  ).extract(on.passage, on.types, options, (event: FromWorker) => {
+  ).extract({ passage: on.passage, entityTypes: on.types, options }, (event) => {
     if (event.type !== 'type-done') return;
     answers[event.entityType] = [...event.rawAnswers];
     for (const entity of event.entities)

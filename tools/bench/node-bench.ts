@@ -1,6 +1,6 @@
 /** The Node sections: prefix reuse on onnxruntime-node, constraint cost per step, first entity. */
 import { createNodeEngine, type NodeEngine } from '../../workers/node-engine';
-import type { FromWorker } from '../../workers/protocol';
+import type { EngineEvent } from '../../workers/engine';
 import { reuseRow, type ConstraintFigures, type FirstEntityFigures, type PrefixReuseRow } from './report';
 import { installStepTiming, mean } from './step-timing';
 
@@ -83,9 +83,11 @@ export function nodeRunner(engine: NodeEngine, passage: string, maxNewTokens: nu
     const answers = new Map<string, string>();
     const started = performance.now();
     const done = await engine.extract(
-      passage,
-      types,
-      { constrain: true, maxNewTokens, reusePrefix, ...(batchSize ? { batchSize } : {}) },
+      {
+        passage,
+        entityTypes: types,
+        options: { constrain: true, maxNewTokens, reusePrefix, ...(batchSize ? { batchSize } : {}) },
+      },
       (event) => {
         if (event.type === 'type-done') answers.set(event.entityType, JSON.stringify(event.rawAnswers));
       },
@@ -153,8 +155,15 @@ export async function firstEntity(options: {
   readonly types: readonly string[];
 }): Promise<FirstEntityFigures> {
   const engine = await createNodeEngine({ source: options.source, dtype: 'fp32' });
-  const extract = (onEvent?: (event: FromWorker) => void) =>
-    engine.extract(options.passage, options.types, { constrain: true, maxNewTokens: 256 }, onEvent);
+  const extract = (onEvent?: (event: EngineEvent) => void) =>
+    engine.extract(
+      {
+        passage: options.passage,
+        entityTypes: options.types,
+        options: { constrain: true, maxNewTokens: 256 },
+      },
+      onEvent,
+    );
   await extract(); // warm-up
   let firstAt: number | undefined;
   const started = performance.now();

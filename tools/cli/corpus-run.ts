@@ -21,7 +21,8 @@ import {
 } from '../../workers/corpus/document';
 import { importDocuments, importFormatOf, type ImportSource } from '../../workers/corpus/import';
 import { createNodeEngine } from '../../workers/node-engine';
-import type { Dtype, ExtractOptions, FromWorker, PromptStyle } from '../../workers/protocol';
+import type { Dtype, ExtractOptions, PromptStyle } from '../../workers/protocol';
+import type { EngineEvent } from '../../workers/engine';
 import { formatWriter, labelStudioConfig, type ExportFormat } from '../../workers/corpus/formats';
 import { readResumeState, resultLine, ResultsWriter, StdoutWriter } from './corpus-output';
 import { listFolder, loadNodePdfJs, nodeImportSource } from './node-import-source';
@@ -84,12 +85,15 @@ async function extractSpans(
   onNote: (message: string) => void,
 ): Promise<CorpusSpan[]> {
   const spans: CorpusSpan[] = [];
-  const onEvent = (event: FromWorker) => {
+  const onEvent = (event: EngineEvent) => {
     if (event.type !== 'type-done') return;
     spans.push(...modelSpansFromEntities(event.entityType, event.entities, options.modelLabel));
     if (event.malformed) onNote(`malformed answer (${event.entityType}): ${event.malformed}`);
   };
-  const done = await engine.extract(text, options.types, options.extract, onEvent);
+  const done = await engine.extract(
+    { passage: text, entityTypes: options.types, options: options.extract },
+    onEvent,
+  );
   if (done.interrupted) throw new Error('the extraction was interrupted');
   return spans.sort(compareSpans);
 }

@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createNodeEngine } from '../../workers/node-engine';
 import { uninerPrompt } from '../../workers/text/prompt';
-import type { Dtype, FromWorker, PromptStyle } from '../../workers/protocol';
+import type { Dtype, PromptStyle } from '../../workers/protocol';
+import type { EngineEvent } from '../../workers/engine';
 import { resolveModelArg } from '../model-arg';
 import { hasChatTemplate, loadTokenizer } from '../../workers/loading/model-loader';
 import { promptStyleWords } from '../../workers/loading/model-registry';
@@ -183,7 +184,7 @@ async function main(argv: string[]): Promise<number> {
   console.error(
     `model: ${model.displayName} (${model.isUniner ? 'UniNER' : 'not UniNER: a generic model'}), ${promptStyleWords(model.promptStyle)}${model.promptStyleReason ? ` (${model.promptStyleReason})` : ''}, ${model.device} ${model.dtype}`,
   );
-  const onEvent = (event: FromWorker) => {
+  const onEvent = (event: EngineEvent) => {
     if (event.type !== 'type-done') return;
     if (values['show-raw']) {
       for (const raw of event.rawAnswers)
@@ -212,9 +213,16 @@ async function main(argv: string[]): Promise<number> {
     if (event.malformed) console.error(`malformed answer (${event.entityType}): ${event.malformed}`);
   };
   const done = await engine.extract(
-    passage,
-    types,
-    { constrain: !values['no-constrain'], maxNewTokens, batchSize, ...(datasetName ? { datasetName } : {}) },
+    {
+      passage,
+      entityTypes: types,
+      options: {
+        constrain: !values['no-constrain'],
+        maxNewTokens,
+        batchSize,
+        ...(datasetName ? { datasetName } : {}),
+      },
+    },
     onEvent,
   );
   if (values.stats) {

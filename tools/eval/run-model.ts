@@ -11,7 +11,8 @@
 import { createNodeEngine, type NodeEngine } from '../../workers/node-engine';
 import { MAX_ENTITY_TYPES } from '../../workers/limits';
 import { normalizeEntityType } from '../../workers/text/prompt';
-import type { Dtype, FoundEntity, FromWorker, LoadedModelInfo, PromptStyle } from '../../workers/protocol';
+import type { Dtype, FoundEntity, LoadedModelInfo, PromptStyle } from '../../workers/protocol';
+import type { EngineEvent } from '../../workers/engine';
 import type { PassageGroup } from './data';
 import { officialResponse, parseOfficialRaw } from './official-parser';
 import type { Prediction } from './predictions';
@@ -110,7 +111,7 @@ async function answerGroup(
   }
   if (group.passage.trim() === '') return answers; // the engine refuses it; scored as []
   for (const types of batches([...askable.values()], MAX_ENTITY_TYPES)) {
-    const onEvent = (event: FromWorker): void => {
+    const onEvent = (event: EngineEvent): void => {
       if (event.type !== 'type-done') return;
       const key = typeKey(event.entityType);
       if (key === null) return;
@@ -125,13 +126,15 @@ async function answerGroup(
       });
     };
     const done = await engine.extract(
-      group.passage,
-      types,
       {
-        constrain: options.constrain ?? false,
-        maxNewTokens: options.maxNewTokens,
-        reusePrefix: true,
-        stopWhenListDecided: !(options.constrain ?? false) && !(options.fullAnswers ?? false),
+        passage: group.passage,
+        entityTypes: types,
+        options: {
+          constrain: options.constrain ?? false,
+          maxNewTokens: options.maxNewTokens,
+          reusePrefix: true,
+          stopWhenListDecided: !(options.constrain ?? false) && !(options.fullAnswers ?? false),
+        },
       },
       onEvent,
     );

@@ -2,6 +2,7 @@
 import { ensureFixtures } from '../../../../tools/fixtures/ensure';
 import { SCRIPTED_LLAMA_DIR, TINY_LLAMA_DIR } from '../../../../tools/fixtures/paths';
 import { createNodeEngine, type NodeEngine } from '../../../../workers/node-engine';
+import type { ExtractJob } from '../../../../workers/engine';
 import type { Dtype, FromWorker } from '../../../../workers/protocol';
 
 const engines = new Map<string, Promise<NodeEngine>>();
@@ -23,10 +24,11 @@ export async function extractEvents(
   engine: NodeEngine,
   passage: string,
   types: readonly string[],
-  options: Parameters<NodeEngine['extract']>[2] = {},
+  options: ExtractJob['options'] = {},
 ): Promise<FromWorker[]> {
   const events: FromWorker[] = [];
-  await engine.extract(passage, types, options, (event) => events.push(event));
+  const done = await engine.extract({ passage, entityTypes: types, options }, (event) => events.push(event));
+  events.push(done);
   return events;
 }
 
