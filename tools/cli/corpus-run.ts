@@ -24,7 +24,17 @@ import { createNodeEngine } from '../../workers/node-engine';
 import type { Dtype, ExtractOptions, PromptStyle } from '../../workers/protocol';
 import type { EngineEvent } from '../../workers/engine';
 import { formatWriter, labelStudioConfig, type ExportFormat } from '../../workers/corpus/formats';
-import { readResumeState, resultLine, ResultsWriter, StdoutWriter } from './corpus-output';
+import {
+  earlierResults,
+  labelConfigPath,
+  OutputWriteError,
+  readResumeState,
+  resultLine,
+  ResultsWriter,
+  runRecordOf,
+  StdoutWriter,
+  writeRunRecord,
+} from './corpus-output';
 import { listFolder, loadNodePdfJs, nodeImportSource } from './node-import-source';
 import { ProgressBar } from './progress-bar';
 
@@ -65,9 +75,15 @@ async function inputSources(
 ): Promise<ImportSource[]> {
   if (!(await stat(input)).isDirectory()) return [await nodeImportSource(input, basename(input))];
   const sources: ImportSource[] = [];
-  for (const relativePath of await listFolder(input)) {
+  const files = await listFolder(input);
+  const results = earlierResults(files);
+  for (const relativePath of files) {
     // The results file may live in the corpus folder: it is output, not input.
     if (out !== undefined && resolve(input, relativePath) === resolve(out)) continue;
+    if (results.has(relativePath)) {
+      note(`skipped ${relativePath}: results of an earlier run, not documents`);
+      continue;
+    }
     if (importFormatOf(relativePath) === undefined) {
       note(`skipped ${relativePath}: not a format the importer reads`);
       continue;
@@ -120,11 +136,16 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
     `model: ${model.displayName} (${model.isUniner ? 'UniNER' : 'not UniNER: a generic model prompted like UniNER'}), ${model.device} ${model.dtype}`,
   );
 
-  const writer = options.out ? new ResultsWriter(options.out, resume) : new StdoutWriter();
   const exporter = options.format ? formatWriter(options.format) : undefined;
+  // The footer stays at the end of the file after every write, so the export is valid whatever fails.
+  const trailer = exporter?.footer();
+  const writer = options.out
+    ? new ResultsWriter(options.out, resume, trailer ? { trailer } : {})
+    : new StdoutWriter(trailer ? { trailer } : {});
+  if (options.out) writeRunRecord(options.out, runRecordOf(options));
   if (exporter && !resume) writer.writeText(exporter.header());
   if (options.format === 'label-studio' && options.out) {
-    const configPath = `${options.out.replace(/\.json$/, '')}.label-config.xml`;
+    const configPath = labelConfigPath(options.out);
     writeFileSync(configPath, labelStudioConfig(options.types));
     note(`Label Studio labeling config: ${configPath}`);
   }
@@ -141,6 +162,8 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
   try {
     for (const source of sources) {
       let renamed = 0;
+      let twiceInFile = 0; // of `renamed`: ids this same file used before
+      const idsOfSource = new Set<string>();
       progress.update({ file: source.name, bytesRead: bytesBefore, totalBytes });
       for await (const item of importDocuments(source, {
         ...(options.textField !== undefined ? { textField: options.textField } : {}),
@@ -157,12 +180,14 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
         }
         let { document } = item;
         if (seenIds.has(document.id)) {
+          if (idsOfSource.has(document.id)) twiceInFile += 1;
           let id = `${source.name}#${document.id}`;
           for (let n = 2; seenIds.has(id); n += 1) id = `${source.name}#${document.id}~${n}`;
           document = { ...document, id };
           renamed += 1;
         }
         seenIds.add(document.id);
+        idsOfSource.add(document.id);
         if (resume?.ids.has(document.id)) {
           skipped += 1;
           progress.update({ skipped });
@@ -186,18 +211,22 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
           done += 1;
           progress.update({ done });
         } catch (error) {
+          if (error instanceof OutputWriteError) throw error; // the output cannot take more: stop
           failed += 1;
           note(`${document.name}: failed: ${(error as Error).message}`);
         }
       }
-      if (renamed > 0)
+      if (renamed > twiceInFile)
         note(
-          `${source.name}: ${renamed} id${renamed === 1 ? '' : 's'} already used by an earlier file; written as "${source.name}#<id>"`,
+          `${source.name}: ${renamed - twiceInFile} id${renamed - twiceInFile === 1 ? '' : 's'} already used by an earlier file; written as "${source.name}#<id>"`,
+        );
+      if (twiceInFile > 0)
+        note(
+          `${source.name}: ${twiceInFile} id${twiceInFile === 1 ? '' : 's'} used twice within this file; the later written as "${source.name}#<id>"`,
         );
       bytesBefore += source.size;
     }
   } finally {
-    if (exporter) writer.writeText(exporter.footer());
     writer.close();
     progress.finish();
   }
@@ -209,5 +238,9 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
     ...(failed ? [`${failed} failed`] : []),
   ];
   process.stderr.write(`done: ${summary.join(', ')}\n`);
+  if (done + skipped + failed === 0) {
+    process.stderr.write(`no documents to run in ${options.input}\n`);
+    return 1;
+  }
   return problems > 0 || failed > 0 ? 1 : 0;
 }

@@ -16,6 +16,7 @@ import { choosePromptStyle } from '../../workers/loading/prompt-style-choice';
 import { promptText } from '../../workers/text/prompt-encoding';
 import { EXPORT_FORMATS, isExportFormat } from '../../workers/corpus/formats';
 import { runCorpus } from './corpus-run';
+import { checkOutputPaths, checkResume, runRecordOf } from './corpus-output';
 
 const USAGE = `Usage: npm run extract -- --model <dir|url|hub-id|preset> --type <entity type> [--type …]
          (--text "…" | --file passage.txt | passage on stdin)
@@ -41,13 +42,21 @@ text layer), or a folder of them. One JSON line per document, written as it fini
 "types","reviewed"}), spacy-jsonl (the same, offsets in code points, for
 tools/spacy/jsonl_to_docbin.py), conll (CoNLL-2003 BIO; spans it cannot hold named on stderr) or
 label-studio (tasks JSON, model spans as predictions; the labeling config beside --out).
---resume skips documents already in --out (results lines, jsonl or spacy-jsonl). Exit 1 if any input problem or failed document
+--resume skips documents already in --out (results lines, jsonl or spacy-jsonl); it is refused when
+--out was written with another model, type list, format or options (recorded in
+<out>.uniner-run.json); --force-resume appends anyway. --out may not be the input nor inside an input
+folder; a folder input skips earlier results (files with a .uniner-run.json beside them). Exit 1 if any input problem or failed document
 (each named on stderr with file:line or page; the rest still runs).`;
 
 const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 
 class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** Arguments that would lose data (an output that is the input, a resume mixing runs): exit 2, no usage text. */
+class RefusedError extends Error {
+  override name = 'RefusedError';
 }
 
 function readPassage(values: { text?: string; file?: string }): string {
@@ -85,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
       input: { type: 'string' },
       out: { type: 'string' },
       resume: { type: 'boolean', default: false },
+      'force-resume': { type: 'boolean', default: false },
       'text-field': { type: 'string' },
       format: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -117,20 +127,52 @@ async function main(argv: string[]): Promise<number> {
   if (values.input !== undefined) {
     if (values.text !== undefined || values.file !== undefined || values['print-prompts'])
       throw new UsageError('--input reads a corpus: leave out --text, --file and --print-prompts.');
-    if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out.');
+    if ((values.resume || values['force-resume']) && values.out === undefined)
+      throw new UsageError('--resume needs --out.');
     const format = values.format;
     if (format !== undefined && !isExportFormat(format))
       throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')} (got "${format}").`);
-    if (values.resume && (format === 'conll' || format === 'label-studio'))
+    if ((values.resume || values['force-resume']) && (format === 'conll' || format === 'label-studio'))
       throw new UsageError(
         `--resume reads ids back from --out: use it with jsonl or spacy-jsonl, not ${format}.`,
       );
     if (!existsSync(values.input))
       throw new UsageError(`Cannot read --input ${values.input}: no such file or folder.`);
+    const extract = {
+      constrain: !values['no-constrain'],
+      maxNewTokens,
+      batchSize,
+      ...(values.dataset ? { datasetName: values.dataset } : {}),
+    };
+    const resume = values.resume || values['force-resume'];
+    if (values.out !== undefined) {
+      // Before anything is opened for writing and before the model loads (issue 28).
+      try {
+        checkOutputPaths({ input: values.input, out: values.out, ...(format ? { format } : {}) });
+      } catch (error) {
+        throw new RefusedError((error as Error).message);
+      }
+      if (resume) {
+        const record = runRecordOf({
+          modelLabel: values.model,
+          ...(values.dtype ? { dtype: values.dtype } : {}),
+          ...(promptStyle ? { promptStyle } : {}),
+          types,
+          ...(values['text-field'] !== undefined ? { textField: values['text-field'] } : {}),
+          ...(format !== undefined ? { format } : {}),
+          extract,
+        });
+        try {
+          for (const note of checkResume(values.out, record, values['force-resume'])) console.error(note);
+        } catch (error) {
+          throw new RefusedError((error as Error).message);
+        }
+      }
+    }
     return runCorpus({
       input: values.input,
       ...(values.out !== undefined ? { out: values.out } : {}),
-      resume: values.resume,
+      resume,
       ...(values['text-field'] !== undefined ? { textField: values['text-field'] } : {}),
       ...(format !== undefined ? { format } : {}),
       modelSource: resolveModelArg(values.model).source,
@@ -138,16 +180,12 @@ async function main(argv: string[]): Promise<number> {
       ...(values.dtype ? { dtype: values.dtype as Dtype } : {}),
       ...(promptStyle ? { promptStyle: promptStyle as PromptStyle } : {}),
       types,
-      extract: {
-        constrain: !values['no-constrain'],
-        maxNewTokens,
-        batchSize,
-        ...(values.dataset ? { datasetName: values.dataset } : {}),
-      },
+      extract,
     });
   } else if (
     values.out !== undefined ||
     values.resume ||
+    values['force-resume'] ||
     values['text-field'] !== undefined ||
     values.format !== undefined
   ) {
@@ -246,6 +284,6 @@ main(process.argv.slice(2)).then(
       error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     console.error(`error: ${error.message}`);
     if (usage) console.error(`\n${USAGE}`);
-    process.exit(usage ? 2 : 1);
+    process.exit(usage || error instanceof RefusedError ? 2 : 1);
   },
 );

@@ -22,13 +22,14 @@ export function offsetMap(text: string): OffsetMap {
     }
   }
   if (!pairs.length) return { toCodePoints: (n) => n, toUtf16: (n) => n };
+  // The code point offset just after each pair's character (pair k starts at UTF-16 pairs[k] - 1,
+  // code point pairs[k] - 1 - k): offsets at or past it lie after that pair.
+  const pairStarts = pairs.map((p, k) => p - k);
   return {
     toCodePoints: (utf16) => utf16 - countBelow(pairs, utf16 + 1),
-    toUtf16: (codePoint) => {
-      let utf16 = codePoint;
-      for (const p of pairs) if (p <= utf16) utf16++;
-      return utf16;
-    },
+    // A code point offset moves one unit right for each pair whose character starts before it
+    // (binary search: a loop over all pairs per offset made importing many spans quadratic).
+    toUtf16: (codePoint) => codePoint + countBelow(pairStarts, codePoint + 1),
   };
 }
 

@@ -20,7 +20,7 @@
  */
 import { effectiveSpans, type CorpusSpan, type DocumentWithSpans } from '../document';
 import { describeSpan } from './span-check';
-import { wordTokens } from './words';
+import { SEPARATOR_RUN, wordTokens } from './words';
 
 /** A span an export could not write faithfully, and why. */
 export interface ExportProblem {
@@ -41,7 +41,7 @@ export const CONLL_DOCSTART = '-DOCSTART- -X- -X- O';
 
 /** A BIO tag never contains whitespace: `programming language` → `programming_language`. */
 export function conllLabel(label: string): string {
-  return label.trim().replace(/\s+/g, '_');
+  return label.replace(SEPARATOR_RUN, ' ').trim().replace(SEPARATOR_RUN, '_');
 }
 
 /** The CoNLL block of one document: `-DOCSTART-`, a blank line, its tokens, a blank line. */

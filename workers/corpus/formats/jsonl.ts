@@ -21,7 +21,7 @@ import {
   type PageRange,
 } from '../document';
 import { offsetMap } from './code-points';
-import { dropConflicts, readSpan, typesAndLabels, type RawSpan } from './span-check';
+import { checkedPages, dropConflicts, readSpan, typesAndLabels, type RawSpan } from './span-check';
 
 /** One span of a JSONL line. */
 export interface JsonlSpan {
@@ -260,6 +260,8 @@ function documentOfRecord(
   for (const [key, value] of Object.entries(record)) if (!RECORD_KEYS.has(key)) meta[key] = value;
   const fallbackId = `${place.file}:${place.line}`;
   const reviewed = typeof record.reviewed === 'boolean' ? record.reviewed : (stored?.reviewed ?? false);
+  const pages = record.pages === undefined ? undefined : checkedPages(record.pages, text);
+  if (typeof pages === 'string') problems.push({ ...place, message: pages });
   const document: CorpusDocument = stored
     ? { ...stored, reviewed }
     : {
@@ -267,21 +269,10 @@ function documentOfRecord(
         name: typeof record.name === 'string' && record.name ? record.name : fallbackId,
         text,
         meta,
-        ...(pagesOf(record.pages) ? { pages: pagesOf(record.pages)! } : {}),
+        ...(pages && typeof pages !== 'string' ? { pages } : {}),
         types,
         status: kept.some((s) => s.source === 'model') ? 'done' : 'pending',
         reviewed,
       };
   return { document, spans: kept };
-}
-
-function pagesOf(value: unknown): PageRange[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const pages = value.filter(
-    (p): p is PageRange =>
-      isObject(p) && Number.isInteger(p.start) && Number.isInteger(p.end) && Number.isInteger(p.page),
-  );
-  return pages.length === value.length
-    ? pages.map(({ start, end, page }) => ({ start, end, page }))
-    : undefined;
 }

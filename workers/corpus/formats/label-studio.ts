@@ -34,7 +34,7 @@ import {
 } from '../document';
 import type { ImportOptions, ImportResult } from './jsonl';
 import { offsetMap, type OffsetMap } from './code-points';
-import { dropConflicts, readSpan, typesAndLabels } from './span-check';
+import { checkedPages, dropConflicts, readSpan, typesAndLabels } from './span-check';
 
 /** The control and object names of our labeling config (the results' `from_name` / `to_name`). */
 export const LABEL_STUDIO_FROM = 'label';
@@ -87,8 +87,47 @@ function escapeXml(value: string): string {
     .replace(/'/g, '&apos;');
 }
 
-/** The labeling config XML for these entity types (a `<Labels>` over the task's `$text`). */
+/**
+ * Why an entity type cannot be a label in an XML config (or a column), or undefined when it can:
+ * control characters (C0, DEL, C1), line and paragraph separators, noncharacters and lone surrogates
+ * are not allowed in XML 1.0 or would break a line-based format.
+ */
+export function entityTypeProblem(type: string): string | undefined {
+  if (type.trim() === '') return 'an entity type is empty';
+  for (let i = 0; i < type.length; i++) {
+    const code = type.charCodeAt(i);
+    const high = code >= 0xd800 && code <= 0xdbff;
+    const pair = high && i + 1 < type.length && (type.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    if (pair) {
+      i++;
+      continue;
+    }
+    const bad =
+      code < 0x20 ||
+      (code >= 0x7f && code <= 0x9f) ||
+      code === 0x2028 ||
+      code === 0x2029 ||
+      code === 0xfffe ||
+      code === 0xffff ||
+      (code >= 0xd800 && code <= 0xdfff);
+    if (bad) {
+      const hex = code.toString(16).toUpperCase().padStart(4, '0');
+      const what = code >= 0xd800 && code <= 0xdfff ? 'a lone surrogate' : 'a control character';
+      return `the entity type ${JSON.stringify(type)} holds ${what} (U+${hex}) at position ${i + 1}, which a labeling config (XML) cannot hold`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The labeling config XML for these entity types (a `<Labels>` over the task's `$text`). Throws on a
+ * type {@link entityTypeProblem} refuses, rather than write invalid XML.
+ */
 export function labelStudioConfig(types: Iterable<string>): string {
+  for (const type of types) {
+    const problem = entityTypeProblem(type);
+    if (problem) throw new Error(problem);
+  }
   const labels = [...new Set(types)].map((t) => `    <Label value="${escapeXml(t)}"/>\n`).join('');
   return (
     '<View>\n' +
@@ -130,7 +169,9 @@ export function labelStudioTask({ document, spans }: DocumentWithSpans, id = 1):
   for (const span of sorted) {
     if (span.source !== 'model') continue;
     const version = span.model ?? UNKNOWN_MODEL;
-    byModel.set(version, [...(byModel.get(version) ?? []), span]);
+    const group = byModel.get(version);
+    if (group) group.push(span);
+    else byModel.set(version, [span]);
   }
   const predictions = [...byModel].map(([model_version, group]) => {
     const scores = group.flatMap((s) => (s.score === undefined ? [] : [s.score]));
@@ -173,8 +214,11 @@ export function labelStudioTask({ document, spans }: DocumentWithSpans, id = 1):
 }
 
 /**
- * Writes one JSON array of tasks a document at a time, for the CLI's stream:
- * `header()`, then `item(doc)` per document, then `footer()`. One task per line.
+ * Writes one JSON array of tasks a document at a time, for the CLI's stream: `header()`, then
+ * `item(doc)` per document, then `footer()`. One task per line. The footer does not depend on what
+ * came before, so a writer can keep it at the end of the file after every item (the file parses at
+ * every step), and a document whose task cannot be written (item throws) takes no id and no comma:
+ * the array stays valid and the task ids dense.
  */
 export function labelStudioWriter(): {
   header(): string;
@@ -183,9 +227,12 @@ export function labelStudioWriter(): {
 } {
   let count = 0;
   return {
-    header: () => '[\n',
-    item: (doc) => (count++ ? ',\n' : '') + JSON.stringify(labelStudioTask(doc, count)),
-    footer: () => (count ? '\n]\n' : ']\n'),
+    header: () => '[',
+    item: (doc) => {
+      const json = JSON.stringify(labelStudioTask(doc, count + 1));
+      return (count++ ? ',\n' : '\n') + json;
+    },
+    footer: () => '\n]\n',
   };
 }
 
@@ -368,18 +415,40 @@ function documentOfTask(
     const regions = regionsOf(annotation.result, offsets);
     if (typeof regions === 'string') push(`annotation: ${regions}`);
     const kept = new Set<number>();
+    // Model spans by region id and by range + label, in order: each annotation region finds its
+    // prediction in constant time (a search of all predictions per region was quadratic).
+    const rangeKey = (span: Pick<CorpusSpan, 'start' | 'end' | 'label'>) =>
+      `${span.start}:${span.end}:${span.label}`;
+    const byId = new Map<string, number[]>();
+    const byRange = new Map<string, number[]>();
+    for (let i = 0; i < model.length; i++) {
+      const { id, span } = model[i]!;
+      for (const [map, key] of [
+        [byId, id],
+        [byRange, rangeKey(span)],
+      ] as const) {
+        if (key === undefined) continue;
+        const list = map.get(key);
+        if (list) list.push(i);
+        else map.set(key, [i]);
+      }
+    }
+    const firstFree = (list: number[] | undefined, also: (i: number) => boolean) => {
+      if (!list) return -1;
+      while (list.length && kept.has(list[0]!)) list.shift();
+      for (const i of list) if (!kept.has(i) && also(i)) return i;
+      return -1;
+    };
     for (const { id, raw } of typeof regions === 'string' ? [] : regions) {
       const read = readSpan(text, raw, labels, { source: 'person' });
       if (typeof read === 'string') {
         push(`annotation: ${read}`);
         continue;
       }
-      const sameRange = (m: { span: CorpusSpan }) =>
-        m.span.start === read.start && m.span.end === read.end && m.span.label === read.label;
-      let match =
-        id === undefined ? -1 : model.findIndex((m, i) => !kept.has(i) && m.id === id && sameRange(m));
+      const key = rangeKey(read);
+      let match = id === undefined ? -1 : firstFree(byId.get(id), (i) => rangeKey(model[i]!.span) === key);
       if (match < 0 && !(id !== undefined && /^p\d+$/.test(id)))
-        match = model.findIndex((m, i) => !kept.has(i) && sameRange(m));
+        match = firstFree(byRange.get(key), () => true);
       if (match >= 0) kept.add(match);
       else persons.push(read);
     }
@@ -395,7 +464,8 @@ function documentOfTask(
 
   const fallbackId = `${place.file}:${place.line}`;
   const reviewed = typeof ours.reviewed === 'boolean' ? ours.reviewed : annotation !== undefined;
-  const pages = Array.isArray(ours.pages) ? (ours.pages as PageRange[]) : undefined;
+  const pages = ours.pages === undefined ? undefined : checkedPages(ours.pages, text);
+  if (typeof pages === 'string') push(pages);
   const document: CorpusDocument = stored
     ? { ...stored, reviewed }
     : {
@@ -403,7 +473,7 @@ function documentOfTask(
         name: typeof ours.name === 'string' && ours.name ? ours.name : fallbackId,
         text,
         meta: isObject(ours.meta) ? ours.meta : {},
-        ...(pages ? { pages } : {}),
+        ...(pages && typeof pages !== 'string' ? { pages } : {}),
         types,
         status: checked.some((s) => s.source === 'model') ? 'done' : 'pending',
         reviewed,

@@ -2,7 +2,13 @@
  * Checks the spans of one imported record against its text, so every importer reports bad spans the
  * same way: one problem per bad span, naming the file and line, and the good spans kept.
  */
-import { compareSpans, type CorpusSpan, type ImportProblem, type SpanDecision } from '../document';
+import {
+  compareSpans,
+  type CorpusSpan,
+  type ImportProblem,
+  type PageRange,
+  type SpanDecision,
+} from '../document';
 
 /** Where a record came from, for the problems it raises. */
 export interface RecordPlace {
@@ -58,6 +64,9 @@ export function readSpan(
   if (s < 0 || e > text.length)
     return `span ${describeSpan(text, shape)} lies outside the text (${text.length} characters)`;
   if (e <= s) return `span ${describeSpan(text, shape)} is empty or reversed`;
+  for (const edge of [s, e])
+    if (splitsPair(text, edge))
+      return `span [${s}, ${e}) ${label} splits a character (its edge ${edge} falls between the two halves of a surrogate pair); offsets must fall on whole characters`;
   if (labels && !labels.has(label))
     return `span ${describeSpan(text, shape)} has an unknown label "${label}"`;
   if (source !== 'model' && source !== 'person')
@@ -82,6 +91,48 @@ export function readSpan(
   };
 }
 
+/** Whether `offset` falls between a high and a low surrogate of `text` (inside one character). */
+function splitsPair(text: string, offset: number): boolean {
+  if (offset <= 0 || offset >= text.length) return false;
+  const before = text.charCodeAt(offset - 1);
+  const after = text.charCodeAt(offset);
+  return before >= 0xd800 && before <= 0xdbff && after >= 0xdc00 && after <= 0xdfff;
+}
+
+/**
+ * A record's PDF page ranges, checked against its text: an array of `{start, end, page}` with
+ * integer fields, inside the text, in order and not overlapping, pages numbered from 1 upward. The
+ * reason when they are not (the document then imports without pages).
+ */
+export function checkedPages(value: unknown, text: string): PageRange[] | string {
+  const bad = (why: string) => `"pages" ${why}; the document is imported without its pages`;
+  if (!Array.isArray(value)) return bad('must be an array of {"start","end","page"}');
+  const pages: PageRange[] = [];
+  let end = 0;
+  let page = 0;
+  for (const [index, item] of value.entries()) {
+    const range = item as Partial<Record<keyof PageRange, unknown>> | null;
+    if (
+      typeof range !== 'object' ||
+      range === null ||
+      !Number.isInteger(range.start) ||
+      !Number.isInteger(range.end) ||
+      !Number.isInteger(range.page)
+    )
+      return bad(`entry ${index + 1} needs integer "start", "end" and "page"`);
+    const r = { start: range.start as number, end: range.end as number, page: range.page as number };
+    if (r.start < end || r.end < r.start || r.end > text.length)
+      return bad(
+        `entry ${index + 1} [${r.start}, ${r.end}) is outside the text (${text.length} characters), reversed, or overlaps the page before`,
+      );
+    if (r.page <= page) return bad(`entry ${index + 1} has page ${r.page}, not after page ${page}`);
+    pages.push(r);
+    end = r.end;
+    page = r.page;
+  }
+  return pages;
+}
+
 /**
  * Drops what a document cannot hold twice, reporting each: an exact duplicate (same range, label,
  * source and model), and a person's span overlapping another person's span of the same label (a reviewer marks
@@ -96,6 +147,9 @@ export function dropConflicts(
 ): CorpusSpan[] {
   const kept: CorpusSpan[] = [];
   const seen = new Set<string>();
+  // Spans come in start order, so a person's span overlaps an earlier kept one of its label exactly
+  // when that label's furthest-reaching kept span ends after it starts: one lookup, not a search.
+  const furthest = new Map<string, CorpusSpan>();
   for (const span of [...spans].sort(compareSpans)) {
     const key = JSON.stringify([span.start, span.end, span.source, span.model ?? '', span.label]);
     if (seen.has(key)) {
@@ -105,20 +159,17 @@ export function dropConflicts(
       });
       continue;
     }
-    const clash =
-      span.source === 'person' &&
-      kept.find(
-        (k) => k.source === 'person' && k.label === span.label && k.start < span.end && span.start < k.end,
-      );
-    if (clash) {
+    const reach = span.source === 'person' ? furthest.get(span.label) : undefined;
+    if (reach && reach.end > span.start) {
       problems.push({
         ...place,
-        message: `person span ${describeSpan(text, span)} overlaps ${describeSpan(text, clash)} and was dropped`,
+        message: `person span ${describeSpan(text, span)} overlaps ${describeSpan(text, reach)} and was dropped`,
       });
       continue;
     }
     seen.add(key);
     kept.push(span);
+    if (span.source === 'person' && (!reach || span.end > reach.end)) furthest.set(span.label, span);
   }
   return kept;
 }

@@ -15,7 +15,16 @@ export interface WordToken {
   readonly end: number;
 }
 
-const WORD = /[\p{L}\p{M}\p{N}_]+(?:[-'’.,@/][\p{L}\p{M}\p{N}_]+)*|\S/gu;
+/**
+ * Besides JavaScript's whitespace (\s), Python's `str.split()` and `splitlines()` break on NEL (U+0085)
+ * and the information separators U+001C..U+001F: a token holding one would come apart in a reader.
+ */
+const SEPARATORS = '\\s\\u0085\\u001c-\\u001f';
+
+const WORD = new RegExp(`[\\p{L}\\p{M}\\p{N}_]+(?:[-'’.,@/][\\p{L}\\p{M}\\p{N}_]+)*|[^${SEPARATORS}]`, 'gu');
+
+/** Runs of what separates tokens (for labels, which must stay one column). */
+export const SEPARATOR_RUN = new RegExp(`[${SEPARATORS}]+`, 'gu');
 
 /** English clitics split off a word's end, as Treebank and spaCy do: "don't" → "do" "n't". */
 const CLITIC = /^(.+?)(n['’]t|['’](?:s|re|ve|ll|d|m))$/i;

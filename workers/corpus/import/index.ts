@@ -26,6 +26,7 @@ import {
 
 export * from './types';
 export { pageText } from './pdf';
+export { DEFAULT_MAX_PDF_DECODED_BYTES } from './pdf-limits';
 
 const FORMAT_BY_EXTENSION: Readonly<Record<string, ImportFormat>> = {
   txt: 'text',
@@ -64,7 +65,7 @@ export async function* importDocuments(
       yield* importCsv(source, textField, maxChars, signal);
       return;
     case 'pdf':
-      yield* importPdf(source, options.loadPdfJs, maxChars, signal);
+      yield* importPdf(source, options.loadPdfJs, maxChars, signal, options.maxPdfDecodedBytes);
       return;
     case undefined:
       yield {

@@ -21,6 +21,8 @@ export async function* importJsonl(
   // JSON escapes can double a text's length (and \uXXXX make it six times); a line this long
   // cannot hold an acceptable document anyway, so it is dropped without being kept in memory.
   const maxLineChars = maxChars * 6 + 65_536;
+  let documents = 0;
+  let problems = 0;
   for await (const item of splitLines(source, {
     quoted: false,
     maxLineChars,
@@ -30,8 +32,13 @@ export async function* importJsonl(
       yield { kind: 'progress', bytesRead: item.bytesRead, totalBytes: source.size };
       continue;
     }
+    if (item.kind === 'encoding') {
+      yield problem(file, item.message);
+      return;
+    }
     const { line } = item;
     if (item.kind === 'too-long') {
+      problems++;
       yield problem(
         file,
         `the line is ${item.chars.toLocaleString('en-US')} characters, too long for one document`,
@@ -41,6 +48,17 @@ export async function* importJsonl(
     }
     const raw = item.text.replace(/^\uFEFF/, '');
     if (raw.trim() === '') continue;
+    problems++; // until it turns out a document
+    if (item.invalidUtf8) {
+      yield problem(
+        file,
+        'invalid UTF-8 in the line (bytes that are not text); fix the encoding of the file',
+        {
+          line,
+        },
+      );
+      continue;
+    }
     let record: unknown;
     try {
       record = JSON.parse(raw);
@@ -73,9 +91,42 @@ export async function* importJsonl(
     }
     const meta: Record<string, unknown> = {};
     for (const key of keys) if (key !== field) meta[key] = fields[key];
+    const deep = deepestKey(meta, MAX_NESTING);
+    if (deep !== undefined) {
+      yield problem(
+        file,
+        `the field ${JSON.stringify(deep)} is nested more than ${MAX_NESTING} levels deep (the limit): not imported`,
+        { line },
+      );
+      continue;
+    }
+    problems--;
+    documents++;
     yield {
       kind: 'document',
       document: newDocument({ id: ids.idFor(fields.id, line), name: `${file} #${line}`, text, meta }),
     };
   }
+  if (documents === 0 && problems === 0)
+    yield problem(file, 'the file is empty (no lines, or only blank ones): no documents');
+}
+
+/** How deep a record's values may nest: deeper ones would overflow the stack of a writer later. */
+export const MAX_NESTING = 64;
+
+/**
+ * The first key of `record` whose value nests deeper than `limit` arrays/objects, found without
+ * recursion (a 100,000-deep value must not overflow the stack here either); undefined when none.
+ */
+export function deepestKey(record: Record<string, unknown>, limit: number): string | undefined {
+  for (const [key, value] of Object.entries(record)) {
+    const stack: [unknown, number][] = [[value, 1]];
+    while (stack.length) {
+      const [node, depth] = stack.pop()!;
+      if (typeof node !== 'object' || node === null) continue;
+      if (depth > limit) return key;
+      for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+    }
+  }
+  return undefined;
 }

@@ -5,6 +5,7 @@
  * still imports.
  */
 import type { PageRange } from '../document';
+import { DEFAULT_MAX_PDF_DECODED_BYTES, pdfDecodesPast } from './pdf-limits';
 import { newDocument, problem } from './records';
 import type { ImportItem, ImportSource, PdfJsLike } from './types';
 
@@ -34,6 +35,7 @@ export async function* importPdf(
   loadPdfJs: (() => Promise<PdfJsLike>) | undefined,
   maxChars: number,
   signal: AbortSignal | undefined,
+  maxDecodedBytes = DEFAULT_MAX_PDF_DECODED_BYTES,
 ): AsyncGenerator<ImportItem> {
   const file = source.name;
   if (!loadPdfJs) {
@@ -43,6 +45,13 @@ export async function* importPdf(
   const pdfjs = await loadPdfJs();
   const data = await source.bytes();
   signal?.throwIfAborted();
+  if (await pdfDecodesPast(data, maxDecodedBytes, signal)) {
+    yield problem(
+      file,
+      `its compressed streams decompress to more than ${maxDecodedBytes.toLocaleString('en-US')} bytes (the limit per PDF): a decompression bomb? not read`,
+    );
+    return;
+  }
   const task = pdfjs.getDocument({ data, isEvalSupported: false, verbosity: 0 });
   let pdf;
   try {
@@ -55,16 +64,20 @@ export async function* importPdf(
   const pageProblems: ImportItem[] = [];
   const pages: PageRange[] = [];
   let text = '';
+  let failedPages = 0;
+  let firstFailure = '';
   try {
     for (let page = 1; page <= pdf.numPages; page += 1) {
       signal?.throwIfAborted();
       let content = '';
       try {
         content = pageText((await (await pdf.getPage(page)).getTextContent()).items);
-        if (content.trim() === '')
-          pageProblems.push(problem(file, `page ${page} has no text layer`, { page }));
+        if (content.trim() === '') pageProblems.push(problem(file, 'no text layer on this page', { page }));
       } catch (error) {
-        pageProblems.push(problem(file, `page ${page}: ${describeFailure(error)}`, { page }));
+        // The problem carries the page: the message does not repeat it.
+        failedPages += 1;
+        firstFailure ||= describeFailure(error);
+        pageProblems.push(problem(file, describeFailure(error), { page }));
       }
       if (page > 1) text += '\n';
       pages.push({ start: text.length, end: text.length + content.length, page });
@@ -72,7 +85,7 @@ export async function* importPdf(
       if (text.length > maxChars) {
         yield problem(
           file,
-          `the text is over ${maxChars.toLocaleString('en-US')} characters by page ${page}: too long for one document`,
+          `the text is over ${maxChars.toLocaleString('en-US')} characters by this page (the limit per document): too long for one document`,
           { page },
         );
         return;
@@ -82,6 +95,14 @@ export async function* importPdf(
     await pdf.destroy().catch(() => undefined);
   }
   yield { kind: 'progress', bytesRead: source.size, totalBytes: source.size };
+  if (failedPages > 0 && failedPages === pdf.numPages) {
+    // Not a scan: pdf.js could not read the pages at all (a loop, deep nesting, damage).
+    yield problem(
+      file,
+      `cannot read any of its ${pdf.numPages} page${pdf.numPages === 1 ? '' : 's'}: ${firstFailure}`,
+    );
+    return;
+  }
   if (text.trim() === '') {
     yield problem(
       file,

@@ -1,8 +1,9 @@
 /**
- * Plain text and Markdown: the whole file is one document. A binary file renamed `.txt` (a NUL
- * byte or invalid UTF-8) is one problem and no document; a file over the size limit stops being
+ * Plain text and Markdown: the whole file is one document, UTF-8 or (with a byte order mark)
+ * UTF-16. A binary file renamed `.txt` (a NUL byte or invalid UTF-8) is one problem and no document; a file over the size limit stops being
  * read as soon as it passes it, so a 200 MB file never sits in memory.
  */
+import { sniffEncoding } from './lines';
 import { newDocument, problem, textProblem } from './records';
 import type { ImportItem, ImportSource } from './types';
 
@@ -12,7 +13,7 @@ export async function* importText(
   signal: AbortSignal | undefined,
 ): AsyncGenerator<ImportItem> {
   const file = source.name;
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let decoder: TextDecoder | undefined;
   const parts: string[] = [];
   let chars = 0;
   let bytesRead = 0;
@@ -20,7 +21,16 @@ export async function* importText(
   try {
     for await (const chunk of source.chunks()) {
       signal?.throwIfAborted();
-      const nul = chunk.indexOf(0);
+      if (!decoder) {
+        // The byte order mark decides UTF-16; UTF-16 without one is named, not called binary.
+        const sniffed = sniffEncoding(chunk);
+        if ('message' in sniffed) {
+          yield problem(file, sniffed.message);
+          return;
+        }
+        decoder = new TextDecoder(sniffed.encoding, { fatal: true });
+      }
+      const nul = decoder.encoding === 'utf-8' ? chunk.indexOf(0) : -1;
       if (nul !== -1) {
         const offset = bytesRead + nul;
         yield problem(file, `binary content (a NUL byte at byte ${offset}), not a text file`, {
@@ -42,7 +52,7 @@ export async function* importText(
       parts.push(part);
       yield { kind: 'progress', bytesRead, totalBytes: source.size };
     }
-    parts.push(decoder.decode());
+    if (decoder) parts.push(decoder.decode());
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     yield problem(file, `not UTF-8 text (invalid bytes near line ${line}): a binary file?`, { line });

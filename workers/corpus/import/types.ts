@@ -53,6 +53,11 @@ export interface ImportOptions {
   readonly signal?: AbortSignal;
   /** Refuse (as a problem) single documents longer than this many UTF-16 code units. Default 5,000,000. */
   readonly maxDocumentChars?: number;
+  /**
+   * Refuse (as a problem) a PDF whose streams decode to more than this many bytes in all, before
+   * pdf.js reads it (a decompression bomb). Default 256 MiB.
+   */
+  readonly maxPdfDecodedBytes?: number;
 }
 
 /** What the importer yields, in file order. */

@@ -3,9 +3,17 @@
  * end as a person runs it, killed midway, resumed, and compared with running each file alone.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureFixtures } from '../../../../tools/fixtures/ensure';
 import { SCRIPTED_LLAMA_DIR } from '../../../../tools/fixtures/paths';
@@ -168,14 +176,15 @@ describe('npm run extract -- --input (corpus mode)', () => {
     writeFileSync(join(folder, 'locked.pdf'), writePdf({ pages: [['x']], encrypted: true }));
     writeFileSync(join(folder, 'cut.pdf'), writePdf({ pages: [['x']] }).slice(0, 120));
     writeFileSync(join(folder, 'slides.pptx'), 'not read');
-    // The results file inside the corpus folder is not read as input (a rerun would read the first run's output).
-    const out = join(folder, 'out.jsonl');
-    writeFileSync(out, '{"id":"old","text":"An earlier run."}\n');
-    const { code, stderr } = run(['--input', folder, '--out', out, '--resume', '--type', 'person']);
-    expect(stderr).not.toMatch(/already in/);
+    // Results of an earlier run inside the corpus folder (a run record beside them) are not read as input.
+    writeFileSync(join(folder, 'old.jsonl'), '{"id":"old","text":"An earlier run."}\n');
+    writeFileSync(join(folder, 'old.jsonl.uniner-run.json'), '{}\n');
+    const out = join(folder, '..', `${basename(folder)}-out.jsonl`);
+    const { code, stderr } = run(['--input', folder, '--out', out, '--type', 'person']);
     expect(code).toBe(1);
     for (const message of [
       /^skipped slides\.pptx: not a format/m,
+      /^skipped old\.jsonl: results of an earlier run/m,
       /^blank\.md: the text is only whitespace$/m,
       /^image\.txt:3: binary content \(a NUL byte at byte 8\)/m,
       /^lines\.jsonl:2: not JSON: /m,
@@ -191,7 +200,96 @@ describe('npm run extract -- --input (corpus mode)', () => {
       readResults(out)
         .map((line) => line.id)
         .sort(),
-    ).toEqual(['1', 'good.txt', 'old', 'table.csv#1'].sort());
+    ).toEqual(['1', 'good.txt', 'table.csv#1'].sort());
+  }, 300_000);
+
+  it('refuses an output that is the input (also through a symlink) or inside the input folder, before the model loads', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'corpus-same-'));
+    const input = join(folder, 'docs.jsonl');
+    const content = '{"text":"Barack Obama."}\n';
+    writeFileSync(input, content);
+    symlinkSync(input, join(folder, 'alias.jsonl'));
+    // A model that does not exist: the refusal must come before anything loads it.
+    const noModel = ['--model', join(folder, 'no-model'), '--type', 'person'];
+    for (const [args, message] of [
+      [['--input', input, '--out', input], /--out .* is the --input/],
+      [['--input', input, '--out', join(folder, 'alias.jsonl'), '--resume'], /--out .* is the --input/],
+      [['--input', folder, '--out', join(folder, 'run2.jsonl')], /inside the --input folder/],
+    ] as const) {
+      const result = spawnSync(node[0]!, [...node.slice(1), ...noModel, ...args], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(result.stderr).toMatch(message);
+      expect(result.status).toBe(2);
+    }
+    expect(readFileSync(input, 'utf8')).toBe(content);
+    expect(existsSync(join(folder, 'run2.jsonl'))).toBe(false);
+  });
+
+  it('refuses a --resume that would mix runs, saying what differs; --force-resume appends anyway', () => {
+    ensureFixtures();
+    const folder = mkdtempSync(join(tmpdir(), 'corpus-mix-'));
+    const input = join(folder, 'docs.jsonl');
+    writeFileSync(input, '{"id":"a","text":"Barack Obama."}\n{"id":"b","text":"Hawaii."}\n');
+    const out = join(folder, 'out.jsonl');
+    expect(run(['--input', input, '--out', out, '--format', 'spacy-jsonl']).code).toBe(0);
+    const before = readFileSync(out, 'utf8');
+    writeFileSync(input, `${readFileSync(input, 'utf8')}{"id":"c","text":"Obama."}\n`);
+    const mixed = run(['--input', input, '--out', out, '--resume']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/--resume refused: .*format: spacy-jsonl then, results now.*--force-resume/);
+    expect(readFileSync(out, 'utf8')).toBe(before);
+    const other = spawnSync(
+      node[0]!,
+      [
+        ...node.slice(1),
+        '--model',
+        SCRIPTED_LLAMA_DIR,
+        '--dtype',
+        'fp32',
+        '--type',
+        'person',
+        '--input',
+        input,
+        '--out',
+        out,
+        '--format',
+        'spacy-jsonl',
+        '--resume',
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/types: \["person","location"\] then, \["person"\] now/);
+    const same = run(['--input', input, '--out', out, '--format', 'spacy-jsonl', '--resume']);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).toMatch(/2 already in/);
+    const forced = run(['--input', input, '--out', out, '--resume', '--force-resume']);
+    expect(forced.stderr).toMatch(/--force-resume: appending anyway/);
+    expect(forced.code).toBe(0);
+  }, 300_000);
+
+  it('says so and exits 1 when the input holds no documents', () => {
+    ensureFixtures();
+    const folder = mkdtempSync(join(tmpdir(), 'corpus-empty-'));
+    for (const [name, content] of [
+      ['empty.jsonl', ''],
+      ['header.csv', 'id,text\r\n'],
+    ] as const) {
+      writeFileSync(join(folder, name), content);
+      const { code, stderr } = run(['--input', join(folder, name)]);
+      expect(stderr).toMatch(
+        new RegExp(`^${name.replace('.', '\\.')}: (the file is empty|only a header row, no rows)`, 'm'),
+      );
+      expect(stderr).toMatch(/no documents to run/);
+      expect(code).toBe(1);
+    }
+    const empty = join(folder, 'nothing');
+    mkdirSync(empty);
+    const none = run(['--input', empty]);
+    expect(none.stderr).toMatch(/no documents to run/);
+    expect(none.code).toBe(1);
   }, 300_000);
 
   it.each([
