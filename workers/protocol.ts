@@ -100,6 +100,12 @@ export interface RunStats {
   readonly ms: number;
   /** Number of passage chunks (long passages are split at sentence boundaries). */
   readonly chunks: number;
+  /**
+   * Set when the page ended the run itself because the worker did not answer a Stop (a step slower
+   * than the deadline): the worker's counts are lost, so only the generated tokens of the types
+   * answered before the Stop are counted, and no prompt tokens.
+   */
+  readonly forcedStop?: boolean;
 }
 
 /** A model that is loaded and ready to answer. */
