@@ -270,6 +270,21 @@ describe('npm run extract -- --input (corpus mode)', () => {
     expect(forced.code).toBe(0);
   }, 300_000);
 
+  it('does not call a duplicate id within one file "already used by an earlier file"', () => {
+    ensureFixtures();
+    const folder = mkdtempSync(join(tmpdir(), 'corpus-dup-'));
+    const input = join(folder, 'dup.jsonl');
+    // Line 1 names itself with the id line 2 gets by default ("<file>:<line>").
+    writeFileSync(input, '{"id":"dup.jsonl:2","text":"Obama."}\n{"text":"Hawaii."}\n');
+    const out = join(folder, 'out.jsonl');
+    const { code, stderr } = run(['--input', input, '--out', out]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toMatch(/earlier file/);
+    const ids = readResults(out).map((line) => line.id);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+  }, 300_000);
+
   it('says so and exits 1 when the input holds no documents', () => {
     ensureFixtures();
     const folder = mkdtempSync(join(tmpdir(), 'corpus-empty-'));
