@@ -2,7 +2,8 @@ import { useState, type ChangeEvent } from 'react';
 import type { ImportProblem } from '../../workers/corpus/document';
 import { exportDocuments, labelStudioConfig, type ExportFormat } from '../../workers/corpus/formats';
 import { downloadText } from '../lib/download';
-import { importReview, passageDocument } from '../lib/review/review-document';
+import { importReviewOffThread } from '../lib/review/import-off-thread';
+import { passageDocument } from '../lib/review/review-document';
 import { setPassage } from '../store/actions';
 import { useAppStore } from '../store/app-store';
 import { loadReview } from '../store/review-actions';
@@ -61,12 +62,17 @@ export function ReviewExports({ canExport }: { readonly canExport: boolean }) {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (!file) return;
-    const content = await file.text();
-    const {
-      document,
-      count,
-      problems: found,
-    } = importReview(content, file.name, useAppStore.getState().reviewText);
+    setMessage(`Reading ${file.name}…`);
+    let imported;
+    try {
+      // Parsed in a worker: a large export must not freeze the page.
+      imported = await importReviewOffThread(file, useAppStore.getState().reviewText);
+    } catch (error) {
+      setProblems([]);
+      setMessage(`${file.name}: could not be read (${(error as Error).message}).`);
+      return;
+    }
+    const { document, count, problems: found } = imported;
     setProblems(found.map(describeProblem));
     if (!document) {
       setMessage(`${file.name}: no document could be read.`);
@@ -108,7 +114,12 @@ export function ReviewExports({ canExport }: { readonly canExport: boolean }) {
           onClick={() => {
             const { document, spans } = currentDocument();
             const types = [...document.types, ...spans.map((s) => s.label)];
-            downloadText('label-studio-config.xml', labelStudioConfig(types), 'application/xml');
+            try {
+              downloadText('label-studio-config.xml', labelStudioConfig(types), 'application/xml');
+            } catch (error) {
+              // A type with a control character: no invalid XML is written.
+              setMessage(`label-studio-config.xml: ${(error as Error).message}.`);
+            }
           }}
         >
           Download Label Studio config

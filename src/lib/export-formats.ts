@@ -164,9 +164,13 @@ export function toConllBio(passage: string, results: ResultsByType, typeOrder?: 
   return tokens.length ? out + '\n' : '';
 }
 
-/** RFC 4180 field: quoted when it holds a comma, a quote, CR or LF (quotes doubled). */
+/**
+ * RFC 4180 field: quoted when it holds a comma, a quote, CR or LF (quotes doubled). A text cell that
+ * a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a CR) gets a
+ * leading apostrophe, as OWASP's CSV injection advice says; numbers are written as they are.
+ */
 export function csvField(value: string | number): string {
-  const text = String(value);
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

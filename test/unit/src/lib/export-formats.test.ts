@@ -93,6 +93,34 @@ describe('export formats', () => {
     ]);
   });
 
+  it('CSV neutralises cells that would start a formula (OWASP): = + - @ tab and CR get a leading apostrophe', () => {
+    const text = '=HYPERLINK("http://x","y") +1 -2 @SUM(A1) \tTab \rCR plain';
+    const hostile = (piece: string, type = 'thing') => {
+      const start = text.indexOf(piece);
+      return { text: piece, spans: [{ start, end: start + piece.length }], match: 'exact' as const };
+    };
+    const csv = toCsv(text, {
+      thing: ['=HYPERLINK("http://x","y")', '+1', '-2', '@SUM(A1)', '\tTab', '\rCR', 'plain'].map((p) =>
+        hostile(p),
+      ),
+      '=cmd|"/c calc"!A0': [hostile('plain')],
+    });
+    const rows = parseCsv(csv).slice(1);
+    const texts = rows.filter((r) => r[0] === 'thing').map((r) => r[1]);
+    expect(texts).toEqual([
+      `'=HYPERLINK("http://x","y")`,
+      `'+1`,
+      `'-2`,
+      `'@SUM(A1)`,
+      `'\tTab`,
+      `'\rCR`,
+      'plain',
+    ]);
+    expect(rows.find((r) => r[1] === 'plain' && r[0] !== 'thing')![0]).toBe(`'=cmd|"/c calc"!A0`);
+    // Numbers are numbers: offsets and scores are never prefixed.
+    for (const row of rows) expect(row[2]).toMatch(/^\d+$/);
+  });
+
   describe('scores', () => {
     const scored: Record<string, FoundEntity[]> = {
       person: [{ text: 'Barack Obama', spans: [at('Barack Obama')], match: 'exact', score: 0.875 }],
