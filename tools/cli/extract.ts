@@ -15,6 +15,7 @@ import { promptStyleWords } from '../../workers/loading/model-registry';
 import { choosePromptStyle } from '../../workers/loading/prompt-style-choice';
 import { promptText } from '../../workers/text/prompt-encoding';
 import { EXPORT_FORMATS, isExportFormat } from '../../workers/corpus/formats';
+import { entityTypeProblem } from '../../workers/corpus/formats/label-studio';
 import { runCorpus } from './corpus-run';
 import { checkOutputPaths, checkResume, runRecordOf } from './corpus-output';
 
@@ -109,6 +110,11 @@ async function main(argv: string[]): Promise<number> {
   if (!values.model) throw new UsageError('--model is required.');
   const types = values.type ?? [];
   if (types.length === 0) throw new UsageError('Give at least one --type.');
+  for (const type of types) {
+    // A control character would break the labeling config (XML) and the line formats.
+    const problem = entityTypeProblem(type);
+    if (problem) throw new UsageError(`--type: ${problem}.`);
+  }
   if (values.dtype !== undefined && !DTYPES.includes(values.dtype as Dtype)) {
     throw new UsageError(`--dtype must be one of ${DTYPES.join(', ')}.`);
   }

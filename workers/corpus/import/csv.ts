@@ -144,7 +144,7 @@ export async function* importCsv(
       textIndex = header.indexOf(field);
       continue;
     }
-    const result = item.unclosed ? undefined : row(item.text, line, item.invalidUtf8 === true);
+    const result = item.unclosed ? undefined : row(item.text, line, item.invalidLines !== undefined);
     const misshapen = result === 'bad-columns' || result === 'not-csv';
     if (!(item.lines > 1 && (item.unclosed || misshapen))) {
       yield* counted(misshapen ? shapeProblem(item.text, line) : result);
@@ -171,7 +171,7 @@ export async function* importCsv(
     // Cut at the limit, the last line was read only in part: it is skipped, and said so.
     const whole = item.unclosed ? lines.length - 1 : lines.length;
     for (let i = 1; i < whole; i++) {
-      const again = row(lines[i]!, line + i, item.invalidUtf8 === true);
+      const again = row(lines[i]!, line + i, item.invalidLines?.includes(line + i) === true);
       yield* counted(
         again === 'bad-columns' || again === 'not-csv' ? shapeProblem(lines[i]!, line + i) : again,
       );

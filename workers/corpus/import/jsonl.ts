@@ -49,7 +49,7 @@ export async function* importJsonl(
     const raw = item.text.replace(/^\uFEFF/, '');
     if (raw.trim() === '') continue;
     problems++; // until it turns out a document
-    if (item.invalidUtf8) {
+    if (item.invalidLines) {
       yield problem(
         file,
         'invalid UTF-8 in the line (bytes that are not text); fix the encoding of the file',

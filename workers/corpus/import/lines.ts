@@ -7,7 +7,7 @@
  * A line ends at LF, CRLF or a lone CR (old Mac files), counted once each. The encoding comes from
  * the byte order mark: UTF-16 LE or BE with one, UTF-8 otherwise (a UTF-8 BOM is dropped); UTF-16
  * without a BOM is named instead of read as garbage. Invalid UTF-8 becomes U+FFFD, and the line it
- * was on is flagged (`invalidUtf8`), so its parser can name it rather than import a damaged text.
+ * was on is flagged (`invalidLines`), so its parser can name it rather than import a damaged text.
  */
 import type { ImportSource } from './types';
 
@@ -24,7 +24,8 @@ export type LineItem =
       readonly line: number;
       readonly lines: number;
       readonly text: string;
-      readonly invalidUtf8?: true;
+      /** Physical lines of the record that hold invalid UTF-8 (absent when none). */
+      readonly invalidLines?: readonly number[];
       readonly unclosed?: true;
     }
   /** A line longer than the limit: skipped whole, never held in memory. */
@@ -132,11 +133,13 @@ export class Utf8LineChecker {
     this.#need = 0;
   }
 
-  /** Whether lines first..last hold an invalid sequence; forgets lines up to `last`. */
-  claim(first: number, last: number): boolean {
-    let found = false;
-    while (this.badLines.length && this.badLines[0]! <= last)
-      if (this.badLines.shift()! >= first) found = true;
+  /** The lines among first..last that hold an invalid sequence; forgets lines up to `last`. */
+  claim(first: number, last: number): number[] {
+    const found: number[] = [];
+    while (this.badLines.length && this.badLines[0]! <= last) {
+      const bad = this.badLines.shift()!;
+      if (bad >= first) found.push(bad);
+    }
     return found;
   }
 
@@ -226,7 +229,7 @@ export async function* splitLines(source: ImportSource, options: SplitOptions): 
     // A cut record spans the lines of what was kept (the scan may have counted further).
     if (unclosed) newlinesInRecord = text.match(/\r\n|\r|\n/g)?.length ?? 0;
     const last = line + newlinesInRecord;
-    const invalid = checker?.claim(line, last) ?? false;
+    const invalid = checker?.claim(line, last) ?? [];
     const item: LineItem = dropped
       ? { kind: 'too-long', line, chars: partsChars }
       : {
@@ -234,7 +237,7 @@ export async function* splitLines(source: ImportSource, options: SplitOptions): 
           line,
           lines: newlinesInRecord + 1,
           text,
-          ...(invalid ? { invalidUtf8: true as const } : {}),
+          ...(invalid.length ? { invalidLines: invalid } : {}),
           ...(unclosed ? { unclosed: true as const } : {}),
         };
     line = last + (unclosed ? 0 : 1);

@@ -8,8 +8,9 @@
  * Streams are found in the raw bytes (`stream` … `endstream`, their dictionary before it), which is
  * where every stream of a PDF lives (object streams cannot hold streams). Filter names are read with
  * `#xx` escapes resolved and abbreviations known; an indirect `/Filter` is looked up. Image codecs
- * (DCT, JPX, JBIG2, CCITT) end a chain: pdf.js does not decode images to extract text. Known gap: an
- * encrypted PDF's streams are not decrypted here, so only their raw size counts.
+ * (DCT, JPX, JBIG2, CCITT) end a chain: pdf.js does not decode images to extract text. A stream is
+ * charged once per reference to it found in the file. Known gaps: an encrypted PDF's streams are not
+ * decrypted here, and references inside compressed object streams are not counted.
  *
  * Pure: DecompressionStream (browsers, Node 18+) and plain loops, no Node.
  */
@@ -222,18 +223,18 @@ const STAGES: Readonly<Record<string, (input: Chunks) => Chunks>> = {
   a85: ascii85,
 };
 
-/** Counts every chunk that passes against the budget; throws OverBudget past it. */
-async function* counted(input: Chunks, budget: { left: number }): Chunks {
+/** Counts every chunk that passes against the budget (`weight` times); throws OverBudget past it. */
+async function* counted(input: Chunks, budget: { left: number }, weight: number): Chunks {
   for await (const chunk of input) {
-    budget.left -= chunk.length;
+    budget.left -= chunk.length * weight;
     if (budget.left < 0) throw new OverBudget();
     yield chunk;
   }
 }
 
 /** Every stream of the file: its dictionary's text and where its data starts and ends. */
-function streamsOf(text: string): { dict: string; start: number; end: number }[] {
-  const streams: { dict: string; start: number; end: number }[] = [];
+function streamsOf(text: string): { dict: string; start: number; end: number; object?: string }[] {
+  const streams: { dict: string; start: number; end: number; object?: string }[] = [];
   const keyword = /(?<!end)stream(\r\n|\n|\r)/g;
   for (let match = keyword.exec(text); match; match = keyword.exec(text)) {
     const start = match.index + match[0].length;
@@ -243,7 +244,9 @@ function streamsOf(text: string): { dict: string; start: number; end: number }[]
     const from = declared ? Math.min(text.length, start + Number(declared[1])) : start;
     let end = text.indexOf('endstream', from);
     if (end < 0) end = text.length;
-    streams.push({ dict, start, end });
+    const header =
+      dictStart < 0 ? null : /(\d+)\s+(\d+)\s+$/.exec(text.slice(Math.max(0, dictStart - 24), dictStart));
+    streams.push({ dict, start, end, ...(header ? { object: `${header[1]} ${header[2]}` } : {}) });
     keyword.lastIndex = end;
   }
   return streams;
@@ -261,13 +264,21 @@ export async function pdfDecodesPast(
   // latin1: one character per byte, so string offsets are byte offsets.
   const text = new TextDecoder('latin1').decode(data);
   const budget = { left: limit };
-  for (const { dict, start, end } of streamsOf(text)) {
+  // pdf.js decodes a stream again each time something uses it (twenty pages sharing one content
+  // stream decode it twenty times): each stream is charged once per reference to it.
+  const references = new Map<string, number>();
+  for (const match of text.matchAll(/(\d+)\s+(\d+)\s+R\b/g)) {
+    const key = `${match[1]} ${match[2]}`;
+    references.set(key, (references.get(key) ?? 0) + 1);
+  }
+  for (const { dict, start, end, object } of streamsOf(text)) {
+    const weight = Math.max(1, object === undefined ? 1 : (references.get(object) ?? 1));
     signal?.throwIfAborted();
     let chunks: Chunks = once(data.subarray(start, end));
     for (const name of filtersOf(dict, text)) {
       const stage = STAGES[NAMES[name] ?? ''];
       if (!stage) break; // an image codec or an unknown filter: pdf.js does not decode it for text
-      chunks = counted(stage(chunks), budget);
+      chunks = counted(stage(chunks), budget, weight);
     }
     try {
       for await (const chunk of chunks) void chunk;

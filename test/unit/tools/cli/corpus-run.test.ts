@@ -312,6 +312,7 @@ describe('npm run extract -- --input (corpus mode)', () => {
     [['--input', 'x.jsonl', '--resume'], /--resume needs --out/],
     [['--input', '/no/such/corpus.jsonl'], /Cannot read --input \/no\/such\/corpus\.jsonl/],
     [['--text', 'hi', '--out', 'o.jsonl'], /go with --input/],
+    [['--input', 'x.jsonl', '--type', 'bell\u0007'], /--type: .*control character \(U\+0007\)/],
   ])('exits 2 with a clear message for %j', (args, message) => {
     const { code, stderr } = run(args);
     expect(code).toBe(2);
