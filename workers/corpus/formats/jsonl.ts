@@ -20,6 +20,7 @@ import {
   type ImportProblem,
   type PageRange,
 } from '../document';
+import { deepestKey, MAX_NESTING } from '../import/records';
 import { offsetMap } from './code-points';
 import { checkedPages, dropConflicts, readSpan, typesAndLabels, type RawSpan } from './span-check';
 
@@ -198,6 +199,15 @@ function documentOfRecord(
 ): DocumentWithSpans | undefined {
   if (!isObject(record)) {
     problems.push({ ...place, message: 'a line must be a JSON object' });
+    return undefined;
+  }
+  const deep = deepestKey(record, MAX_NESTING);
+  if (deep !== undefined) {
+    // Kept, it would overflow the stack of every later export (JSON.stringify recurses).
+    problems.push({
+      ...place,
+      message: `the field ${JSON.stringify(deep)} is nested more than ${MAX_NESTING} levels deep (the limit); line skipped`,
+    });
     return undefined;
   }
   const { text } = record;

@@ -33,6 +33,7 @@ import {
   type SpanDecision,
 } from '../document';
 import type { ImportOptions, ImportResult } from './jsonl';
+import { deepestKey, MAX_NESTING } from '../import/records';
 import { offsetMap, type OffsetMap } from './code-points';
 import { checkedPages, dropConflicts, readSpan, typesAndLabels } from './span-check';
 
@@ -358,6 +359,13 @@ function documentOfTask(
   const push = (message: string) => problems.push({ ...place, message: `task ${index + 1}: ${message}` });
   if (!isObject(task) || !isObject(task.data) || typeof task.data.text !== 'string') {
     push('a task needs "data": { "text": … }');
+    return undefined;
+  }
+  const deep = deepestKey(task, MAX_NESTING);
+  if (deep !== undefined) {
+    push(
+      `the field ${JSON.stringify(deep)} is nested more than ${MAX_NESTING} levels deep (the limit); task skipped`,
+    );
     return undefined;
   }
   const text = task.data.text;

@@ -1,7 +1,9 @@
 /** JSONL: one JSON object per line, one document per object; blank lines are skipped. */
 import { splitLines } from './lines';
 import {
+  deepestKey,
   IdAllocator,
+  MAX_NESTING,
   missingFieldMessage,
   newDocument,
   pickTextField,
@@ -109,24 +111,4 @@ export async function* importJsonl(
   }
   if (documents === 0 && problems === 0)
     yield problem(file, 'the file is empty (no lines, or only blank ones): no documents');
-}
-
-/** How deep a record's values may nest: deeper ones would overflow the stack of a writer later. */
-export const MAX_NESTING = 64;
-
-/**
- * The first key of `record` whose value nests deeper than `limit` arrays/objects, found without
- * recursion (a 100,000-deep value must not overflow the stack here either); undefined when none.
- */
-export function deepestKey(record: Record<string, unknown>, limit: number): string | undefined {
-  for (const [key, value] of Object.entries(record)) {
-    const stack: [unknown, number][] = [[value, 1]];
-    while (stack.length) {
-      const [node, depth] = stack.pop()!;
-      if (typeof node !== 'object' || node === null) continue;
-      if (depth > limit) return key;
-      for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
-    }
-  }
-  return undefined;
 }

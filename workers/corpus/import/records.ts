@@ -84,3 +84,23 @@ export function textProblem(text: string, maxChars: number): string | undefined 
     return `the text is ${text.length.toLocaleString('en-US')} characters, over the limit of ${maxChars.toLocaleString('en-US')}`;
   return undefined;
 }
+
+/** How deep a record's values may nest: deeper ones would overflow the stack of a writer later. */
+export const MAX_NESTING = 64;
+
+/**
+ * The first key of `record` whose value nests deeper than `limit` arrays/objects, found without
+ * recursion (a 100,000-deep value must not overflow the stack here either); undefined when none.
+ */
+export function deepestKey(record: Record<string, unknown>, limit: number): string | undefined {
+  for (const [key, value] of Object.entries(record)) {
+    const stack: [unknown, number][] = [[value, 1]];
+    while (stack.length) {
+      const [node, depth] = stack.pop()!;
+      if (typeof node !== 'object' || node === null) continue;
+      if (depth > limit) return key;
+      for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+    }
+  }
+  return undefined;
+}

@@ -187,6 +187,24 @@ describe('imported spans and pages', () => {
   });
 });
 
+describe('deeply nested values in an import', () => {
+  it('are refused per record (JSONL, Label Studio), naming the field, and the rest imports', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const jsonl = `{"text":"a","meta":{"x":${deep}}}\n{"text":"b"}\n`;
+    const j = importJsonl(jsonl, 'd.jsonl');
+    expect(j.problems).toEqual([
+      { file: 'd.jsonl', line: 1, message: expect.stringMatching(/"meta" is nested more than 64 levels/) },
+    ]);
+    expect(j.documents.map((d) => d.document.text)).toEqual(['b']);
+    const ls = `[{"data":{"text":"a","uniner":{"meta":{"x":${deep}}}}},{"data":{"text":"b"}}]`;
+    const l = importLabelStudio(ls, 'd.json');
+    expect(l.problems).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/"data" is nested more than 64 levels/) }),
+    ]);
+    expect(l.documents.map((d) => d.document.text)).toEqual(['b']);
+  });
+});
+
 describe('importing back takes linear steps', () => {
   // Every callback the array methods run is one step: a quadratic search over the spans (the
   // defect: 100k spans took 23 s) shows as n² of them. Deterministic, unlike a clock.
