@@ -45,6 +45,7 @@ async function collectPredictions(
     source: model.source,
     maxNewTokens: args.maxNewTokens,
     constrain: args.constrain,
+    lengthCap: args.lengthCap,
     fullAnswers: args.fullAnswers,
     ...(args.dtype === undefined ? {} : { dtype: args.dtype }),
     ...(args.promptStyle === undefined ? {} : { promptStyle: args.promptStyle }),
@@ -82,7 +83,7 @@ function settingsOf(args: RunArgs, loaded: LoadedModelInfo | undefined): string 
   if (args.model === undefined) return undefined;
   return [
     `dtype ${loaded?.dtype ?? args.dtype ?? 'engine default'}`,
-    args.constrain ? 'constrained decoding' : 'free decoding',
+    args.constrain ? `constrained decoding${args.lengthCap ? '' : ' without length caps'}` : 'free decoding',
     `prompt style ${loaded?.promptStyle ?? args.promptStyle ?? 'engine default'}`,
     `max ${args.maxNewTokens} new tokens`,
   ].join(', ');
