@@ -14,7 +14,7 @@ import { groupByPassage, loadQuestions, type EvalQuestion } from './data';
 import { readPredictions, teePredictions, type Prediction, type PredictionsFile } from './predictions';
 import { renderPrCurveSvg } from './plot';
 import { formatJson, formatTable, type RunFacts } from './report';
-import { resolveModelArg } from '../model-arg';
+import { prepareModelArg } from '../model-arg';
 import { predictWithModel } from './run-model';
 import { stratifiedSample, type SampleInfo } from './sample';
 import { score } from './scorer';
@@ -40,7 +40,7 @@ async function collectPredictions(
   onLoaded: (model: LoadedModelInfo) => void,
 ): Promise<PredictionsFile> {
   if (args.predictions !== undefined) return readPredictions(args.predictions);
-  const model = resolveModelArg(args.model ?? '');
+  const model = await prepareModelArg(args.model ?? '');
   let stream: AsyncIterable<Prediction> = predictWithModel(groupByPassage(questions), {
     source: model.source,
     maxNewTokens: args.maxNewTokens,
