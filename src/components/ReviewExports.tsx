@@ -62,7 +62,7 @@ export function ReviewExports({ canExport }: { readonly canExport: boolean }) {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (!file) return;
-    setMessage(`Reading ${file.name}…`);
+    setMessage(''); // the answer replaces it (the status announces only results)
     let imported;
     try {
       // Parsed in a worker: a large export must not freeze the page.
