@@ -95,7 +95,7 @@ describe('export formats', () => {
 
   it('CSV neutralises cells that would start a formula (OWASP): = + - @ tab and CR get a leading apostrophe', () => {
     const text = '=HYPERLINK("http://x","y") +1 -2 @SUM(A1) \tTab \rCR plain';
-    const hostile = (piece: string, type = 'thing') => {
+    const hostile = (piece: string) => {
       const start = text.indexOf(piece);
       return { text: piece, spans: [{ start, end: start + piece.length }], match: 'exact' as const };
     };
