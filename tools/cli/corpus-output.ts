@@ -329,6 +329,8 @@ export interface RunRecord {
   readonly format: string;
   /** The extraction options that change what a document gives. */
   readonly options: Readonly<Record<string, unknown>>;
+  /** The records of earlier runs this file also holds results of (appended with --force-resume). */
+  readonly earlier?: readonly RunRecord[];
 }
 
 /** The run record of a run's settings. */
@@ -359,9 +361,25 @@ export function runRecordOf(run: {
   };
 }
 
-/** Writes the run record beside `out`. */
-export function writeRunRecord(out: string, record: RunRecord): void {
-  writeFileSync(runRecordPath(out), `${JSON.stringify(record, null, 2)}\n`);
+/**
+ * Writes the run record beside `out`. A resume that appends under other settings (`--force-resume`)
+ * keeps the records of the runs before it in `earlier`, so the file still says it mixes runs.
+ */
+export function writeRunRecord(out: string, record: RunRecord, resumed = false): void {
+  let earlier: unknown[] = [];
+  if (resumed && existsSync(runRecordPath(out))) {
+    try {
+      const then = JSON.parse(readFileSync(runRecordPath(out), 'utf8')) as RunRecord & {
+        earlier?: unknown[];
+      };
+      const { earlier: before = [], ...previous } = then;
+      earlier = runDifferences(previous, record).length ? [...before, previous] : before;
+    } catch {
+      earlier = [];
+    }
+  }
+  const written = earlier.length ? { ...record, earlier } : record;
+  writeFileSync(runRecordPath(out), `${JSON.stringify(written, null, 2)}\n`);
 }
 
 const RECORD_FIELDS = ['model', 'dtype', 'promptStyle', 'types', 'textField', 'format', 'options'] as const;

@@ -122,7 +122,7 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
   const writer = options.out
     ? new ResultsWriter(options.out, resume, trailer ? { trailer } : {})
     : new StdoutWriter(trailer ? { trailer } : {});
-  if (options.out) writeRunRecord(options.out, runRecordOf(options));
+  if (options.out) writeRunRecord(options.out, runRecordOf(options), resume !== undefined);
   if (exporter && !resume) writer.writeText(exporter.header());
   if (options.format === 'label-studio' && options.out) {
     const configPath = labelConfigPath(options.out);

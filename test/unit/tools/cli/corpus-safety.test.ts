@@ -203,6 +203,28 @@ describe('what produced the results', () => {
     ).toThrow(/options/);
   });
 
+  it('a forced resume keeps the earlier run in the record; a fresh run replaces it', () => {
+    const out = join(tempDir(), 'out.jsonl');
+    writeFileSync(out, '{"id":"a"}\n');
+    writeRunRecord(out, runRecordOf(base));
+    const other = runRecordOf({ ...base, types: ['person'] });
+    writeRunRecord(out, other, true);
+    const record = JSON.parse(readFileSync(runRecordPath(out), 'utf8')) as {
+      types: string[];
+      earlier: { types: string[] }[];
+    };
+    expect(record.types).toEqual(['person']);
+    expect(record.earlier.map((r) => r.types)).toEqual([['person', 'location']]);
+    // Resuming again with the same settings adds nothing; a fresh run starts the record over.
+    writeRunRecord(out, other, true);
+    expect(
+      (JSON.parse(readFileSync(runRecordPath(out), 'utf8')) as { earlier: unknown[] }).earlier,
+    ).toHaveLength(1);
+    expect(checkResume(out, other, false)).toEqual([]);
+    writeRunRecord(out, other, false);
+    expect(JSON.parse(readFileSync(runRecordPath(out), 'utf8'))).not.toHaveProperty('earlier');
+  });
+
   it('refuses to resume a file with results but no record, unless forced; a missing or empty file is a fresh start', () => {
     const out = join(tempDir(), 'out.jsonl');
     expect(checkResume(out, runRecordOf(base), false)).toEqual([]);
