@@ -309,7 +309,7 @@ function importInChild(paths: string[]) {
 }
 
 describe('crafted PDFs', () => {
-  it(`bombs, a loop and ${CASES.pdfMutations} damaged files: refused with a named reason or read, under ${PDF_MEMORY_LIMIT / 1e9} GB and ${PDF_TIME_LIMIT_MS / 1000} s each`, () => {
+  it(`bombs, a loop, 12,000 pages and ${CASES.pdfMutations} damaged files: refused with a named reason or read, under ${PDF_MEMORY_LIMIT / 1e9} GB and ${PDF_TIME_LIMIT_MS / 1000} s each`, () => {
     const dir = join(work, 'pdfs');
     mkdirSync(dir);
     const stream = (data: Buffer, filters: string) =>
@@ -346,6 +346,15 @@ describe('crafted PDFs', () => {
         'loop.pdf',
         writeRawPdf(['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [2 0 R] /Count 2 >>']),
         /^cannot read any of its \d+ pages?: /,
+      ],
+      [
+        'many-pages.pdf',
+        writeRawPdf([
+          '<< /Type /Catalog /Pages 2 0 R >>',
+          `<< /Type /Pages /Kids [${Array.from({ length: 12_000 }, (_, i) => `${i + 3} 0 R`).join(' ')}] /Count 12000 >>`,
+          ...Array.from({ length: 12_000 }, () => '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>'),
+        ]),
+        /12,000 pages, over the limit of 10,000 per PDF/,
       ],
       ['good.pdf', writePdf({ pages: [['Barack Obama was born in Hawaii.'], ['Page two.']] }), 'document'],
     ];

@@ -26,7 +26,7 @@ import {
 
 export * from './types';
 export { pageText } from './pdf';
-export { DEFAULT_MAX_PDF_DECODED_BYTES } from './pdf-limits';
+export { DEFAULT_MAX_PDF_DECODED_BYTES, DEFAULT_MAX_PDF_PAGES } from './pdf-limits';
 
 const FORMAT_BY_EXTENSION: Readonly<Record<string, ImportFormat>> = {
   txt: 'text',
@@ -65,7 +65,14 @@ export async function* importDocuments(
       yield* importCsv(source, textField, maxChars, signal);
       return;
     case 'pdf':
-      yield* importPdf(source, options.loadPdfJs, maxChars, signal, options.maxPdfDecodedBytes);
+      yield* importPdf(
+        source,
+        options.loadPdfJs,
+        maxChars,
+        signal,
+        options.maxPdfDecodedBytes,
+        options.maxPdfPages,
+      );
       return;
     case undefined:
       yield {

@@ -15,6 +15,9 @@
  * Pure: DecompressionStream (browsers, Node 18+) and plain loops, no Node.
  */
 
+/** The default limit on pages per PDF (pdf.js spends milliseconds on each, however empty). */
+export const DEFAULT_MAX_PDF_PAGES = 10_000;
+
 /** The default limit on decoded stream bytes per PDF. */
 export const DEFAULT_MAX_PDF_DECODED_BYTES = 256 * 1024 * 1024;
 

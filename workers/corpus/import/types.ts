@@ -58,6 +58,8 @@ export interface ImportOptions {
    * pdf.js reads it (a decompression bomb). Default 256 MiB.
    */
   readonly maxPdfDecodedBytes?: number;
+  /** Refuse (as a problem) a PDF of more pages than this. Default 10,000. */
+  readonly maxPdfPages?: number;
 }
 
 /** What the importer yields, in file order. */

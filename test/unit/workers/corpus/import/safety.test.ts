@@ -219,6 +219,19 @@ describe('PDF problems', () => {
     expect(problems[0]!.message).not.toMatch(/scan/);
   }, 30_000);
 
+  it('refuse a PDF of more pages than the limit, naming it', async () => {
+    const bytes = writePdf({ pages: [['one'], ['two'], ['three']] });
+    const { documents, problems } = await collect(memorySource('long.pdf', bytes), {
+      ...options,
+      maxPdfPages: 2,
+    });
+    expect(documents).toEqual([]);
+    expect(problems).toEqual([
+      { file: 'long.pdf', message: 'it has 3 pages, over the limit of 2 per PDF: split it' },
+    ]);
+    expect((await collect(memorySource('long.pdf', bytes), options)).documents).toHaveLength(1);
+  }, 30_000);
+
   it('refuse a PDF whose streams decompress past the limit, naming it (a nested Flate bomb)', async () => {
     // 8 MB of spaces, deflated twice: a few kilobytes that expand to 8 MB (limit here: 1 MB).
     const inner = deflateSync(Buffer.alloc(8 << 20, 0x20), { level: 9 });
