@@ -172,7 +172,12 @@ export class ResultsWriter {
     this.#fs = options.fs ?? nodeFs;
     this.#trailer = Buffer.from(options.trailer ?? '', 'utf8');
     // Positioned writes need a mode without O_APPEND.
-    this.#fd = this.#fs.openSync(path, resume && existsSync(path) ? 'r+' : 'w');
+    try {
+      this.#fd = this.#fs.openSync(path, resume && existsSync(path) ? 'r+' : 'w');
+    } catch (error) {
+      // The folder became read-only (or full) after the checks: the same named error as a write.
+      throw new OutputWriteError(path, resume?.validBytes ?? 0, error);
+    }
     if (resume) {
       this.#fs.ftruncateSync(this.#fd, resume.validBytes);
       this.#end = resume.validBytes;

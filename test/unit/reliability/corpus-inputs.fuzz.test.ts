@@ -495,10 +495,28 @@ describe('output situations', () => {
   it('a read-only folder: refused before the model loads, naming the folder', () => {
     const input = corpus('ro.jsonl', 2);
     let folder = smallDisk('ro,size=64k');
-    if (!folder) {
+    let how = 'a read-only tmpfs';
+    if (!folder && process.getuid?.() !== 0) {
       folder = mkdtempSync(join(work, 'ro-'));
       chmodSync(folder, 0o555);
+      how = 'a folder with mode 555';
     }
+    if (!folder) {
+      // Root without mount: permissions do not stop root, so the refusal is injected where the
+      // writer opens the file (the same named error a folder made read-only after the checks gives).
+      console.log('read-only folder: root without mount; an injected EACCES on open');
+      const refuse: WriterFs = {
+        ...fs,
+        openSync: () => {
+          throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+        },
+      };
+      expect(() => new ResultsWriter(join(work, 'ro-out.jsonl'), undefined, { fs: refuse })).toThrow(
+        /cannot write .*ro-out\.jsonl \(EACCES\)/,
+      );
+      return;
+    }
+    console.log(`read-only folder: ${how}`);
     const noModel = ['--model', join(work, 'no-such-model'), '--type', 'person'];
     const result = spawnSync(
       cli[0]!,
