@@ -74,6 +74,19 @@ export function sniffEncoding(
   return { encoding: 'utf-8' };
 }
 
+/** How many bytes at the end of `bytes` start a UTF-8 sequence that the next chunk completes. */
+function incompleteTail(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const b = bytes[bytes.length - back]!;
+    if (b < 0x80) return 0;
+    if (b >= 0xc0) {
+      const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      return length > back ? back : 0;
+    }
+  }
+  return 0;
+}
+
 /**
  * Finds invalid UTF-8 sequences in a byte stream fed chunk by chunk, and the physical lines (same
  * counting as the splitter: LF, CRLF, lone CR) they are on.
@@ -87,49 +100,109 @@ export class Utf8LineChecker {
   #low = 0x80; // bounds of the next continuation byte (tighter after E0, ED, F0, F4)
   #high = 0xbf;
 
-  feed(bytes: Uint8Array): void {
+  readonly #validator = new TextDecoder('utf-8', { fatal: true });
+
+  feed(chunk: Uint8Array): void {
+    let bytes = chunk;
+    if (this.#need > 0) {
+      // The rest of a sequence the previous chunk cut: the byte loop, then the fast path.
+      const rest = Math.min(this.#need, bytes.length);
+      this.#scan(bytes.subarray(0, rest));
+      bytes = bytes.subarray(rest);
+    }
+    // Fast path: a chunk whose whole sequences the native decoder accepts only needs its lines
+    // counted (natively too); the byte loop below runs only on what it refuses and on the few bytes
+    // of a sequence cut by the chunk's end.
+    if (this.#need === 0) {
+      const body = bytes.length - incompleteTail(bytes);
+      let valid = true;
+      try {
+        this.#validator.decode(bytes.subarray(0, body));
+      } catch {
+        valid = false;
+      }
+      if (valid) {
+        this.#countLines(bytes.subarray(0, body));
+        this.#scan(bytes.subarray(body));
+        return;
+      }
+    }
+    this.#scan(bytes);
+  }
+
+  /** Lines in bytes known to be valid UTF-8 (LF, CR, CRLF once, also across chunks). */
+  #countLines(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    let lf = 0;
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lf++;
+    let cr = 0;
+    let crlf = 0;
+    for (let i = bytes.indexOf(13); i !== -1; i = bytes.indexOf(13, i + 1)) {
+      cr++;
+      if (bytes[i + 1] === 10) crlf++;
+    }
+    if (this.#afterCR && bytes[0] === 10) crlf++;
+    this.#line += lf + cr - crlf;
+    this.#afterCR = bytes[bytes.length - 1] === 13;
+  }
+
+  #scan(bytes: Uint8Array): void {
+    // The state in locals for the loop (private fields per byte cost twice the time).
+    let need = this.#need;
+    let low = this.#low;
+    let high = this.#high;
+    let line = this.#line;
+    let afterCR = this.#afterCR;
+    const bad = () => {
+      if (this.badLines.at(-1) !== line) this.badLines.push(line);
+    };
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i]!;
-      if (this.#need > 0) {
-        if (b >= this.#low && b <= this.#high) {
-          this.#need--;
-          this.#low = 0x80;
-          this.#high = 0xbf;
+      if (need > 0) {
+        if (b >= low && b <= high) {
+          need--;
+          low = 0x80;
+          high = 0xbf;
           continue;
         }
-        this.#bad();
-        this.#need = 0;
-        this.#low = 0x80;
-        this.#high = 0xbf;
+        bad();
+        need = 0;
+        low = 0x80;
+        high = 0xbf;
         // b starts afresh below
       }
-      if (b === 10) {
-        if (!this.#afterCR) this.#line++;
-        this.#afterCR = false;
+      if (b < 0x80) {
+        if (b === 10) {
+          if (!afterCR) line++;
+          afterCR = false;
+        } else if (b === 13) {
+          line++;
+          afterCR = true;
+        } else afterCR = false;
         continue;
       }
-      this.#afterCR = b === 13;
-      if (b === 13) {
-        this.#line++;
-        continue;
-      }
-      if (b < 0x80) continue;
-      if (b >= 0xc2 && b <= 0xdf) this.#need = 1;
+      afterCR = false;
+      if (b >= 0xc2 && b <= 0xdf) need = 1;
       else if (b >= 0xe0 && b <= 0xef) {
-        this.#need = 2;
-        if (b === 0xe0) this.#low = 0xa0;
-        if (b === 0xed) this.#high = 0x9f;
+        need = 2;
+        if (b === 0xe0) low = 0xa0;
+        if (b === 0xed) high = 0x9f;
       } else if (b >= 0xf0 && b <= 0xf4) {
-        this.#need = 3;
-        if (b === 0xf0) this.#low = 0x90;
-        if (b === 0xf4) this.#high = 0x8f;
-      } else this.#bad();
+        need = 3;
+        if (b === 0xf0) low = 0x90;
+        if (b === 0xf4) high = 0x8f;
+      } else bad();
     }
+    this.#need = need;
+    this.#low = low;
+    this.#high = high;
+    this.#line = line;
+    this.#afterCR = afterCR;
   }
 
   /** The end of the stream: a sequence cut off there is invalid too. */
   end(): void {
-    if (this.#need > 0) this.#bad();
+    if (this.#need > 0 && this.badLines.at(-1) !== this.#line) this.badLines.push(this.#line);
     this.#need = 0;
   }
 
@@ -141,10 +214,6 @@ export class Utf8LineChecker {
       if (bad >= first) found.push(bad);
     }
     return found;
-  }
-
-  #bad(): void {
-    if (this.badLines.at(-1) !== this.#line) this.badLines.push(this.#line);
   }
 }
 
