@@ -23,8 +23,8 @@ const USAGE = `Usage: npm run extract -- --model <dir|url|hub-id|preset> --type 
          (--text "…" | --file passage.txt | passage on stdin)
          [--dtype fp32|fp16|q8|q4|q4f16] [--prompt-style uniner|chat] [--dataset <name>]
          [--no-constrain] [--max-new-tokens 256] [--batch-size 1] [--print-prompts] [--show-raw] [--stats]
-   or: npm run extract -- --model … --type … --input <file|folder> [--out results.jsonl] [--resume]
-         [--text-field text] [--format jsonl|spacy-jsonl|conll|label-studio]
+   or: npm run extract -- --model … --type … --input <file|folder> [--out results.jsonl]
+         [--resume | --force-resume] [--text-field text] [--format jsonl|spacy-jsonl|conll|label-studio]
 
 Prints one JSON line per span: {"type","text","start","end","score"} (UTF-16 offsets into the
 passage; score: the model's confidence in the string, 0..1, from its own token probabilities).
@@ -46,8 +46,10 @@ label-studio (tasks JSON, model spans as predictions; the labeling config beside
 --resume skips documents already in --out (results lines, jsonl or spacy-jsonl); it is refused when
 --out was written with another model, type list, format or options (recorded in
 <out>.uniner-run.json); --force-resume appends anyway. --out may not be the input nor inside an input
-folder; a folder input skips earlier results (files with a .uniner-run.json beside them). Exit 1 if any input problem or failed document
-(each named on stderr with file:line or page; the rest still runs).`;
+folder (exit 2, before the model loads); a folder input skips earlier results (files with a
+.uniner-run.json beside them). Exit 1 if any input problem or failed document (each named on stderr
+with file:line or page; the rest still runs), if the input holds no documents, or if --out cannot be
+written (the run stops; the file keeps only whole results, and --resume continues).`;
 
 const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 
