@@ -5,7 +5,8 @@
 import { effectiveSpans, type CorpusSpan } from '../../workers/corpus/document';
 import type { FoundEntity } from '../../workers/protocol';
 import { CORPUS_DB_NAME, CorpusDb, storageUsage, type DocumentSummary } from '../lib/corpus/db';
-import { fileSource, importFiles, type Importer } from '../lib/corpus/import-files';
+import { DEFAULT_STORED_ID_POLICY, type StoredIdPolicy } from '../../workers/corpus/ids';
+import { fileSource, importFiles, type Importer, type ImportTally } from '../lib/corpus/import-files';
 import { pageImporter } from '../lib/corpus/importer';
 import { CorpusRunner } from '../lib/corpus/runner';
 import { useAppStore } from './app-store';
@@ -88,7 +89,36 @@ function replaceSummary(summary: DocumentSummary): void {
   set({ corpusDocuments: next });
 }
 
-/** Imports dropped or picked files; stops with a message naming the file when the storage is full. */
+let answerStoredIds: ((policy: StoredIdPolicy) => void) | null = null;
+
+/** The person's answer to "these ids are already stored" (the dialog); closing it answers the default. */
+export function answerStoredIdQuestion(policy: StoredIdPolicy = DEFAULT_STORED_ID_POLICY): void {
+  const answer = answerStoredIds;
+  answerStoredIds = null;
+  set({ corpusImportQuestion: null });
+  answer?.(policy);
+}
+
+/** One sentence on what an import did with ids already stored, or null when it met none. */
+export function importSummary(tally: ImportTally): string | null {
+  const parts: string[] = [];
+  const docs = (n: number) => `${n.toLocaleString('en-US')} document${n === 1 ? '' : 's'}`;
+  if (tally.skipped > 0)
+    parts.push(
+      `${docs(tally.skipped)} already stored kept as they were${
+        tally.skippedReviewed > 0 ? ` (${tally.skippedReviewed.toLocaleString('en-US')} reviewed)` : ''
+      }`,
+    );
+  if (tally.replaced > 0) parts.push(`${docs(tally.replaced)} updated from the file`);
+  if (tally.renamed > 0) parts.push(`${docs(tally.renamed)} imported under a new id ("<file>#<id>")`);
+  return parts.length > 0 ? `Import: ${parts.join('; ')}.` : null;
+}
+
+/**
+ * Imports dropped or picked files; stops with a message naming the file when the storage is full.
+ * When a file brings ids already stored from the same file (a re-import), the page asks once what to
+ * do with them (`corpusImportQuestion`); another file's ids are kept beside under `<file>#<id>`.
+ */
 export async function importCorpusFiles(
   files: readonly File[],
   importer: Importer = pageImporter,
@@ -98,22 +128,37 @@ export async function importCorpusFiles(
   set({
     corpusImport: { file: files[0]!.name, bytesRead: 0, totalBytes: files[0]!.size, stored: 0 },
     corpusNotice: null,
+    corpusImportSummary: null,
   });
   let stored = 0;
   const outcome = await importFiles(files.map(fileSource), current, importer, {
     onProgress: (file, bytesRead, totalBytes) =>
       set({ corpusImport: { file, bytesRead, totalBytes, stored } }),
     onProblem: (problem) => set({ corpusProblems: [...get().corpusProblems, problem] }),
-    onStored: (documents) => {
-      stored += documents.length;
-      // Ids already in the list were replaced by the import: drop the old entries.
-      const ids = new Set(documents.map((d) => d.id));
-      set({ corpusDocuments: [...get().corpusDocuments.filter((d) => !ids.has(d.id)), ...documents] });
+    onStored: (result) => {
+      stored += result.stored.length;
+      // Replaced documents keep their place in the list; new ones go to the end.
+      const byId = new Map(result.stored.map((d) => [d.id, d]));
+      const kept = get().corpusDocuments.map((d) => byId.get(d.id) ?? d);
+      const known = new Set(kept.map((d) => d.id));
+      set({ corpusDocuments: [...kept, ...result.stored.filter((d) => !known.has(d.id))] });
       const progress = get().corpusImport;
       if (progress) set({ corpusImport: { ...progress, stored } });
     },
+    askStoredIds: (question) =>
+      new Promise<StoredIdPolicy>((resolve) => {
+        answerStoredIds = resolve;
+        set({ corpusImportQuestion: question });
+      }),
   });
-  set({ corpusImport: null, ...(outcome.outcome === 'done' ? {} : { corpusNotice: outcome.message }) });
+  set({
+    corpusImport: null,
+    corpusImportSummary: importSummary(outcome.tally),
+    ...(outcome.outcome === 'done' ? {} : { corpusNotice: outcome.message }),
+  });
+  // The open document may have been updated from the file: show it as stored now.
+  const open = get().corpusOpenId;
+  if (open && outcome.tally.replaced > 0) void openDocument(open);
   void refreshStorage();
 }
 

@@ -35,9 +35,13 @@ describe('importFiles', () => {
       [source('a.jsonl', lines.join('\n')), source('b.txt', 'One plain document.')],
       db,
       importDocuments,
-      { onProblem: (p) => problems.push(p), onStored: (docs) => batches.push(docs.length) },
+      { onProblem: (p) => problems.push(p), onStored: (result) => batches.push(result.stored.length) },
     );
-    expect(outcome).toEqual({ outcome: 'done', documents: 451 });
+    expect(outcome).toEqual({
+      outcome: 'done',
+      documents: 451,
+      tally: { skipped: 0, skippedReviewed: 0, renamed: 0, replaced: 0 },
+    });
     expect(batches).toEqual([200, 200, 50, 1]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ file: 'a.jsonl', line: 11 });
