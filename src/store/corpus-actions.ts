@@ -2,10 +2,24 @@
  * Actions of the corpus beside the editor: open the database, import files, run and stop, open and
  * delete documents. The documents live in IndexedDB; the store mirrors only what the list shows.
  */
-import { effectiveSpans, type CorpusSpan } from '../../workers/corpus/document';
-import type { FoundEntity } from '../../workers/protocol';
+import { effectiveSpans } from '../../workers/corpus/document';
 import { CORPUS_DB_NAME, CorpusDb, storageUsage, type DocumentSummary } from '../lib/corpus/db';
 import { DEFAULT_STORED_ID_POLICY, type StoredIdPolicy } from '../../workers/corpus/ids';
+import { labelStudioConfig, type ExportFormat } from '../../workers/corpus/formats';
+import {
+  BlobSink,
+  exportCorpus,
+  exportFileName,
+  FileSink,
+  FORMAT_LABEL,
+  FORMAT_MIME,
+  type ExportScope,
+  type ExportSink,
+  type WritableFile,
+} from '../lib/corpus/export';
+import { nextMatching, stepFrom, visibleDocuments, type StatusFilter } from '../lib/corpus/list-view';
+import { downloadBlob, downloadText } from '../lib/download';
+import { entitiesBySpan } from '../lib/review/review-results';
 import { fileSource, importFiles, type Importer, type ImportTally } from '../lib/corpus/import-files';
 import { pageImporter } from '../lib/corpus/importer';
 import { CorpusRunner } from '../lib/corpus/runner';
@@ -200,6 +214,14 @@ export async function runCorpus(): Promise<void> {
       // As for the editor's run: anything but a bad input may have broken the worker; reload next time.
       set({ corpusRunError: outcome.error, loadStatus: 'idle', loadedModel: null });
     }
+  } catch (error) {
+    // A write the run could not make (a full disk while marking a document): say so, keep the rest.
+    set({
+      corpusRunError: {
+        name: error instanceof Error ? error.name : 'Error',
+        message: error instanceof Error ? error.message : String(error),
+      },
+    });
   } finally {
     set({ corpusRunStatus: 'idle' });
     void markStaleAndRefresh();
@@ -212,29 +234,6 @@ export function stopCorpus(): void {
   if (!runner?.running) return;
   set({ corpusRunStatus: 'stopping' });
   runner.stop();
-}
-
-/** One entity per distinct (type, text), with all its spans: the shape the highlighter draws. */
-function entitiesBySpan(text: string, spans: readonly CorpusSpan[]): Record<string, FoundEntity[]> {
-  const byType: Record<string, Map<string, { spans: { start: number; end: number }[]; score?: number }>> = {};
-  for (const span of spans) {
-    const entities = (byType[span.label] ??= new Map());
-    const surface = text.slice(span.start, span.end);
-    const entity = entities.get(surface) ?? { spans: [] };
-    entity.spans.push({ start: span.start, end: span.end });
-    if (span.score !== undefined) entity.score = Math.max(entity.score ?? 0, span.score);
-    entities.set(surface, entity);
-  }
-  const out: Record<string, FoundEntity[]> = {};
-  for (const [type, entities] of Object.entries(byType)) {
-    out[type] = [...entities].map(([surface, e]) => ({
-      text: surface,
-      spans: e.spans,
-      match: 'exact' as const,
-      ...(e.score !== undefined ? { score: e.score } : {}),
-    }));
-  }
-  return out;
 }
 
 /** Shows a document in the editor with its stored highlights, exactly as after a run of that passage. */
@@ -271,8 +270,13 @@ export async function openDocument(id: string): Promise<void> {
 /** Deletes one document and its spans. */
 export async function deleteDocument(id: string): Promise<void> {
   if (!db) return;
+  const running = runner?.running && get().corpusProgress?.currentId === id;
+  const name = get().corpusDocuments.find((d) => d.id === id)?.name ?? id;
   await db.deleteDocument(id);
   set({
+    ...(running
+      ? { corpusNotice: `${name} was deleted while it ran: its results are dropped, the run goes on.` }
+      : {}),
     corpusDocuments: get().corpusDocuments.filter((d) => d.id !== id),
     ...(get().corpusOpenId === id ? { corpusOpenId: null } : {}),
   });
@@ -290,4 +294,137 @@ export async function deleteAllDocuments(): Promise<void> {
 
 export function setCorpusFilter(filter: string): void {
   set({ corpusFilter: filter });
+}
+
+/** The File System Access API's save picker, where the browser has it (Chromium). */
+type SavePicker = (options: {
+  suggestedName: string;
+  types?: { description: string; accept: Record<string, string[]> }[];
+}) => Promise<{ createWritable(): Promise<WritableFile> }>;
+
+function savePicker(): SavePicker | undefined {
+  const picker = (window as unknown as { showSaveFilePicker?: SavePicker }).showSaveFilePicker;
+  return typeof picker === 'function' ? picker.bind(window) : undefined;
+}
+
+/** Keeps a closing tab from silently cutting an export short: the browser asks first. */
+function holdTabWhile<T>(work: Promise<T>): Promise<T> {
+  const ask = (event: BeforeUnloadEvent) => {
+    event.preventDefault();
+  };
+  window.addEventListener('beforeunload', ask);
+  return work.finally(() => window.removeEventListener('beforeunload', ask));
+}
+
+/** Which documents an export scope takes, by summary (the filtered list as the page shows it now). */
+export function exportKeep(scope: ExportScope): (doc: DocumentSummary) => boolean {
+  if (scope === 'reviewed') return (doc) => doc.reviewed;
+  if (scope === 'all') return () => true;
+  const state = get();
+  const ids = new Set(
+    visibleDocuments(state.corpusDocuments, state.corpusStatusFilter, state.corpusFilter).map((d) => d.id),
+  );
+  return (doc) => ids.has(doc.id);
+}
+
+/**
+ * Exports the corpus (all documents, the reviewed ones, or the filtered list) in `format`. Where the
+ * browser can write a file as it goes (`showSaveFilePicker`), the person picks it first (this must run
+ * straight from the click); elsewhere the file is assembled as a Blob from its parts and downloaded.
+ */
+export async function exportCorpusFile(format: ExportFormat, scope: ExportScope): Promise<void> {
+  if (!db || get().corpusExport) return;
+  const current = db;
+  const name = exportFileName(format, scope);
+  const picker = savePicker();
+  let sink: ExportSink;
+  let blob: BlobSink | null = null;
+  if (picker) {
+    try {
+      const handle = await picker({
+        suggestedName: name,
+        types: [
+          {
+            description: FORMAT_LABEL[format],
+            accept: { [FORMAT_MIME[format]]: [`.${name.split('.').pop()}`] },
+          },
+        ],
+      });
+      sink = new FileSink(await handle.createWritable());
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') return; // the person cancelled
+      set({ corpusExportMessage: `The export could not start: ${(error as Error).message}` });
+      return;
+    }
+  } else {
+    blob = new BlobSink(FORMAT_MIME[format]);
+    sink = blob;
+  }
+  set({ corpusExport: { format, written: 0 }, corpusExportMessage: null });
+  try {
+    const result = await holdTabWhile(
+      exportCorpus(current, format, exportKeep(scope), sink, {
+        onProgress: (written) => set({ corpusExport: { format, written } }),
+      }),
+    );
+    if (blob?.blob) downloadBlob(name, blob.blob);
+    const problems = result.problems.length;
+    set({
+      corpusExportMessage: `Exported ${result.documents.toLocaleString('en-US')} document${
+        result.documents === 1 ? '' : 's'
+      } to ${name}${
+        problems > 0
+          ? `; ${problems} span${problems === 1 ? '' : 's'} the format cannot hold left out (${result.problems
+              .slice(0, 3)
+              .join('; ')}${problems > 3 ? '…' : ''})`
+          : ''
+      }.`,
+    });
+  } catch (error) {
+    set({
+      corpusExportMessage: `The export stopped: ${error instanceof Error ? error.message : String(error)}. Nothing stored was changed; no file was completed.`,
+    });
+  } finally {
+    set({ corpusExport: null });
+  }
+}
+
+/** The Label Studio labeling config for every type in the corpus and the current type list. */
+export function downloadLabelStudioConfig(): void {
+  const state = get();
+  const types = new Set(state.entityTypes);
+  for (const doc of state.corpusDocuments) {
+    for (const type of doc.types) types.add(type);
+    for (const type of Object.keys(doc.counts)) types.add(type);
+  }
+  downloadText('label-studio-config.xml', labelStudioConfig(types), 'application/xml');
+}
+
+/** Moves to the next (+1) or previous (-1) document of the list as filtered; false at the ends. */
+export async function openNeighbour(step: 1 | -1): Promise<boolean> {
+  const state = get();
+  const list = visibleDocuments(state.corpusDocuments, state.corpusStatusFilter, state.corpusFilter);
+  const next = stepFrom(list, state.corpusOpenId, step);
+  if (!next) return false;
+  await openDocument(next.id);
+  return true;
+}
+
+/** Opens the next document (after the open one, wrapping round) that is run and not reviewed yet. */
+export async function openNextUnreviewed(): Promise<boolean> {
+  const state = get();
+  const list = visibleDocuments(state.corpusDocuments, state.corpusStatusFilter, state.corpusFilter);
+  const next =
+    nextMatching(list, state.corpusOpenId, (doc) => !doc.reviewed && doc.status === 'done') ??
+    nextMatching(state.corpusDocuments, state.corpusOpenId, (doc) => !doc.reviewed && doc.status === 'done');
+  if (!next) {
+    set({ reviewAnnouncement: 'No document left to review.' });
+    return false;
+  }
+  await openDocument(next.id);
+  return true;
+}
+
+export function setCorpusStatusFilter(filter: StatusFilter): void {
+  set({ corpusStatusFilter: filter });
 }

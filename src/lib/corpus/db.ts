@@ -44,6 +44,12 @@ export function fileOfDocument(doc: Pick<StoredDocument, 'file' | 'name'>): stri
   return doc.file ?? fileOfName(doc.name);
 }
 
+/**
+ * A document to import; `spans` when it comes from an export of ours (its status, types and reviewed
+ * flag are then kept as the file says).
+ */
+export type ImportedDocument = CorpusDocument & { readonly spans?: readonly CorpusSpan[] };
+
 /** What one import batch did with its documents. */
 export interface ImportBatchResult {
   /** Summaries of the documents written (new, renamed or replaced), in input order. */
@@ -148,7 +154,7 @@ export class CorpusDb {
    * before it is intact.
    */
   async addDocuments(
-    documents: readonly CorpusDocument[],
+    documents: readonly ImportedDocument[],
     file: string,
     policy: StoredIdPolicy = DEFAULT_STORED_ID_POLICY,
     assigner: IdAssigner = new IdAssigner(),
@@ -171,18 +177,19 @@ export class CorpusDb {
           if ((await store.getKey(candidate)) === undefined) return candidate;
         }
       };
-      for (const document of documents) {
-        const fresh = (id: string, at = seq++): StoredDocument => ({
-          ...document,
-          id,
-          status: 'pending',
-          types: [],
-          reviewed: false,
-          seq: at,
-          size: document.text.length,
-          counts: {},
-          file,
-        });
+      for (const { spans: imported, ...document } of documents) {
+        const fresh = (id: string, at = seq++): StoredDocument => {
+          if (imported) quiet(spans.put({ documentId: id, spans: [...imported] }));
+          return {
+            ...document,
+            id,
+            ...(imported ? {} : { status: 'pending' as const, types: [], reviewed: false }),
+            seq: at,
+            size: document.text.length,
+            counts: imported ? countsOf(imported) : {},
+            file,
+          };
+        };
         // An id an earlier file (or record) of this import used: renamed by file, no question.
         const existing = assigner.has(document.id) ? undefined : await store.get(document.id);
         let next: StoredDocument;
@@ -222,8 +229,8 @@ export class CorpusDb {
                 file,
               };
             } else {
+              if (!imported) quiet(spans.delete(document.id));
               next = fresh(document.id, existing.seq);
-              quiet(spans.delete(document.id));
             }
           }
         }
@@ -268,19 +275,6 @@ export class CorpusDb {
       if (existing.reviewed) reviewed++;
     }
     return { count, reviewed };
-  }
-
-  /** How many documents are stored and how many of them are reviewed (for "Delete all"). */
-  async totals(): Promise<{ documents: number; reviewed: number }> {
-    let documents = 0;
-    let reviewed = 0;
-    let cursor = await this.db.transaction('documents').store.openCursor();
-    while (cursor) {
-      documents++;
-      if (cursor.value.reviewed) reviewed++;
-      cursor = await cursor.continue();
-    }
-    return { documents, reviewed };
   }
 
   /**

@@ -4,9 +4,16 @@
  * flat however large the file; a full quota stops the import with a message naming the file, and
  * every batch written before it stays.
  */
-import type { CorpusDocument, ImportProblem } from '../../../workers/corpus/document';
+import type { CorpusDocument, CorpusSpan, ImportProblem } from '../../../workers/corpus/document';
+import { importJsonl as readOurJsonl } from '../../../workers/corpus/formats';
 import { IdAssigner, type StoredIdPolicy } from '../../../workers/corpus/ids';
-import { CorpusQuotaError, type CorpusDb, type ImportBatchResult, type StoredConflicts } from './db';
+import {
+  CorpusQuotaError,
+  type CorpusDb,
+  type ImportBatchResult,
+  type ImportedDocument,
+  type StoredConflicts,
+} from './db';
 import type { ImportItem, ImportOptions, ImportSource } from './importer';
 
 /** Documents per transaction: big enough to be fast, small enough that a batch is a small part of memory. */
@@ -79,6 +86,39 @@ export function documentName(file: string, importerName: string, csvRow: number 
   return `${file} · line ${line[1]}`;
 }
 
+/**
+ * A JSONL record of our own export (it has a `spans` array): read with its spans, decisions, types and
+ * reviewed flag through the export format's reader (workers/corpus/formats), so a corpus exported from
+ * one browser imports into another as it was. Undefined for any other record (a plain document).
+ */
+function ourExportRecord(
+  document: CorpusDocument,
+  file: string,
+  line: number,
+  onProblem: (problem: ImportProblem) => void,
+): ImportedDocument | undefined {
+  if (!Array.isArray(document.meta.spans)) return undefined;
+  const record: Record<string, unknown> = { ...document.meta, text: document.text };
+  // Every label the record uses is allowed: a person may have added a type the run did not ask.
+  const labels = new Set<string>(Array.isArray(record.types) ? record.types.map(String) : []);
+  for (const key of ['spans', 'rejected_spans'])
+    for (const span of Array.isArray(record[key]) ? (record[key] as unknown[]) : [])
+      if (span && typeof (span as { label?: unknown }).label === 'string')
+        labels.add((span as { label: string }).label);
+  const read = readOurJsonl([JSON.stringify(record)], file, { labels: [...labels] });
+  for (const problem of read.problems) onProblem({ ...problem, line });
+  const parsed = read.documents[0];
+  if (!parsed) return undefined;
+  const spans: readonly CorpusSpan[] = parsed.spans;
+  return {
+    ...parsed.document,
+    id: document.id,
+    // A document that was run keeps its status; its types say what it was run for.
+    status: parsed.document.types.length > 0 ? 'done' : parsed.document.status,
+    spans,
+  };
+}
+
 /** How an import ended. `quota`: the storage is full; `message` names the file. */
 export type ImportOutcome =
   | { readonly outcome: 'done'; readonly documents: number; readonly tally: ImportTally }
@@ -113,7 +153,7 @@ export async function importFiles(
     ...(policy ? { policy } : {}),
   });
   for (const source of sources) {
-    let batch: CorpusDocument[] = [];
+    let batch: ImportedDocument[] = [];
     const csv = /\.csv$/i.test(source.name);
     let csvRows = 0;
     const flush = async () => {
@@ -136,10 +176,17 @@ export async function importFiles(
         if (item.kind === 'document') {
           if (csv) csvRows++;
           const { document } = item;
-          batch.push({
-            ...document,
-            name: documentName(source.name, document.name, csv ? csvRows : undefined),
-          });
+          const line = / #(\d+)$/.exec(document.name)?.[1];
+          const ours =
+            !csv && line !== undefined
+              ? ourExportRecord(document, source.name, Number(line), (p) => callbacks.onProblem?.(p))
+              : undefined;
+          batch.push(
+            ours ?? {
+              ...document,
+              name: documentName(source.name, document.name, csv ? csvRows : undefined),
+            },
+          );
           if (batch.length >= BATCH) await flush();
         } else if (item.kind === 'problem') {
           // A CSV record that could not be read is still a row: the next ones keep their numbers.
