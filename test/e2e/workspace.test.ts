@@ -99,6 +99,29 @@ function mark(page: Page, type: string, start: number) {
   return page.getByTestId('highlighted-passage').locator(`mark[data-type="${type}"][data-start="${start}"]`);
 }
 
+/**
+ * How the passage text at `start` looks: struck through by any mark around it (a decoration reaches
+ * every text inside the element) and its combined opacity. From the innermost mark starting there up
+ * to the view.
+ */
+async function textLook(page: Page, start: number): Promise<{ struck: boolean; opacity: number }> {
+  return page.getByTestId('highlighted-passage').evaluate((view, at) => {
+    const marks = view.querySelectorAll<HTMLElement>(`mark[data-start="${at}"]`);
+    let struck = false;
+    let opacity = 1;
+    for (
+      let node: HTMLElement | null = marks[marks.length - 1]!;
+      node && node !== view;
+      node = node.parentElement
+    ) {
+      const computed = getComputedStyle(node);
+      if (computed.textDecorationLine.includes('line-through')) struck = true;
+      opacity *= Number(computed.opacity);
+    }
+    return { struck, opacity };
+  }, start);
+}
+
 /** Drags the mouse over `[from, to)` of the passage text. */
 async function selectWithMouse(page: Page, from: number, to: number): Promise<void> {
   await page.getByTestId('highlighted-passage').focus();
@@ -224,24 +247,7 @@ describe('review workspace', () => {
     await announced(page, 'Rejected location: Barack Obama');
     // The accepted person span shares its text with the rejected one and is not struck through.
     await expect.poll(() => mark(page, 'location', 0).getAttribute('data-decision')).toBe('rejected');
-    const styles = await page.evaluate(() => {
-      const view = document.querySelector('[data-testid="highlighted-passage"]')!;
-      const style = (type: string) => {
-        const el = view.querySelector<HTMLElement>(`mark[data-type="${type}"][data-start="0"]`)!;
-        // The line a reader sees on the text: the element's own decoration and its ancestors' up to the view.
-        const lines: string[] = [];
-        let opacity = 1;
-        for (let node: HTMLElement | null = el; node && node !== view; node = node.parentElement) {
-          const computed = getComputedStyle(node);
-          lines.push(computed.textDecorationLine);
-          opacity *= Number(computed.opacity);
-        }
-        return { lines, opacity };
-      };
-      return { person: style('person'), location: style('location') };
-    });
-    expect(styles.person.lines.every((line) => !line.includes('line-through'))).toBe(true);
-    expect(styles.person.opacity).toBe(1);
+    await expect.poll(() => textLook(page, 0)).toEqual({ struck: false, opacity: 1 });
     // Mouse: add "spoke" as a new type, then retype the location span on "Hawaii".
     await selectWithMouse(page, spoke + 1, spoke + 4);
     const add = page.getByRole('dialog', { name: 'Add “spoke” as' });
@@ -253,6 +259,8 @@ describe('review workspace', () => {
     await menu.getByRole('textbox', { name: 'Other type' }).fill('place');
     await menu.getByRole('textbox', { name: 'Other type' }).press('Enter');
     await announced(page, 'Changed location to place: Hawaii');
+    // "Hawaii": a person span (undecided), the rejected location around the person's "place": not struck.
+    await expect.poll(() => textLook(page, hawaii1)).toEqual({ struck: false, opacity: 1 });
     // r marks it reviewed (focus is back on the page, not in a field).
     await page.getByTestId('highlighted-passage').focus();
     await page.keyboard.press('r');
@@ -284,6 +292,9 @@ describe('review workspace', () => {
     expect(legend.replace(/\s+/g, ' ')).toContain('person 2');
     expect(legend.replace(/\s+/g, ' ')).toContain('location 0');
     expect(legend.replace(/\s+/g, ' ')).toContain('action 1');
+    await page
+      .getByRole('heading', { name: 'Review', exact: true })
+      .evaluate((heading) => heading.closest('section')!.scrollIntoView({ block: 'start' }));
     await screenshotForDocs(page, 'workspace');
     await page.keyboard.press('j');
     await expect
