@@ -63,11 +63,15 @@ export function shortcutOf(press: KeyPress, typing: boolean): ShortcutAction | n
   }
 }
 
+const NON_TEXT_INPUTS = new Set(['checkbox', 'radio', 'range', 'button', 'submit', 'reset', 'file', 'color']);
+
 /** Whether an element takes typed keys (or is inside a popover that does): shortcuts stay off there. */
 export function isTypingTarget(target: EventTarget | null): boolean {
   if (!target || typeof (target as Element).closest !== 'function') return false;
   const element = target as HTMLElement;
-  if (element.isContentEditable) return true;
+  if (element.isContentEditable || element.closest('[role="dialog"]')) return true;
+  // A checkbox, radio, slider or button input takes no letters: the keys stay on there.
+  if (element instanceof HTMLInputElement && NON_TEXT_INPUTS.has(element.type)) return false;
   return (
     element.closest(
       'input, textarea, select, [contenteditable=""], [contenteditable="true"], [role="dialog"]',

@@ -36,10 +36,14 @@ describe('review shortcuts', () => {
       <input id="i"><textarea id="t"></textarea><select id="s"></select>
       <div contenteditable="true" id="c"></div>
       <div role="dialog"><button id="menu">Accept</button></div>
-      <button id="b">Run</button><mark id="m" tabindex="-1">Ada</mark>`;
+      <button id="b">Run</button><mark id="m" tabindex="-1">Ada</mark>
+      <input type="checkbox" id="cb"><input type="range" id="r"><input type="search" id="q">`;
     for (const id of ['i', 't', 's', 'menu'])
       expect(isTypingTarget(document.getElementById(id)), id).toBe(true);
     expect(isTypingTarget(document.getElementById('b'))).toBe(false);
+    expect(isTypingTarget(document.getElementById('cb'))).toBe(false);
+    expect(isTypingTarget(document.getElementById('r'))).toBe(false);
+    expect(isTypingTarget(document.getElementById('q'))).toBe(true);
     expect(isTypingTarget(document.getElementById('m'))).toBe(false);
     expect(isTypingTarget(null)).toBe(false);
   });
