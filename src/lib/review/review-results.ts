@@ -50,6 +50,19 @@ export function reviewResults(
   types: readonly string[],
 ): Results {
   const out: Record<string, FoundEntity[]> = entitiesBySpan(text, counted);
+  // A span the run found only by tolerant matching keeps saying so ("approximate match").
+  const tolerant = new Set<string>();
+  for (const [type, entities] of Object.entries(runResults))
+    for (const entity of entities)
+      if (entity.match === 'tolerant')
+        for (const span of entity.spans) tolerant.add(`${type}:${span.start}:${span.end}`);
+  if (tolerant.size > 0)
+    for (const [type, entities] of Object.entries(out))
+      out[type] = entities.map((entity) =>
+        entity.spans.some((span) => tolerant.has(`${type}:${span.start}:${span.end}`))
+          ? { ...entity, match: 'tolerant' as const }
+          : entity,
+      );
   for (const type of types) out[type] ??= [];
   for (const [type, entities] of Object.entries(runResults)) {
     const missing = entities.filter((e) => e.spans.length === 0);
