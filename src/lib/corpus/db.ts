@@ -100,7 +100,10 @@ export class ResultsQuotaError extends Error {
 }
 
 function isQuotaError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'QuotaExceededError' || /quota/i.test(error.message));
+  // A DOMException from another realm (a test's DOM, a worker) is not `instanceof Error`: read its fields.
+  if (!error || typeof error !== 'object') return false;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  return name === 'QuotaExceededError' || (typeof message === 'string' && /quota/i.test(message));
 }
 
 /** Creates or migrates the stores. Each step takes one version to the next, so any old database opens. */
