@@ -21,6 +21,7 @@ import type { Dtype, ExtractOptions, PromptStyle } from '../../workers/protocol'
 import { formatWriter, labelStudioConfig, type ExportFormat } from '../../workers/corpus/formats';
 import { readResumeState, resultLine, ResultsWriter, StdoutWriter } from './corpus-output';
 import { listFolder, loadNodePdfJs, nodeImportSource } from './node-import-source';
+import { countDocuments } from './count-documents';
 import { ProgressBar } from './progress-bar';
 
 /** Everything a corpus run needs, already checked by extract.ts. */
@@ -108,7 +109,8 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
     writeFileSync(configPath, labelStudioConfig(options.types));
     note(`Label Studio labeling config: ${configPath}`);
   }
-  const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);
+  const counted = await countDocuments(sources);
+  progress.update({ total: counted.total, totalExact: counted.exact });
   const started = Date.now();
   let done = 0;
   let skipped = 0;
@@ -117,21 +119,17 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
 
   /** Every document of every input, in input order, renamed where ids clash and minus those already done. */
   async function* documents(): AsyncGenerator<CorpusDocument> {
-    let bytesBefore = 0; // bytes of the files already read
     // Ids are unique within a file; two files of a folder can both have a record "1". The later one
     // becomes "<file>#<id>": decided by input order alone, so a --resume renames it the same way.
     const seenIds = new Set<string>();
     for (const source of sources) {
       let renamed = 0;
-      progress.update({ file: source.name, bytesRead: bytesBefore, totalBytes });
+      progress.update({ file: source.name });
       for await (const item of importDocuments(source, {
         ...(options.textField !== undefined ? { textField: options.textField } : {}),
         loadPdfJs: loadNodePdfJs,
       })) {
-        if (item.kind === 'progress') {
-          progress.update({ bytesRead: bytesBefore + item.bytesRead });
-          continue;
-        }
+        if (item.kind === 'progress') continue;
         if (item.kind === 'problem') {
           problems += 1;
           note(`${whereOf(item.problem)}: ${item.problem.message}`);
@@ -156,7 +154,6 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
         note(
           `${source.name}: ${renamed} id${renamed === 1 ? '' : 's'} already used by an earlier file; written as "${source.name}#<id>"`,
         );
-      bytesBefore += source.size;
     }
   }
 
@@ -187,6 +184,7 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
         },
         failed: async (document, error) => {
           failed += 1;
+          progress.update({ failed });
           note(`${document.name}: failed: ${error.message}`);
         },
       },

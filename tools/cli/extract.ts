@@ -9,7 +9,7 @@ import { createNodeEngine } from '../../workers/node-engine';
 import { uninerPrompt } from '../../workers/text/prompt';
 import type { Dtype, PromptStyle } from '../../workers/protocol';
 import type { EngineEvent } from '../../workers/engine';
-import { resolveModelArg } from '../model-arg';
+import { prepareModelArg } from '../model-arg';
 import { hasChatTemplate, loadTokenizer } from '../../workers/loading/model-loader';
 import { promptStyleWords } from '../../workers/loading/model-registry';
 import { choosePromptStyle } from '../../workers/loading/prompt-style-choice';
@@ -133,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
       resume: values.resume,
       ...(values['text-field'] !== undefined ? { textField: values['text-field'] } : {}),
       ...(format !== undefined ? { format } : {}),
-      modelSource: resolveModelArg(values.model).source,
+      modelSource: (await prepareModelArg(values.model)).source,
       modelLabel: values.model,
       ...(values.dtype ? { dtype: values.dtype as Dtype } : {}),
       ...(promptStyle ? { promptStyle: promptStyle as PromptStyle } : {}),
@@ -156,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
   const passage = readPassage(values);
   const datasetName = values.dataset;
   // The same reading of --model in every mode (a folder with or without "./", a preset, a Hub id, a URL).
-  const modelArg = resolveModelArg(values.model);
+  const modelArg = await prepareModelArg(values.model);
 
   if (values['print-prompts']) {
     const options = datasetName ? { datasetName } : {};

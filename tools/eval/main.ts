@@ -14,7 +14,7 @@ import { groupByPassage, loadQuestions, type EvalQuestion } from './data';
 import { readPredictions, teePredictions, type Prediction, type PredictionsFile } from './predictions';
 import { renderPrCurveSvg } from './plot';
 import { formatJson, formatTable, type RunFacts } from './report';
-import { resolveModelArg } from '../model-arg';
+import { prepareModelArg } from '../model-arg';
 import { predictWithModel } from './run-model';
 import { stratifiedSample, type SampleInfo } from './sample';
 import { score } from './scorer';
@@ -40,11 +40,12 @@ async function collectPredictions(
   onLoaded: (model: LoadedModelInfo) => void,
 ): Promise<PredictionsFile> {
   if (args.predictions !== undefined) return readPredictions(args.predictions);
-  const model = resolveModelArg(args.model ?? '');
+  const model = await prepareModelArg(args.model ?? '');
   let stream: AsyncIterable<Prediction> = predictWithModel(groupByPassage(questions), {
     source: model.source,
     maxNewTokens: args.maxNewTokens,
     constrain: args.constrain,
+    lengthCap: args.lengthCap,
     fullAnswers: args.fullAnswers,
     ...(args.dtype === undefined ? {} : { dtype: args.dtype }),
     ...(args.promptStyle === undefined ? {} : { promptStyle: args.promptStyle }),
@@ -82,7 +83,7 @@ function settingsOf(args: RunArgs, loaded: LoadedModelInfo | undefined): string 
   if (args.model === undefined) return undefined;
   return [
     `dtype ${loaded?.dtype ?? args.dtype ?? 'engine default'}`,
-    args.constrain ? 'constrained decoding' : 'free decoding',
+    args.constrain ? `constrained decoding${args.lengthCap ? '' : ' without length caps'}` : 'free decoding',
     `prompt style ${loaded?.promptStyle ?? args.promptStyle ?? 'engine default'}`,
     `max ${args.maxNewTokens} new tokens`,
   ].join(', ');

@@ -6,6 +6,7 @@
  * stay done. This file only decides the page's side: which documents to run, and what to store.
  */
 import { CorpusRun } from '../../../workers/corpus/corpus-runner';
+import { ThroughputEstimate } from '../../../workers/corpus/throughput';
 import type { Engine } from '../../../workers/engine';
 import type { ExtractOptions, WorkerError } from '../../../workers/protocol';
 import type { CorpusDb, DocumentSummary, StoredDocument } from './db';
@@ -28,10 +29,12 @@ export interface CorpusRunProgress {
   readonly currentTypesDone: number;
   /** Chunks of the current document (long documents), when the engine reported them. */
   readonly currentChunks: { readonly done: number; readonly total: number } | null;
-  /** Throughput of this run so far; null before the first document finished. */
+  /** Throughput of this run, smoothed (workers/corpus/throughput.ts); null before the first document finished. */
   readonly docsPerMinute: number | null;
-  /** Estimated time left; null before the first document finished. */
+  /** Estimated time left, smoothed; null until the rate has settled (a few documents). */
   readonly etaMs: number | null;
+  /** Time since the run started (for "Finished N documents in T"). */
+  readonly elapsedMs: number;
 }
 
 /** How a run ended. */
@@ -91,7 +94,12 @@ export class CorpusRunner {
     const { db } = this;
     const now = params.now ?? (() => performance.now());
     const queue = (await db.listDocuments()).filter((doc) => TO_RUN.has(doc.status)).map((d) => d.id);
+    // The same smoothing as the CLI's bar: a time left that does not jump between documents of very
+    // different cost, shown once the rate has settled.
+    const throughput = new ThroughputEstimate();
     const started = now();
+    throughput.start(started);
+    let recorded = 0;
     const tell = (summary: DocumentSummary | undefined) => {
       if (summary) params.onDocument?.(summary);
     };
@@ -120,8 +128,8 @@ export class CorpusRunner {
       },
       onProgress: (progress) => {
         const finished = progress.done + progress.failed;
-        const elapsed = now() - started;
-        const rate = finished > 0 && elapsed > 0 ? (finished / elapsed) * 60_000 : null;
+        if (finished > recorded) throughput.record(now(), finished - recorded);
+        recorded = finished;
         const current = progress.running[0] ?? null;
         params.onProgress?.({
           finished,
@@ -129,8 +137,9 @@ export class CorpusRunner {
           currentId: current?.id ?? null,
           currentTypesDone: current?.typesDone ?? 0,
           currentChunks: current?.chunks ?? null,
-          docsPerMinute: rate,
-          etaMs: rate ? ((queue.length - finished) / rate) * 60_000 : null,
+          docsPerMinute: throughput.perMinute(),
+          etaMs: throughput.etaMs(queue.length - finished),
+          elapsedMs: now() - started,
         });
       },
     });
