@@ -47,7 +47,7 @@ export function DeleteAll() {
             const details = document.querySelector<HTMLDetailsElement>('[data-testid="corpus-export"]');
             if (details) {
               details.open = true;
-              details.scrollIntoView({ block: 'nearest' });
+              details.scrollIntoView?.({ block: 'nearest' });
               details.querySelector<HTMLElement>('input, button')?.focus();
             }
           }}
