@@ -7,7 +7,7 @@
  * label-studio-sdk (the cached venv of the format tests), and import the JSONL into a fresh profile:
  * the same documents, spans and decisions.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +180,7 @@ beforeAll(async () => {
 }, 900_000);
 afterAll(async () => {
   await browser?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 describe('review workspace', () => {
@@ -426,7 +427,6 @@ Converter(config=open(sys.argv[1]).read(), project_dir=None, download_resources=
     await expect
       .poll(() => fresh.page.getByTestId('review-progress').innerText())
       .toBe('2 reviewed · 4 left of 6');
-    writeFileSync(join(work, 'done'), '');
     await fresh.context.close();
   });
 });
