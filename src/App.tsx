@@ -3,14 +3,14 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { InputSection } from './components/InputSection';
 import { LinkNotice } from './components/LinkNotice';
 import { ModelPanel } from './components/ModelPanel';
-import { ResultsSection } from './components/ResultsSection';
+import { ReviewWorkspace } from './components/corpus/ReviewWorkspace';
 import { ShareLinkButton } from './components/ShareLinkButton';
 import { ThemeToggle } from './components/ThemeToggle';
 import { UpdateToast } from './components/UpdateToast';
 
 /**
- * The page: header, errors, input beside the model and the document list (one column on phones),
- * results below.
+ * The page: header, errors, input beside the model and the corpus controls (one column on phones),
+ * then the review workspace: the document list beside the results.
  */
 export function App() {
   return (
@@ -36,7 +36,7 @@ export function App() {
           <ModelPanel />
           <CorpusPanel />
         </div>
-        <ResultsSection />
+        <ReviewWorkspace />
       </main>
       <UpdateToast />
     </div>

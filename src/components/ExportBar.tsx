@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { copyText, downloadText } from '../lib/download';
 import { toConllBio, toCsv, toJson, toJsonLines } from '../lib/export-formats';
 import { describeSource } from '../lib/model-presets';
+import { reviewResults } from '../lib/review/review-results';
+import { reviewView } from '../lib/review/review-view';
 import { applyThreshold, formatScore } from '../lib/score-threshold';
 import { useAppStore } from '../store/app-store';
 import { useMinScore, useRunStatus } from '../store/selectors';
@@ -15,10 +17,16 @@ const button =
  */
 function snapshot() {
   const s = useAppStore.getState();
+  const shown = applyThreshold(s.results, s.minScore).results;
+  const reviewing = s.reviewText !== '';
+  // Under review, the exports hold what counts: person spans and model spans not rejected (as shown).
+  const counted = reviewView(s.review.spans, s.minScore, false)
+    .spans.filter((span) => span.source === 'person' || span.decision !== 'rejected')
+    .map((span) => ({ ...span, label: span.type }));
   return {
-    passage: s.runPassage,
-    results: applyThreshold(s.results, s.minScore).results,
-    types: s.runTypes,
+    passage: reviewing ? s.reviewText : s.runPassage,
+    results: reviewing ? reviewResults(s.reviewText, counted, shown, s.reviewTypes) : shown,
+    types: reviewing ? [...new Set([...s.reviewTypes, ...counted.map((span) => span.label)])] : s.runTypes,
     // A preset id means little outside the app: name the Hub id or URL it stands for.
     model: s.answeredBy ? describeSource(s.answeredBy.source) : null,
   };

@@ -9,7 +9,7 @@ export function InputSection() {
   return (
     <section
       aria-label="Passage and entity types"
-      className="flex min-w-0 flex-col gap-4 rounded-lg border border-slate-200 p-4 dark:border-slate-800"
+      className="flex min-w-0 flex-col gap-4 self-start rounded-lg border border-slate-200 p-4 dark:border-slate-800"
     >
       <PassageEditor />
       <EntityTypesField />

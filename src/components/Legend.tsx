@@ -12,7 +12,9 @@ interface Props {
 
 /** Colour key of the run's types; hovering or focusing an entry emphasises that type in the passage. */
 export function Legend({ colors, results, onEmphasis }: Props) {
-  const types = useRunTypes();
+  const runTypes = useRunTypes();
+  // A person's own labels (a type the run did not ask) are keyed too.
+  const types = [...new Set([...runTypes, ...Object.keys(results)])];
   if (!types.length) return null;
   return (
     <ul aria-label="Legend" className="flex flex-wrap gap-2" onMouseLeave={() => onEmphasis(null)}>

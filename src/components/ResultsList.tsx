@@ -34,15 +34,20 @@ function EntityItem({ entity }: { readonly entity: FoundEntity }) {
 interface Props {
   /** The visible results (after the confidence threshold). */
   readonly results: Results;
+  /** The same before the threshold (what it hides is counted from the difference). */
+  readonly all?: Results;
 }
 
 /**
  * Entities per type with counts and scores; strings the model gave that are not in the passage are
  * listed apart; what the confidence threshold hides is counted per type.
  */
-export function ResultsList({ results }: Props) {
-  const types = useRunTypes();
-  const all = useResults();
+export function ResultsList({ results, all: allResults }: Props) {
+  const runTypes = useRunTypes();
+  const runResults = useResults();
+  const all = allResults ?? runResults;
+  // A person's own labels (a type the run did not ask) get a list too.
+  const types = [...new Set([...runTypes, ...Object.keys(results)])];
   const runs = useTypeRuns();
   const min = useMinScore();
   if (!types.length) return null;

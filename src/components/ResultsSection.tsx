@@ -1,4 +1,5 @@
 import { useDeferredValue, useMemo, useState, type KeyboardEvent } from 'react';
+import { reviewResults } from '../lib/review/review-results';
 import { reviewView } from '../lib/review/review-view';
 import { applyThreshold } from '../lib/score-threshold';
 import { assignTypeColors } from '../lib/type-colors';
@@ -19,6 +20,7 @@ import { AnsweredBy } from './AnsweredBy';
 import { DisplayOptions } from './DisplayOptions';
 import { ExportBar } from './ExportBar';
 import { HighlightedPassage } from './HighlightedPassage';
+import { OpenDocumentBar } from './corpus/OpenDocumentBar';
 import { Legend } from './Legend';
 import { ResultsList } from './ResultsList';
 import { ReviewExports } from './ReviewExports';
@@ -62,6 +64,21 @@ export function ResultsSection() {
     [reviewing, review, results],
   );
   const drawn = useMemo(() => reviewView(spans, minScore, showRejected), [spans, minScore, showRejected]);
+  // Counts follow decisions: while a review is open, the legend and the lists count person spans and
+  // model spans not rejected (at the threshold for what is shown, all of them for what it hides).
+  const counted = useMemo(() => {
+    if (!reviewing) return { shown: view.results, all: results };
+    const keep = (s: { source: string; decision?: string }) =>
+      s.source === 'person' || s.decision !== 'rejected';
+    const asCounted = drawn.spans.filter(keep).map((s) => ({ ...s, label: s.type }));
+    const every = reviewView(spans, 0, false)
+      .spans.filter(keep)
+      .map((s) => ({ ...s, label: s.type }));
+    return {
+      shown: reviewResults(text, asCounted, view.results, types),
+      all: reviewResults(text, every, results, types),
+    };
+  }, [reviewing, drawn, spans, text, types, view.results, results]);
   // Person-added labels get colours too (after the run's types, so those keep theirs).
   const colors = useMemo(
     () => assignTypeColors([...new Set([...types, ...spans.map((s) => s.label)])]),
@@ -72,13 +89,14 @@ export function ResultsSection() {
     <section
       aria-labelledby="results-heading"
       onKeyDown={onUndoKeys}
-      className="flex flex-col gap-3 rounded-lg border border-slate-200 p-4 md:col-span-2 dark:border-slate-800"
+      className="flex min-w-0 flex-col gap-3 rounded-lg border border-slate-200 p-4 dark:border-slate-800"
     >
       <h2 id="results-heading" className="text-lg font-semibold">
         Results
       </h2>
+      <OpenDocumentBar />
       <AnsweredBy />
-      <Legend colors={colors} results={view.results} onEmphasis={setEmphasis} />
+      <Legend colors={colors} results={counted.shown} onEmphasis={setEmphasis} />
       <DisplayOptions view={view} hasRun={status !== 'idle'} />
       {reviewing && <ReviewToolbar view={drawn} />}
       <HighlightedPassage
@@ -89,7 +107,7 @@ export function ResultsSection() {
         spans={drawn.spans}
         changed={reviewing ? changed : status !== 'idle' && runPassage !== text}
       />
-      <ResultsList results={view.results} />
+      <ResultsList results={counted.shown} all={counted.all} />
       <ExportBar hiddenSpans={view.hiddenSpans} />
       <ReviewExports canExport={reviewing} />
     </section>

@@ -2,10 +2,25 @@
  * Actions of the corpus beside the editor: open the database, import files, run and stop, open and
  * delete documents. The documents live in IndexedDB; the store mirrors only what the list shows.
  */
-import { effectiveSpans, type CorpusSpan } from '../../workers/corpus/document';
-import type { FoundEntity } from '../../workers/protocol';
+import { effectiveSpans } from '../../workers/corpus/document';
 import { CORPUS_DB_NAME, CorpusDb, storageUsage, type DocumentSummary } from '../lib/corpus/db';
-import { fileSource, importFiles, type Importer } from '../lib/corpus/import-files';
+import { DEFAULT_STORED_ID_POLICY, type StoredIdPolicy } from '../../workers/corpus/ids';
+import { labelStudioConfig, type ExportFormat } from '../../workers/corpus/formats';
+import {
+  BlobSink,
+  exportCorpus,
+  exportFileName,
+  FileSink,
+  FORMAT_LABEL,
+  FORMAT_MIME,
+  type ExportScope,
+  type ExportSink,
+  type WritableFile,
+} from '../lib/corpus/export';
+import { nextMatching, stepFrom, visibleDocuments, type StatusFilter } from '../lib/corpus/list-view';
+import { downloadBlob, downloadText } from '../lib/download';
+import { entitiesBySpan } from '../lib/review/review-results';
+import { fileSource, importFiles, type Importer, type ImportTally } from '../lib/corpus/import-files';
 import { pageImporter } from '../lib/corpus/importer';
 import { CorpusRunner } from '../lib/corpus/runner';
 import { useAppStore } from './app-store';
@@ -88,7 +103,36 @@ function replaceSummary(summary: DocumentSummary): void {
   set({ corpusDocuments: next });
 }
 
-/** Imports dropped or picked files; stops with a message naming the file when the storage is full. */
+let answerStoredIds: ((policy: StoredIdPolicy) => void) | null = null;
+
+/** The person's answer to "these ids are already stored" (the dialog); closing it answers the default. */
+export function answerStoredIdQuestion(policy: StoredIdPolicy = DEFAULT_STORED_ID_POLICY): void {
+  const answer = answerStoredIds;
+  answerStoredIds = null;
+  set({ corpusImportQuestion: null });
+  answer?.(policy);
+}
+
+/** One sentence on what an import did with ids already stored, or null when it met none. */
+export function importSummary(tally: ImportTally): string | null {
+  const parts: string[] = [];
+  const docs = (n: number) => `${n.toLocaleString('en-US')} document${n === 1 ? '' : 's'}`;
+  if (tally.skipped > 0)
+    parts.push(
+      `${docs(tally.skipped)} already stored kept as they were${
+        tally.skippedReviewed > 0 ? ` (${tally.skippedReviewed.toLocaleString('en-US')} reviewed)` : ''
+      }`,
+    );
+  if (tally.replaced > 0) parts.push(`${docs(tally.replaced)} updated from the file`);
+  if (tally.renamed > 0) parts.push(`${docs(tally.renamed)} imported under a new id ("<file>#<id>")`);
+  return parts.length > 0 ? `Import: ${parts.join('; ')}.` : null;
+}
+
+/**
+ * Imports dropped or picked files; stops with a message naming the file when the storage is full.
+ * When a file brings ids already stored from the same file (a re-import), the page asks once what to
+ * do with them (`corpusImportQuestion`); another file's ids are kept beside under `<file>#<id>`.
+ */
 export async function importCorpusFiles(
   files: readonly File[],
   importer: Importer = pageImporter,
@@ -98,22 +142,37 @@ export async function importCorpusFiles(
   set({
     corpusImport: { file: files[0]!.name, bytesRead: 0, totalBytes: files[0]!.size, stored: 0 },
     corpusNotice: null,
+    corpusImportSummary: null,
   });
   let stored = 0;
   const outcome = await importFiles(files.map(fileSource), current, importer, {
     onProgress: (file, bytesRead, totalBytes) =>
       set({ corpusImport: { file, bytesRead, totalBytes, stored } }),
     onProblem: (problem) => set({ corpusProblems: [...get().corpusProblems, problem] }),
-    onStored: (documents) => {
-      stored += documents.length;
-      // Ids already in the list were replaced by the import: drop the old entries.
-      const ids = new Set(documents.map((d) => d.id));
-      set({ corpusDocuments: [...get().corpusDocuments.filter((d) => !ids.has(d.id)), ...documents] });
+    onStored: (result) => {
+      stored += result.stored.length;
+      // Replaced documents keep their place in the list; new ones go to the end.
+      const byId = new Map(result.stored.map((d) => [d.id, d]));
+      const kept = get().corpusDocuments.map((d) => byId.get(d.id) ?? d);
+      const known = new Set(kept.map((d) => d.id));
+      set({ corpusDocuments: [...kept, ...result.stored.filter((d) => !known.has(d.id))] });
       const progress = get().corpusImport;
       if (progress) set({ corpusImport: { ...progress, stored } });
     },
+    askStoredIds: (question) =>
+      new Promise<StoredIdPolicy>((resolve) => {
+        answerStoredIds = resolve;
+        set({ corpusImportQuestion: question });
+      }),
   });
-  set({ corpusImport: null, ...(outcome.outcome === 'done' ? {} : { corpusNotice: outcome.message }) });
+  set({
+    corpusImport: null,
+    corpusImportSummary: importSummary(outcome.tally),
+    ...(outcome.outcome === 'done' ? {} : { corpusNotice: outcome.message }),
+  });
+  // The open document may have been updated from the file: show it as stored now.
+  const open = get().corpusOpenId;
+  if (open && outcome.tally.replaced > 0) void openDocument(open);
   void refreshStorage();
 }
 
@@ -155,6 +214,14 @@ export async function runCorpus(): Promise<void> {
       // As for the editor's run: anything but a bad input may have broken the worker; reload next time.
       set({ corpusRunError: outcome.error, loadStatus: 'idle', loadedModel: null });
     }
+  } catch (error) {
+    // A write the run could not make (a full disk while marking a document): say so, keep the rest.
+    set({
+      corpusRunError: {
+        name: error instanceof Error ? error.name : 'Error',
+        message: error instanceof Error ? error.message : String(error),
+      },
+    });
   } finally {
     set({ corpusRunStatus: 'idle' });
     void markStaleAndRefresh();
@@ -167,29 +234,6 @@ export function stopCorpus(): void {
   if (!runner?.running) return;
   set({ corpusRunStatus: 'stopping' });
   runner.stop();
-}
-
-/** One entity per distinct (type, text), with all its spans: the shape the highlighter draws. */
-function entitiesBySpan(text: string, spans: readonly CorpusSpan[]): Record<string, FoundEntity[]> {
-  const byType: Record<string, Map<string, { spans: { start: number; end: number }[]; score?: number }>> = {};
-  for (const span of spans) {
-    const entities = (byType[span.label] ??= new Map());
-    const surface = text.slice(span.start, span.end);
-    const entity = entities.get(surface) ?? { spans: [] };
-    entity.spans.push({ start: span.start, end: span.end });
-    if (span.score !== undefined) entity.score = Math.max(entity.score ?? 0, span.score);
-    entities.set(surface, entity);
-  }
-  const out: Record<string, FoundEntity[]> = {};
-  for (const [type, entities] of Object.entries(byType)) {
-    out[type] = [...entities].map(([surface, e]) => ({
-      text: surface,
-      spans: e.spans,
-      match: 'exact' as const,
-      ...(e.score !== undefined ? { score: e.score } : {}),
-    }));
-  }
-  return out;
 }
 
 /** Shows a document in the editor with its stored highlights, exactly as after a run of that passage. */
@@ -226,8 +270,13 @@ export async function openDocument(id: string): Promise<void> {
 /** Deletes one document and its spans. */
 export async function deleteDocument(id: string): Promise<void> {
   if (!db) return;
+  const running = runner?.running && get().corpusProgress?.currentId === id;
+  const name = get().corpusDocuments.find((d) => d.id === id)?.name ?? id;
   await db.deleteDocument(id);
   set({
+    ...(running
+      ? { corpusNotice: `${name} was deleted while it ran: its results are dropped, the run goes on.` }
+      : {}),
     corpusDocuments: get().corpusDocuments.filter((d) => d.id !== id),
     ...(get().corpusOpenId === id ? { corpusOpenId: null } : {}),
   });
@@ -245,4 +294,137 @@ export async function deleteAllDocuments(): Promise<void> {
 
 export function setCorpusFilter(filter: string): void {
   set({ corpusFilter: filter });
+}
+
+/** The File System Access API's save picker, where the browser has it (Chromium). */
+type SavePicker = (options: {
+  suggestedName: string;
+  types?: { description: string; accept: Record<string, string[]> }[];
+}) => Promise<{ createWritable(): Promise<WritableFile> }>;
+
+function savePicker(): SavePicker | undefined {
+  const picker = (window as unknown as { showSaveFilePicker?: SavePicker }).showSaveFilePicker;
+  return typeof picker === 'function' ? picker.bind(window) : undefined;
+}
+
+/** Keeps a closing tab from silently cutting an export short: the browser asks first. */
+function holdTabWhile<T>(work: Promise<T>): Promise<T> {
+  const ask = (event: BeforeUnloadEvent) => {
+    event.preventDefault();
+  };
+  window.addEventListener('beforeunload', ask);
+  return work.finally(() => window.removeEventListener('beforeunload', ask));
+}
+
+/** Which documents an export scope takes, by summary (the filtered list as the page shows it now). */
+export function exportKeep(scope: ExportScope): (doc: DocumentSummary) => boolean {
+  if (scope === 'reviewed') return (doc) => doc.reviewed;
+  if (scope === 'all') return () => true;
+  const state = get();
+  const ids = new Set(
+    visibleDocuments(state.corpusDocuments, state.corpusStatusFilter, state.corpusFilter).map((d) => d.id),
+  );
+  return (doc) => ids.has(doc.id);
+}
+
+/**
+ * Exports the corpus (all documents, the reviewed ones, or the filtered list) in `format`. Where the
+ * browser can write a file as it goes (`showSaveFilePicker`), the person picks it first (this must run
+ * straight from the click); elsewhere the file is assembled as a Blob from its parts and downloaded.
+ */
+export async function exportCorpusFile(format: ExportFormat, scope: ExportScope): Promise<void> {
+  if (!db || get().corpusExport) return;
+  const current = db;
+  const name = exportFileName(format, scope);
+  const picker = savePicker();
+  let sink: ExportSink;
+  let blob: BlobSink | null = null;
+  if (picker) {
+    try {
+      const handle = await picker({
+        suggestedName: name,
+        types: [
+          {
+            description: FORMAT_LABEL[format],
+            accept: { [FORMAT_MIME[format]]: [`.${name.split('.').pop()}`] },
+          },
+        ],
+      });
+      sink = new FileSink(await handle.createWritable());
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') return; // the person cancelled
+      set({ corpusExportMessage: `The export could not start: ${(error as Error).message}` });
+      return;
+    }
+  } else {
+    blob = new BlobSink(FORMAT_MIME[format]);
+    sink = blob;
+  }
+  set({ corpusExport: { format, written: 0 }, corpusExportMessage: null });
+  try {
+    const result = await holdTabWhile(
+      exportCorpus(current, format, exportKeep(scope), sink, {
+        onProgress: (written) => set({ corpusExport: { format, written } }),
+      }),
+    );
+    if (blob?.blob) downloadBlob(name, blob.blob);
+    const problems = result.problems.length;
+    set({
+      corpusExportMessage: `Exported ${result.documents.toLocaleString('en-US')} document${
+        result.documents === 1 ? '' : 's'
+      } to ${name}${
+        problems > 0
+          ? `; ${problems} span${problems === 1 ? '' : 's'} the format cannot hold left out (${result.problems
+              .slice(0, 3)
+              .join('; ')}${problems > 3 ? '…' : ''})`
+          : ''
+      }.`,
+    });
+  } catch (error) {
+    set({
+      corpusExportMessage: `The export stopped: ${error instanceof Error ? error.message : String(error)}. Nothing stored was changed; no file was completed.`,
+    });
+  } finally {
+    set({ corpusExport: null });
+  }
+}
+
+/** The Label Studio labeling config for every type in the corpus and the current type list. */
+export function downloadLabelStudioConfig(): void {
+  const state = get();
+  const types = new Set(state.entityTypes);
+  for (const doc of state.corpusDocuments) {
+    for (const type of doc.types) types.add(type);
+    for (const type of Object.keys(doc.counts)) types.add(type);
+  }
+  downloadText('label-studio-config.xml', labelStudioConfig(types), 'application/xml');
+}
+
+/** Moves to the next (+1) or previous (-1) document of the list as filtered; false at the ends. */
+export async function openNeighbour(step: 1 | -1): Promise<boolean> {
+  const state = get();
+  const list = visibleDocuments(state.corpusDocuments, state.corpusStatusFilter, state.corpusFilter);
+  const next = stepFrom(list, state.corpusOpenId, step);
+  if (!next) return false;
+  await openDocument(next.id);
+  return true;
+}
+
+/** Opens the next document (after the open one, wrapping round) that is run and not reviewed yet. */
+export async function openNextUnreviewed(): Promise<boolean> {
+  const state = get();
+  const list = visibleDocuments(state.corpusDocuments, state.corpusStatusFilter, state.corpusFilter);
+  const next =
+    nextMatching(list, state.corpusOpenId, (doc) => !doc.reviewed && doc.status === 'done') ??
+    nextMatching(state.corpusDocuments, state.corpusOpenId, (doc) => !doc.reviewed && doc.status === 'done');
+  if (!next) {
+    set({ reviewAnnouncement: 'No document left to review.' });
+    return false;
+  }
+  await openDocument(next.id);
+  return true;
+}
+
+export function setCorpusStatusFilter(filter: StatusFilter): void {
+  set({ corpusStatusFilter: filter });
 }

@@ -167,7 +167,11 @@ describe('corpus in the page', () => {
     expect(final.find((d) => d.id === 'doc-2')?.spans).toEqual([]);
 
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.getByRole('listitem').filter({ hasText: 'docs.jsonl #1' }).first().scrollIntoViewIfNeeded();
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: 'docs.jsonl · line 1' })
+      .first()
+      .scrollIntoViewIfNeeded();
     await screenshotForDocs(page, 'corpus');
     // Opening a document shows its text and highlights in the editor, as after a run.
     await page.getByRole('searchbox', { name: 'Filter documents' }).fill('note');

@@ -1,9 +1,11 @@
 import { formatBytes } from '../../../workers/bytes';
 import { useAppStore } from '../../store/app-store';
+import { CorpusExport } from './CorpusExport';
 import { CorpusRunControls } from './CorpusRunControls';
-import { DocumentList } from './DocumentList';
+import { DeleteAll } from './DeleteAll';
 import { ImportStatus } from './ImportStatus';
 import { ImportZone } from './ImportZone';
+import { StoredIdsDialog } from './StoredIdsDialog';
 
 /** How much this site stores (documents, results and cached models share the same quota). */
 function StorageUsed() {
@@ -17,9 +19,14 @@ function StorageUsed() {
   );
 }
 
-/** The corpus beside the editor: import, run, the document list and storage. */
+/**
+ * The corpus beside the editor: import (and the question about ids already stored), run, export,
+ * delete all, storage. The document list is in the review workspace below.
+ */
 export function CorpusPanel() {
   const notice = useAppStore((s) => s.corpusNotice);
+  const summary = useAppStore((s) => s.corpusImportSummary);
+  const count = useAppStore((s) => s.corpusDocuments.length);
   return (
     <section
       aria-labelledby="corpus-heading"
@@ -35,8 +42,22 @@ export function CorpusPanel() {
       )}
       <ImportZone />
       <ImportStatus />
+      {summary && (
+        <p role="status" className="text-sm" data-testid="import-summary">
+          {summary}
+        </p>
+      )}
+      <StoredIdsDialog />
+      {count > 0 ? (
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          {count.toLocaleString('en-US')} document{count === 1 ? '' : 's'}: review them in the list below.
+        </p>
+      ) : (
+        <p className="text-sm text-slate-600 dark:text-slate-400">No documents yet.</p>
+      )}
       <CorpusRunControls />
-      <DocumentList />
+      <CorpusExport />
+      <DeleteAll />
       <StorageUsed />
     </section>
   );

@@ -34,7 +34,8 @@ export function CorpusRunControls() {
           {status === 'stopping' ? 'Stopping…' : 'Stop run'}
         </button>
       </div>
-      {progress && (
+      {/* While a run is on; a finished run's "20 of 20" gets out of the way (the list shows the result). */}
+      {progress && running && (
         <div data-testid="corpus-progress" className="flex flex-col gap-1">
           <ProgressBar
             label="Documents"

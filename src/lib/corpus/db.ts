@@ -5,11 +5,21 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import {
+  effectiveSpans,
   sameTypeSet,
   type CorpusDocument,
   type CorpusSpan,
   type DocumentStatus,
 } from '../../../workers/corpus/document';
+import {
+  DEFAULT_STORED_ID_POLICY,
+  fileOfName,
+  IdAssigner,
+  needsQuestion,
+  storedIdAction,
+  type StoredIdPolicy,
+} from '../../../workers/corpus/ids';
+import { mergeRerun } from '../../../workers/corpus/rerun';
 
 /** The database name the page uses (tests pass their own). */
 export const CORPUS_DB_NAME = 'uniner-corpus';
@@ -23,8 +33,42 @@ export interface StoredDocument extends CorpusDocument {
   readonly seq: number;
   /** Size of the text in UTF-16 code units (what the list shows as size). */
   readonly size: number;
-  /** Model spans per type of the last run (for the list's counts). */
+  /** Spans per type that count (person spans and model spans not rejected), for the list's counts. */
   readonly counts: Readonly<Record<string, number>>;
+  /** The file it was imported from (documents stored before this field: read from `name`). */
+  readonly file?: string;
+}
+
+/** The file a stored document came from. */
+export function fileOfDocument(doc: Pick<StoredDocument, 'file' | 'name'>): string {
+  return doc.file ?? fileOfName(doc.name);
+}
+
+/**
+ * A document to import; `spans` when it comes from an export of ours (its status, types and reviewed
+ * flag are then kept as the file says).
+ */
+export type ImportedDocument = CorpusDocument & { readonly spans?: readonly CorpusSpan[] };
+
+/** What one import batch did with its documents. */
+export interface ImportBatchResult {
+  /** Summaries of the documents written (new, renamed or replaced), in input order. */
+  readonly stored: DocumentSummary[];
+  /** Ids of stored documents that were overwritten (the list drops their old entries). */
+  readonly replaced: readonly string[];
+  /** Documents not imported because their id is stored and the person chose to skip those. */
+  readonly skipped: number;
+  /** Of those, documents kept because they are reviewed (a `replace` never touches them). */
+  readonly skippedReviewed: number;
+  /** Documents imported under a new id (`<file>#<id>`): another file's id, or "keep both". */
+  readonly renamed: number;
+}
+
+/** How many documents of a batch re-import ids of the same file already stored (the question to ask). */
+export interface StoredConflicts {
+  readonly count: number;
+  /** Of those, how many stored documents are reviewed. */
+  readonly reviewed: number;
 }
 
 /** What the document list holds per document: everything but the text. */
@@ -45,8 +89,21 @@ export class CorpusQuotaError extends Error {
   }
 }
 
+/** Thrown when a run's results cannot be stored because the quota is reached: the document is unchanged. */
+export class ResultsQuotaError extends Error {
+  override readonly name = 'ResultsQuotaError';
+  constructor(readonly documentName: string) {
+    super(
+      `Storage is full: the results of ${documentName} could not be stored. Its earlier results and review are unchanged; delete documents or free space, then run again.`,
+    );
+  }
+}
+
 function isQuotaError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'QuotaExceededError' || /quota/i.test(error.message));
+  // A DOMException from another realm (a test's DOM, a worker) is not `instanceof Error`: read its fields.
+  if (!error || typeof error !== 'object') return false;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  return name === 'QuotaExceededError' || (typeof message === 'string' && /quota/i.test(message));
 }
 
 /** Creates or migrates the stores. Each step takes one version to the next, so any old database opens. */
@@ -65,11 +122,15 @@ function summaryOf(doc: StoredDocument): DocumentSummary {
   return summary;
 }
 
-function countsOf(spans: readonly CorpusSpan[]): Record<string, number> {
+/** Spans per type that count: person spans and model spans a person did not reject. */
+export function countsOf(spans: readonly CorpusSpan[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const span of spans) counts[span.label] = (counts[span.label] ?? 0) + 1;
+  for (const span of effectiveSpans(spans)) counts[span.label] = (counts[span.label] ?? 0) + 1;
   return counts;
 }
+
+/** A request's rejection surfaces once, through `tx.done`: the per-request promise must not go unhandled. */
+const quiet = (request: Promise<unknown>) => void request.catch(() => undefined);
 
 /** The corpus database of one origin. */
 export class CorpusDb {
@@ -88,34 +149,99 @@ export class CorpusDb {
   }
 
   /**
-   * Adds documents of one file in one transaction (an id already stored is replaced, with its spans
-   * removed). A full quota rejects with {@link CorpusQuotaError} naming `file`; nothing of this batch is
-   * stored, everything before it is intact. Returns the summaries as stored.
+   * Adds documents of one file in one transaction. Ids already stored follow the one id rule
+   * (`workers/corpus/ids.ts`): a document of another file is kept beside the stored one under
+   * `<file>#<id>`; a re-import of the same file follows `policy` (default: skip, so nothing stored
+   * changes). `assigner` carries the ids of earlier batches and files of the same import. A full quota
+   * rejects with {@link CorpusQuotaError} naming `file`; nothing of this batch is stored, everything
+   * before it is intact.
    */
-  async addDocuments(documents: readonly CorpusDocument[], file: string): Promise<DocumentSummary[]> {
+  async addDocuments(
+    documents: readonly ImportedDocument[],
+    file: string,
+    policy: StoredIdPolicy = DEFAULT_STORED_ID_POLICY,
+    assigner: IdAssigner = new IdAssigner(),
+  ): Promise<ImportBatchResult> {
     const tx = this.db.transaction(['documents', 'spans'], 'readwrite');
     const store = tx.objectStore('documents');
-    const out: DocumentSummary[] = [];
-    // Request errors surface once, through tx.done; the per-request promises must not go unhandled.
-    const quiet = (request: Promise<unknown>) => void request.catch(() => undefined);
+    const spans = tx.objectStore('spans');
+    const stored: DocumentSummary[] = [];
+    const replaced: string[] = [];
+    let skipped = 0;
+    let skippedReviewed = 0;
+    let renamed = 0;
     try {
       const last = await store.index('seq').openCursor(null, 'prev');
       let seq = last ? last.value.seq + 1 : 0;
-      for (const document of documents) {
-        const stored: StoredDocument = {
-          ...document,
-          status: 'pending',
-          types: [],
-          seq: seq++,
-          size: document.text.length,
-          counts: {},
+      /** A free id for a document that cannot keep its own: the assigner's rule, checked against the store. */
+      const freeId = async (id: string): Promise<string> => {
+        for (;;) {
+          const candidate = assigner.assign(file, id);
+          if ((await store.getKey(candidate)) === undefined) return candidate;
+        }
+      };
+      for (const { spans: imported, ...document } of documents) {
+        const fresh = (id: string, at = seq++): StoredDocument => {
+          if (imported) quiet(spans.put({ documentId: id, spans: [...imported] }));
+          return {
+            ...document,
+            id,
+            ...(imported ? {} : { status: 'pending' as const, types: [], reviewed: false }),
+            seq: at,
+            size: document.text.length,
+            counts: imported ? countsOf(imported) : {},
+            file,
+          };
         };
-        quiet(store.put(stored));
-        quiet(tx.objectStore('spans').delete(document.id));
-        out.push(summaryOf(stored));
+        // An id an earlier file (or record) of this import used: renamed by file, no question.
+        const existing = assigner.has(document.id) ? undefined : await store.get(document.id);
+        let next: StoredDocument;
+        if (assigner.has(document.id)) {
+          next = fresh(await freeId(document.id));
+          renamed++;
+        } else if (!existing) {
+          next = fresh(assigner.assign(file, document.id));
+        } else {
+          const action = storedIdAction(
+            { file: fileOfDocument(existing), text: existing.text, reviewed: existing.reviewed },
+            file,
+            document.text,
+            policy,
+          );
+          if (action.kind === 'skip') {
+            assigner.reserve(document.id);
+            skipped++;
+            if (existing.reviewed) skippedReviewed++;
+            continue;
+          }
+          if (action.kind === 'rename') {
+            assigner.reserve(document.id);
+            next = fresh(await freeId(document.id));
+            renamed++;
+          } else {
+            assigner.reserve(document.id);
+            replaced.push(document.id);
+            if (action.keepSpans) {
+              // Same text: the offsets still hold, so spans, decisions, status and review stay.
+              const { pages: _pages, ...rest } = existing;
+              next = {
+                ...rest,
+                name: document.name,
+                meta: document.meta,
+                ...(document.pages ? { pages: document.pages } : {}),
+                file,
+              };
+            } else {
+              if (!imported) quiet(spans.delete(document.id));
+              next = fresh(document.id, existing.seq);
+            }
+          }
+        }
+        quiet(store.put(next));
+        stored.push(summaryOf(next));
       }
       await tx.done;
-      return out;
+      return { stored, replaced, skipped, skippedReviewed, renamed };
     } catch (error) {
       // A request that threw at once leaves the transaction open: abort it so none of this batch lands.
       try {
@@ -126,6 +252,62 @@ export class CorpusDb {
       quiet(tx.done);
       if (isQuotaError(error)) throw new CorpusQuotaError(file);
       throw error;
+    }
+  }
+
+  /**
+   * How many documents of a batch re-import, from the same file, an id already stored (and how many
+   * of those stored documents are reviewed): read-only, so the page can ask once before writing.
+   * Ids `assigner` already handed out this import are not counted (they are renamed by file).
+   */
+  async storedConflicts(
+    documents: readonly CorpusDocument[],
+    file: string,
+    assigner?: IdAssigner,
+  ): Promise<StoredConflicts> {
+    const tx = this.db.transaction('documents');
+    let count = 0;
+    let reviewed = 0;
+    const found = await Promise.all(
+      documents.map((doc) => (assigner?.has(doc.id) ? undefined : tx.store.get(doc.id))),
+    );
+    await tx.done;
+    for (const existing of found) {
+      if (!existing || !needsQuestion({ file: fileOfDocument(existing) }, file)) continue;
+      count++;
+      if (existing.reviewed) reviewed++;
+    }
+    return { count, reviewed };
+  }
+
+  /**
+   * Documents with their spans in import order, `batch` at a time, each batch read in one
+   * transaction (an export reads the corpus without holding it all). `keep` picks documents by summary.
+   */
+  async *documentsWithSpans(
+    keep: (doc: DocumentSummary) => boolean = () => true,
+    batch = 100,
+  ): AsyncGenerator<{ document: StoredDocument; spans: readonly CorpusSpan[] }[]> {
+    let after: number | undefined;
+    for (;;) {
+      const tx = this.db.transaction(['documents', 'spans']);
+      const index = tx.objectStore('documents').index('seq');
+      const out: { document: StoredDocument; spans: readonly CorpusSpan[] }[] = [];
+      let cursor = await index.openCursor(after === undefined ? null : IDBKeyRange.lowerBound(after, true));
+      let last: number | undefined;
+      while (cursor && out.length < batch) {
+        last = cursor.value.seq;
+        if (keep(summaryOf(cursor.value))) {
+          const spans = (await tx.objectStore('spans').get(cursor.value.id))?.spans ?? [];
+          out.push({ document: cursor.value, spans });
+        }
+        cursor = await cursor.continue();
+      }
+      const more = cursor !== null;
+      await tx.done;
+      if (out.length > 0) yield out;
+      if (!more || last === undefined) return;
+      after = last;
     }
   }
 
@@ -156,7 +338,6 @@ export class CorpusDb {
       await tx.done;
       return undefined;
     }
-
     const { error: _old, ...rest } = doc;
     const next: StoredDocument = { ...rest, status, ...(error !== undefined ? { error } : {}) };
     await tx.store.put(next);
@@ -166,7 +347,10 @@ export class CorpusDb {
 
   /**
    * Stores one run's results: the spans, the types asked, status `done`: ONE transaction, so a reader
-   * never sees new spans with an old status or the reverse. Person spans already stored are kept.
+   * never sees new spans with an old status or the reverse. The new model spans are merged into the
+   * stored ones by `mergeRerun` (workers/corpus/rerun.ts): every person span and decision stays. Returns
+   * undefined when the document was deleted meanwhile (nothing written). A full quota rejects with
+   * {@link ResultsQuotaError}; the document is then exactly as before.
    */
   async writeResults(
     id: string,
@@ -174,25 +358,39 @@ export class CorpusDb {
     modelSpans: readonly CorpusSpan[],
   ): Promise<DocumentSummary | undefined> {
     const tx = this.db.transaction(['documents', 'spans'], 'readwrite');
-    const doc = await tx.objectStore('documents').get(id);
-    if (!doc) {
-      await tx.done;
-      return undefined;
-    }
-    const previous = (await tx.objectStore('spans').get(id))?.spans ?? [];
-    const spans = [...previous.filter((s) => s.source === 'person'), ...modelSpans];
+    let name = id;
+    try {
+      const doc = await tx.objectStore('documents').get(id);
+      if (!doc) {
+        await tx.done;
+        return undefined;
+      }
+      name = doc.name;
+      const previous = (await tx.objectStore('spans').get(id))?.spans ?? [];
+      const merged = mergeRerun(previous, modelSpans, doc.reviewed);
 
-    const { error: _old, ...rest } = doc;
-    const next: StoredDocument = {
-      ...rest,
-      status: 'done',
-      types: [...types],
-      counts: countsOf(modelSpans),
-    };
-    await tx.objectStore('spans').put({ documentId: id, spans });
-    await tx.objectStore('documents').put(next);
-    await tx.done;
-    return summaryOf(next);
+      const { error: _old, ...rest } = doc;
+      const next: StoredDocument = {
+        ...rest,
+        status: 'done',
+        types: [...types],
+        reviewed: merged.reviewed,
+        counts: countsOf(merged.spans),
+      };
+      quiet(tx.objectStore('spans').put({ documentId: id, spans: merged.spans }));
+      quiet(tx.objectStore('documents').put(next));
+      await tx.done;
+      return summaryOf(next);
+    } catch (error) {
+      try {
+        tx.abort();
+      } catch {
+        // Already aborted by the failed request.
+      }
+      quiet(tx.done);
+      if (isQuotaError(error)) throw new ResultsQuotaError(name);
+      throw error;
+    }
   }
 
   /**
@@ -211,7 +409,7 @@ export class CorpusDb {
       await tx.done;
       return undefined;
     }
-    const next: StoredDocument = { ...doc, reviewed };
+    const next: StoredDocument = { ...doc, reviewed, counts: countsOf(spans) };
     await tx.objectStore('spans').put({ documentId: id, spans: [...spans] });
     await tx.objectStore('documents').put(next);
     await tx.done;
@@ -258,6 +456,11 @@ export class CorpusDb {
   async deleteDocument(id: string): Promise<void> {
     const tx = this.db.transaction(['documents', 'spans'], 'readwrite');
     await Promise.all([tx.objectStore('documents').delete(id), tx.objectStore('spans').delete(id), tx.done]);
+  }
+
+  /** Whether a document is stored (a run checks before writing; a deleted one gets a message). */
+  async has(id: string): Promise<boolean> {
+    return (await this.db.getKey('documents', id)) !== undefined;
   }
 
   /** Deletes every document and span. */

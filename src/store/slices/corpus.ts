@@ -1,6 +1,8 @@
 import type { ImportProblem } from '../../../workers/corpus/document';
 import type { WorkerError } from '../../../workers/protocol';
 import type { DocumentSummary } from '../../lib/corpus/db';
+import type { StoredIdQuestion } from '../../lib/corpus/import-files';
+import type { StatusFilter } from '../../lib/corpus/list-view';
 import type { CorpusRunProgress } from '../../lib/corpus/runner';
 import type { AppStateCreator } from '../app-state';
 
@@ -27,9 +29,19 @@ export interface CorpusSlice {
   readonly corpusDocuments: readonly DocumentSummary[];
   /** The list's filter (matches names, case-insensitive; `status:done` style terms match the status). */
   readonly corpusFilter: string;
+  /** The list's status filter ("all", or one status; `reviewed` is the reviewed flag). */
+  readonly corpusStatusFilter: StatusFilter;
   /** The document shown in the editor, or null for a free passage. */
   readonly corpusOpenId: string | null;
   readonly corpusImport: CorpusImportState | null;
+  /** An import waits for the person: ids of a re-imported file are already stored (the dialog). */
+  readonly corpusImportQuestion: StoredIdQuestion | null;
+  /** What the last import did with ids already stored ("12 kept as they were"), or null. */
+  readonly corpusImportSummary: string | null;
+  /** A corpus export in progress: documents written so far. */
+  readonly corpusExport: { readonly format: string; readonly written: number } | null;
+  /** How the last corpus export ended (a message), or null. */
+  readonly corpusExportMessage: string | null;
   /** Records that could not be imported (the rest of each file was). */
   readonly corpusProblems: readonly ImportProblem[];
   /** Something the person must know (storage full, database unavailable). */
@@ -46,8 +58,13 @@ export const createCorpusSlice: AppStateCreator<CorpusSlice> = () => ({
   corpusReady: false,
   corpusDocuments: [],
   corpusFilter: '',
+  corpusStatusFilter: 'all',
   corpusOpenId: null,
   corpusImport: null,
+  corpusImportQuestion: null,
+  corpusImportSummary: null,
+  corpusExport: null,
+  corpusExportMessage: null,
   corpusProblems: [],
   corpusNotice: null,
   corpusRunStatus: 'idle',

@@ -48,12 +48,12 @@ describe('CorpusDb', () => {
     expect(summary?.counts).toEqual({ person: 2 });
     expect(summary?.types).toEqual(['person', 'place']);
     expect(await db.getSpans('a')).toHaveLength(2);
-    // A rerun replaces model spans only.
+    // A rerun replaces undecided model spans only: person spans stay (see rerun.test.ts for decisions).
     const person: CorpusSpan = { start: 5, end: 7, label: 'place', source: 'person' };
     const tx = (db as unknown as { db: { put: (s: string, v: unknown) => Promise<unknown> } }).db;
     await tx.put('spans', { documentId: 'a', spans: [...(await db.getSpans('a')), person] });
     await db.writeResults('a', ['person'], [span(0, 4, 'person')]);
-    expect(await db.getSpans('a')).toEqual([person, span(0, 4, 'person')]);
+    expect(await db.getSpans('a')).toEqual([span(0, 4, 'person'), person]);
   });
 
   it('a failed results write leaves the previous status and spans (one transaction)', async () => {

@@ -4,7 +4,14 @@ import type { ImportProblem } from '../../../../../workers/corpus/document';
 import { importDocuments, type ImportSource } from '../../../../../workers/corpus/import';
 import { CorpusDb, type DocumentSummary } from '../../../../../src/lib/corpus/db';
 import { importFiles } from '../../../../../src/lib/corpus/import-files';
-import { filterDocuments, formatDuration } from '../../../../../src/lib/corpus/list-view';
+import {
+  countByFilter,
+  filterDocuments,
+  formatDuration,
+  nextMatching,
+  stepFrom,
+  visibleDocuments,
+} from '../../../../../src/lib/corpus/list-view';
 
 function source(name: string, content: string): ImportSource {
   const bytes = new TextEncoder().encode(content);
@@ -35,9 +42,13 @@ describe('importFiles', () => {
       [source('a.jsonl', lines.join('\n')), source('b.txt', 'One plain document.')],
       db,
       importDocuments,
-      { onProblem: (p) => problems.push(p), onStored: (docs) => batches.push(docs.length) },
+      { onProblem: (p) => problems.push(p), onStored: (result) => batches.push(result.stored.length) },
     );
-    expect(outcome).toEqual({ outcome: 'done', documents: 451 });
+    expect(outcome).toEqual({
+      outcome: 'done',
+      documents: 451,
+      tally: { skipped: 0, skippedReviewed: 0, renamed: 0, replaced: 0 },
+    });
     expect(batches).toEqual([200, 200, 50, 1]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ file: 'a.jsonl', line: 11 });
@@ -101,5 +112,43 @@ describe('document list helpers', () => {
     expect(formatDuration(12_400)).toBe('12 s');
     expect(formatDuration(250_000)).toBe('4 min 10 s');
     expect(formatDuration(3_900_000)).toBe('1 h 5 min');
+  });
+});
+
+describe('the list as filtered, and moving through it', () => {
+  const summary = (id: string, status: DocumentSummary['status'], reviewed = false): DocumentSummary => ({
+    id,
+    name: id,
+    status,
+    reviewed,
+    types: [],
+    seq: 0,
+    size: 1,
+    counts: {},
+  });
+  const docs = [
+    summary('a', 'done', true),
+    summary('b', 'done'),
+    summary('c', 'pending'),
+    summary('d', 'failed'),
+    summary('e', 'done'),
+  ];
+
+  it('filters by status (done = run and not reviewed) and counts each filter', () => {
+    expect(visibleDocuments(docs, 'done', '').map((d) => d.id)).toEqual(['b', 'e']);
+    expect(visibleDocuments(docs, 'reviewed', '').map((d) => d.id)).toEqual(['a']);
+    expect(visibleDocuments(docs, 'all', 'e').map((d) => d.id)).toEqual(['e']);
+    expect(countByFilter(docs)).toEqual({ all: 5, pending: 1, done: 2, reviewed: 1, failed: 1, stale: 0 });
+  });
+
+  it('previous/next stop at the ends; next matching wraps round and skips the open one', () => {
+    expect(stepFrom(docs, 'a', -1)).toBeUndefined();
+    expect(stepFrom(docs, 'a', 1)?.id).toBe('b');
+    expect(stepFrom(docs, 'zzz', 1)?.id).toBe('a');
+    expect(stepFrom(docs, null, -1)?.id).toBe('e');
+    const toReview = (d: DocumentSummary) => d.status === 'done' && !d.reviewed;
+    expect(nextMatching(docs, 'b', toReview)?.id).toBe('e');
+    expect(nextMatching(docs, 'e', toReview)?.id).toBe('b');
+    expect(nextMatching([docs[1]!], 'b', toReview)).toBeUndefined();
   });
 });

@@ -5,45 +5,17 @@
  * ~/.cache/uniner-web/venv-formats, created from tools/spacy/requirements-formats.txt on the first
  * run (about a minute); a failed install fails these tests, it never skips them.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { effectiveSpans, type DocumentWithSpans } from '../../../../../workers/corpus/document';
 import { conllLabel, exportDocuments, labelStudioConfig } from '../../../../../workers/corpus/formats';
+import { ensureFormatsVenv, formatsPython } from '../../../../fixtures/formats-venv';
 import { corpusDocument, fresh, reviewed, spanOf } from './sample';
 
-const REQUIREMENTS = 'tools/spacy/requirements-formats.txt';
-const VENV = join(homedir(), '.cache', 'uniner-web', 'venv-formats');
-const PYTHON = join(VENV, 'bin', 'python');
-/** The requirements the venv was built from: a changed pin rebuilds it. */
-const STAMP = join(VENV, 'requirements-formats.txt');
-
-function ensureVenv(): void {
-  const wanted = readFileSync(REQUIREMENTS, 'utf8');
-  if (existsSync(PYTHON) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === wanted) return;
-  rmSync(VENV, { recursive: true, force: true });
-  mkdirSync(join(VENV, '..'), { recursive: true });
-  const started = Date.now();
-  execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
-  execFileSync(
-    join(VENV, 'bin', 'pip'),
-    ['install', '--disable-pip-version-check', '-q', '-r', REQUIREMENTS],
-    {
-      stdio: 'inherit',
-    },
-  );
-  writeFileSync(STAMP, wanted);
-  console.log(`venv-formats installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-}
-
-/** Runs the venv's Python; a non-zero exit fails the test with its stderr. */
-function python(args: string[]): { stdout: string; stderr: string } {
-  const result = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`python ${args[0]} failed (${result.status}): ${result.stderr}`);
-  return { stdout: result.stdout, stderr: result.stderr };
-}
+const ensureVenv = ensureFormatsVenv;
+const python = formatsPython;
 
 const text3 = 'Lovelace moved to New York City in 1835.';
 const text4 = "The 😀 C++ and programming in Rust: don't miss Mr. Smith's talk in São Paulo!";
