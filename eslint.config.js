@@ -28,6 +28,7 @@ export default tseslint.config(
               group: [
                 '**/workers/*',
                 '!**/workers/protocol',
+                '!**/workers/engine',
                 '!**/workers/loading',
                 '!**/workers/corpus',
                 '!**/workers/limits',
@@ -47,9 +48,9 @@ export default tseslint.config(
               message: 'src/ talks to the engine through the worker protocol only.',
             },
             {
-              group: ['**/workers/protocol'],
+              group: ['**/workers/protocol', '**/workers/engine'],
               allowTypeImports: true,
-              message: 'Import only types from workers/protocol.',
+              message: 'Import only types from workers/protocol and workers/engine.',
             },
             {
               group: ['@huggingface/transformers', 'onnxruntime-web'],

@@ -2,7 +2,8 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import tailwindcss from '@tailwindcss/vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { bundledModel } from './tools/bundled-model/vite-plugin';
+// With its extension: Vite's config loader warns about extensionless imports (and will require them).
+import { bundledModel } from './tools/bundled-model/vite-plugin.ts';
 
 /**
  * Cross-origin isolation gives onnxruntime-web its WASM threads (SharedArrayBuffer).

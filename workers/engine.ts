@@ -44,6 +44,11 @@ export interface ExtractJob {
 export interface Engine {
   /** Which model answers, where and in which format; null until `load` has resolved. */
   readonly model: LoadedModelInfo | null;
+  /**
+   * Extractions this engine answers at once. Absent = 1: a local model runs one request at a time, and
+   * a new request interrupts the running one. A server engine keeps several in flight (it batches them).
+   */
+  readonly concurrency?: number;
   load(): Promise<LoadedModelInfo>;
   extract(job: ExtractJob, onEvent?: (event: EngineEvent) => void): Promise<DoneEvent>;
   interrupt(): void;

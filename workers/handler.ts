@@ -181,7 +181,13 @@ export class InferenceHandler {
     } finally {
       cacheWarning = cacheWriteWarning(cacheWrites.stop());
     }
-    const info = cacheWarning ? { ...loaded.info, cacheWarning } : loaded.info;
+    const info = {
+      ...loaded.info,
+      ...(cacheWarning ? { cacheWarning } : {}),
+      ...(choice.deviceWarning && loaded.info.device === 'webgpu'
+        ? { deviceWarning: choice.deviceWarning }
+        : {}),
+    };
     this.loaded = { lm: loaded.lm, info };
     this.post({
       type: 'ready',

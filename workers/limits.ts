@@ -4,6 +4,7 @@
  * them (workers/text/prompt.ts, workers/extractor.ts); the page shows them before Extract
  * (src/lib/entity-types.ts, src/lib/passage-limits.ts). Pure: `src/` may import it (eslint.config.js).
  */
+import type { ExtractOptions } from './protocol';
 
 /** Longest entity type, in UTF-16 code units after cleaning. */
 export const MAX_ENTITY_TYPE_LENGTH = 100;
@@ -60,3 +61,6 @@ export function passageChunkTokens(contextLength: number, maxNewTokens: number):
  */
 export const APP_CONTEXT_TOKENS =
   MAX_CHUNK_TOKENS + QUESTION_AND_TEMPLATE_TOKENS + UNINER_MAX_NEW_TOKENS + MIN_CHUNK_TOKENS;
+
+/** Default extraction options: constrained, UniNER's 256-token answer budget. */
+export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = { constrain: true, maxNewTokens: 256 };

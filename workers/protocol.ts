@@ -100,6 +100,12 @@ export interface RunStats {
   readonly ms: number;
   /** Number of passage chunks (long passages are split at sentence boundaries). */
   readonly chunks: number;
+  /**
+   * Set when the page ended the run itself because the worker did not answer a Stop (a step slower
+   * than the deadline): the worker's counts are lost, so only the generated tokens of the types
+   * answered before the Stop are counted, and no prompt tokens.
+   */
+  readonly forcedStop?: boolean;
 }
 
 /** A model that is loaded and ready to answer. */
@@ -120,6 +126,11 @@ export interface LoadedModelInfo {
   readonly dtype: Dtype | 'unknown';
   /** Tokens the model can attend to (prompt + answer). */
   readonly contextLength: number;
+  /**
+   * Set when the device is the one asked for but a poor choice: WebGPU chosen by name on a software
+   * (fallback) adapter, which is far slower than WASM.
+   */
+  readonly deviceWarning?: string;
   /** Set when the browser refused to store some of its files (a failed Cache.put): it will download again. */
   readonly cacheWarning?: string;
 }
@@ -297,8 +308,8 @@ export type FromWorker =
   | SelfTestResultEvent
   | ErrorEvent;
 
-/** Default extraction options: constrained, UniNER's 256-token answer budget. */
-export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = { constrain: true, maxNewTokens: 256 };
+/** Default extraction options (they live with the other shared rules, where the page may read them). */
+export { DEFAULT_EXTRACT_OPTIONS } from './limits';
 
 /** Compile-time exhaustiveness check for `switch` over the unions above. */
 export function assertNever(value: never): never {

@@ -35,6 +35,11 @@ export function ModelStatus() {
           {gpu ? 'WebGPU' : model.device.toUpperCase()}
         </span>
         {fallback && <span className="block text-amber-800 dark:text-amber-300">Fallback: {fallback}</span>}
+        {model.deviceWarning && (
+          <span className="block text-amber-800 dark:text-amber-300" data-testid="device-warning">
+            {model.deviceWarning}
+          </span>
+        )}
       </dd>
       <dt className="text-slate-600 dark:text-slate-400">Weights</dt>
       <dd>{model.dtype}</dd>

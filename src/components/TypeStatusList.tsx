@@ -49,7 +49,9 @@ export function TypeStatusList() {
       {stats && (
         <p className="mt-1 text-slate-600 dark:text-slate-400">
           {status === 'interrupted' ? 'Stopped' : 'Finished'} in {(stats.ms / 1000).toFixed(2)} s ·{' '}
-          {stats.prefillTokens} prompt tokens · {stats.decodeTokens} generated tokens
+          {stats.forcedStop
+            ? `${stats.decodeTokens} generated tokens in the types answered (the engine was restarted: prompt tokens not counted)`
+            : `${stats.prefillTokens} prompt tokens · ${stats.decodeTokens} generated tokens`}
         </p>
       )}
     </div>

@@ -9,7 +9,7 @@ import { fileSource, importFiles, type Importer } from '../lib/corpus/import-fil
 import { pageImporter } from '../lib/corpus/importer';
 import { CorpusRunner } from '../lib/corpus/runner';
 import { useAppStore } from './app-store';
-import { engineClient, ensureSelectedModel, extractOptionsOf } from './engine-actions';
+import { ensureSelectedModel, extractOptionsOf, workerEngine } from './engine-actions';
 import { saveReviewsTo, storedReviewPatch } from './review-actions';
 import { QUEUED, type TypeRun } from './slices/run';
 
@@ -127,14 +127,14 @@ export function dismissImportProblems(): void {
  * ordinary extract request each. Resolves when the run ends (finished, stopped, or failed).
  */
 export async function runCorpus(): Promise<void> {
-  const client = engineClient();
-  if (!db || !client || runner?.running) return;
+  const engine = workerEngine();
+  if (!db || !engine || runner?.running) return;
   const types = [...get().entityTypes];
   if (types.length === 0) {
     set({ corpusRunError: { name: 'NoEntityTypes', message: 'Add at least one entity type.' } });
     return;
   }
-  runner ??= new CorpusRunner(db, client);
+  runner ??= new CorpusRunner(db, engine);
   set({ corpusRunStatus: 'running', corpusRunError: null, corpusProgress: null });
   try {
     await markStaleAndRefresh();

@@ -3,7 +3,9 @@
  * routes its events into the store; tests bind a client built on a fake worker.
  */
 import type { ExtractOptions, ModelSource } from '../../workers/protocol';
+import type { Engine } from '../../workers/engine';
 import type { EngineClient } from '../lib/engine-client';
+import { createWorkerEngine } from '../lib/engine-client/worker-engine';
 import { appBaseUrl, resolveAppPath } from '../lib/app-path';
 import { findPreset, isConfigured, validateCustomSource } from '../lib/model-presets';
 import { useAppStore } from './app-store';
@@ -223,9 +225,21 @@ export function stopExtraction(): void {
   client?.interrupt();
 }
 
-/** The connected engine client (the corpus runner sends its requests through it), or null before `bindEngine`. */
-export function engineClient(): EngineClient | null {
-  return client;
+/**
+ * The page's worker as an `Engine` (what the shared corpus runner drives): extractions go through the
+ * connected client, and `load` loads the selected model the way the model panel does. Null before
+ * `bindEngine`.
+ */
+export function workerEngine(): Engine | null {
+  if (!client) return null;
+  const bound = client;
+  return createWorkerEngine(bound, async () => {
+    if (!(await ensureSelectedModel()) || !bound.loadedModel)
+      throw Object.assign(new Error(useAppStore.getState().loadError?.message ?? 'The model did not load.'), {
+        name: 'ModelLoadError',
+      });
+    return bound.loadedModel;
+  });
 }
 
 /** Loads the selected model unless it is loaded (or waits for the load in progress); true when ready. */

@@ -60,7 +60,7 @@ export function reduceEngineEvent(state: AppState, event: ClientEvent): Partial<
         loadFiles: {},
         ...(event.requestId === state.runRequestId
           ? {
-              runNotice: `The engine did not stop within ${(event.waitedMs / 1000).toFixed(1)} s, so it was restarted; the model loads again on the next Extract.`,
+              runNotice: `One step of this device took longer than ${(event.waitedMs / 1000).toFixed(1)} s, so Stop restarted the engine. ${answeredWords(event.typesAnswered)} The model loads again on the next Extract.`,
             }
           : {}),
       };
@@ -127,4 +127,10 @@ export function reduceEngineEvent(state: AppState, event: ClientEvent): Partial<
       }
       return null;
   }
+}
+
+/** What a forced stop kept, in words. */
+function answeredWords(typesAnswered: number): string {
+  if (typesAnswered === 0) return 'No type had been answered yet.';
+  return `The ${typesAnswered === 1 ? 'type' : `${typesAnswered} types`} answered before the Stop ${typesAnswered === 1 ? 'is' : 'are'} kept.`;
 }

@@ -3,6 +3,7 @@
  * arrives as inline <style>, which the production Content-Security-Policy would block) and the console
  * shows no policy violation. The built page keeps the strict policy (csp.test.ts tests it in force).
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,51 @@ declare global {
 }
 
 describe('npm run dev', () => {
+  it("starts quietly: Vite's banner and our one line about the bundled model, no warnings", async () => {
+    // The real command line (`npm run dev` is `vite`), on a port of its own, until it says where it serves.
+    const child = spawn(
+      process.execPath,
+      [
+        resolve(ROOT, 'node_modules/vite/bin/vite.js'),
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '5391',
+        '--clearScreen',
+        'false',
+      ],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+    );
+    let output = '';
+    try {
+      await new Promise<void>((resolveStart, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`the dev server did not start:\n${output}`)),
+          120_000,
+        );
+        const read = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (/Local:\s+http/u.test(output)) {
+            clearTimeout(timer);
+            resolveStart();
+          }
+        };
+        child.stdout.on('data', read);
+        child.stderr.on('data', read);
+        child.on('exit', (code) => reject(new Error(`the dev server exited (${code}):\n${output}`)));
+      });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const lines = output
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+    expect(lines.filter((line) => /\(!\)|warn|error|without a file extension/iu.test(line))).toEqual([]);
+    expect(lines.filter((line) => line.startsWith('[uniner]'))).toHaveLength(1);
+    expect(lines.some((line) => /^VITE v\d/u.test(line))).toBe(true);
+  }, 150_000);
+
   it('serves a styled page with no Content-Security-Policy violation', async () => {
     const url = server.resolvedUrls?.local[0];
     expect(url).toBeDefined();

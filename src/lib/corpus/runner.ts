@@ -1,17 +1,18 @@
 /**
- * The corpus run: a queue on the page side that sends one ordinary `extract` request per document
- * through the engine client (so prefix reuse, chunking of long documents, the constraint and scores are
- * exactly those of a single passage), and stores each document's spans in one transaction when its
- * request finishes. Stop interrupts the current request; that document goes back to `pending` and is
- * run again from the start next time, while finished ones stay done.
+ * The page's corpus run: the shared runner (`workers/corpus/corpus-runner.ts`, the same one the CLI
+ * uses) over the page's worker engine, with documents read from IndexedDB and each document's spans
+ * written back in one transaction when its request finishes. Stop interrupts the current request;
+ * that document goes back to `pending` and runs again from the start next time, while finished ones
+ * stay done. This file only decides the page's side: which documents to run, and what to store.
  */
-import { modelSpansFromEntities, type CorpusSpan } from '../../../workers/corpus/document';
+import { CorpusRun } from '../../../workers/corpus/corpus-runner';
+import { ThroughputEstimate } from '../../../workers/corpus/throughput';
+import type { Engine } from '../../../workers/engine';
 import type { ExtractOptions, WorkerError } from '../../../workers/protocol';
-import { SupersededError, type EngineClient } from '../engine-client';
-import type { CorpusDb, DocumentSummary } from './db';
+import type { CorpusDb, DocumentSummary, StoredDocument } from './db';
 
-/** The part of the engine client a run uses (tests pass a client over a fake worker). */
-export type CorpusRunEngine = Pick<EngineClient, 'extract' | 'interrupt' | 'on'>;
+/** The part of an engine a run uses (the page passes its worker engine; tests a client over a fake worker). */
+export type CorpusRunEngine = Pick<Engine, 'extract' | 'interrupt'>;
 
 /** Statuses a run picks up: never run, run for another type list, or failed last time. */
 const TO_RUN = new Set(['pending', 'stale', 'failed']);
@@ -28,10 +29,12 @@ export interface CorpusRunProgress {
   readonly currentTypesDone: number;
   /** Chunks of the current document (long documents), when the engine reported them. */
   readonly currentChunks: { readonly done: number; readonly total: number } | null;
-  /** Throughput of this run so far; null before the first document finished. */
+  /** Throughput of this run, smoothed (workers/corpus/throughput.ts); null before the first document finished. */
   readonly docsPerMinute: number | null;
-  /** Estimated time left; null before the first document finished. */
+  /** Estimated time left, smoothed; null until the rate has settled (a few documents). */
   readonly etaMs: number | null;
+  /** Time since the run started (for "Finished N documents in T"). */
+  readonly elapsedMs: number;
 }
 
 /** How a run ended. */
@@ -55,16 +58,9 @@ export interface CorpusRunParams {
   readonly now?: () => number;
 }
 
-function plainError(error: unknown): WorkerError {
-  if (error && typeof error === 'object' && 'workerError' in error)
-    return (error as { workerError: WorkerError }).workerError;
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
-}
-
 /** Runs documents one at a time; one runner per page. */
 export class CorpusRunner {
-  private stopRequested = false;
+  private current: CorpusRun<StoredDocument> | null = null;
   private active = false;
 
   constructor(
@@ -79,121 +75,77 @@ export class CorpusRunner {
 
   /** Ends the run: interrupts the current document (it restarts next time); finished ones are kept. */
   stop(): void {
-    if (!this.active) return;
-    this.stopRequested = true;
-    this.engine.interrupt();
+    this.current?.stop();
   }
 
   /** Runs the current types over every document not yet run for them. Resolves when the run ends. */
   async run(params: CorpusRunParams): Promise<CorpusRunOutcome> {
     if (this.active) throw new Error('A corpus run is already in progress.');
     this.active = true;
-    this.stopRequested = false;
     try {
       return await this.runQueue(params);
     } finally {
       this.active = false;
+      this.current = null;
     }
   }
 
   private async runQueue(params: CorpusRunParams): Promise<CorpusRunOutcome> {
+    const { db } = this;
     const now = params.now ?? (() => performance.now());
-    const queue = (await this.db.listDocuments()).filter((doc) => TO_RUN.has(doc.status)).map((d) => d.id);
+    const queue = (await db.listDocuments()).filter((doc) => TO_RUN.has(doc.status)).map((d) => d.id);
+    // The same smoothing as the CLI's bar: a time left that does not jump between documents of very
+    // different cost, shown once the rate has settled.
+    const throughput = new ThroughputEstimate();
     const started = now();
-    let finished = 0;
-    const progress = (
-      currentId: string | null,
-      typesDone = 0,
-      chunks: CorpusRunProgress['currentChunks'] = null,
-    ) => {
-      const elapsed = now() - started;
-      const rate = finished > 0 && elapsed > 0 ? (finished / elapsed) * 60_000 : null;
-      params.onProgress?.({
-        finished,
-        total: queue.length,
-        currentId,
-        currentTypesDone: typesDone,
-        currentChunks: chunks,
-        docsPerMinute: rate,
-        etaMs: rate ? ((queue.length - finished) / rate) * 60_000 : null,
-      });
+    throughput.start(started);
+    let recorded = 0;
+    const tell = (summary: DocumentSummary | undefined) => {
+      if (summary) params.onDocument?.(summary);
     };
-    progress(null);
-    for (const id of queue) {
-      if (this.stopRequested) return { outcome: 'stopped' };
-      if (params.prepare && !(await params.prepare())) return { outcome: 'stopped' };
-      if (this.stopRequested) return { outcome: 'stopped' };
-      const document = await this.db.getDocument(id);
-      if (!document) continue; // deleted while queued
-      const running = await this.db.setStatus(id, 'running');
-      if (running) params.onDocument?.(running);
-      const ended = await this.runDocument(id, document.text, params, (typesDone, chunks) =>
-        progress(id, typesDone, chunks),
-      );
-      if (ended.outcome === 'done') finished++;
-      else if (ended.outcome === 'failed') finished++;
-      if (ended.summary) params.onDocument?.(ended.summary);
-      progress(null);
-      if (ended.outcome === 'stopped') return { outcome: 'stopped' };
-      if (ended.outcome === 'failed' && ended.fatal) return { outcome: 'error', error: ended.error };
-    }
-    return { outcome: 'finished' };
-  }
-
-  /** One document: one extract request; its spans are written in one transaction when it finishes. */
-  private async runDocument(
-    id: string,
-    text: string,
-    params: CorpusRunParams,
-    onStep: (typesDone: number, chunks: CorpusRunProgress['currentChunks']) => void,
-  ): Promise<
-    | { outcome: 'done' | 'stopped'; summary: DocumentSummary | undefined }
-    | { outcome: 'failed'; summary: DocumentSummary | undefined; error: WorkerError; fatal: boolean }
-  > {
-    const spans: CorpusSpan[] = [];
-    let typesDone = 0;
-    let chunks: CorpusRunProgress['currentChunks'] = null;
-    let requestId = '';
-    const offDone = this.engine.on('type-done', (event) => {
-      if (event.requestId !== requestId) return;
-      spans.push(...modelSpansFromEntities(event.entityType, event.entities, params.model));
-      onStep(++typesDone, chunks);
+    const run: CorpusRun<StoredDocument> = new CorpusRun<StoredDocument>({
+      engine: this.engine,
+      documents: (async function* () {
+        for (const id of queue) {
+          const document = await db.getDocument(id);
+          if (document) yield document; // else deleted while queued
+        }
+      })(),
+      types: params.types,
+      options: params.options,
+      model: params.model,
+      hooks: {
+        begin: async (document) => {
+          if (params.prepare && !(await params.prepare())) {
+            run.stop();
+            return false;
+          }
+          tell(await db.setStatus(document.id, 'running'));
+        },
+        done: async (document, spans) => tell(await db.writeResults(document.id, params.types, spans)),
+        failed: async (document, error) => tell(await db.setStatus(document.id, 'failed', error.message)),
+        stopped: async (document) => tell(await db.setStatus(document.id, 'pending')),
+      },
+      onProgress: (progress) => {
+        const finished = progress.done + progress.failed;
+        if (finished > recorded) throughput.record(now(), finished - recorded);
+        recorded = finished;
+        const current = progress.running[0] ?? null;
+        params.onProgress?.({
+          finished,
+          total: queue.length,
+          currentId: current?.id ?? null,
+          currentTypesDone: current?.typesDone ?? 0,
+          currentChunks: current?.chunks ?? null,
+          docsPerMinute: throughput.perMinute(),
+          etaMs: throughput.etaMs(queue.length - finished),
+          elapsedMs: now() - started,
+        });
+      },
     });
-    const offChunk = this.engine.on('chunk-progress', (event) => {
-      if (event.requestId !== requestId) return;
-      chunks = { done: event.done, total: event.total };
-      onStep(typesDone, chunks);
-    });
-    try {
-      const request = this.engine.extract({
-        passage: text,
-        entityTypes: params.types,
-        options: params.options,
-      });
-      requestId = request.requestId;
-      const done = await request.promise;
-      if (done.interrupted || this.stopRequested) {
-        return { outcome: 'stopped', summary: await this.db.setStatus(id, 'pending') };
-      }
-      return { outcome: 'done', summary: await this.db.writeResults(id, params.types, spans) };
-    } catch (error) {
-      // Another request (an Extract of the editor's passage) replaced this one: not the document's fault.
-      if (error instanceof SupersededError) {
-        this.stopRequested = true;
-        return { outcome: 'stopped', summary: await this.db.setStatus(id, 'pending') };
-      }
-      const plain = plainError(error);
-      // A bad input fails this document only; anything else may have broken the engine: end the run.
-      const fatal = plain.name !== 'InputError';
-      return {
-        outcome: 'failed',
-        summary: await this.db.setStatus(id, 'failed', plain.message),
-        error: plain,
-        fatal,
-      };
-    } finally {
-      offDone();
-      offChunk();
-    }
+    this.current = run;
+    const result = await run.run();
+    if (result.outcome === 'error') return { outcome: 'error', error: result.error };
+    return result;
   }
 }

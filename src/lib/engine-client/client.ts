@@ -58,10 +58,18 @@ export function createEngineClient(
   function handle(event: FromWorker): void {
     if (requests.isStale(event)) return; // a newer request of this kind replaced it
     switch (event.type) {
+      case 'type-done': {
+        const pending = requests.extract;
+        if (pending?.requestId === event.requestId) {
+          pending.seen.typesAnswered += 1;
+          pending.seen.decodeTokens += event.decodeTokens;
+        }
+        emit(event);
+        return;
+      }
       case 'load-progress':
       case 'type-started':
       case 'type-partial':
-      case 'type-done':
       case 'chunk-progress':
         emit(event);
         return;
@@ -114,6 +122,7 @@ export function createEngineClient(
     if (kind === 'extract' && extract && retry && !extract.retried) {
       extract.retried = true;
       extract.held = true;
+      extract.seen = { typesAnswered: 0, decodeTokens: 0 };
       restartOnWasm(core, reason, event.requestId, 'extract');
       return;
     }
@@ -183,6 +192,7 @@ export function createEngineClient(
         retried: false,
         held,
         startedAt: performance.now(),
+        seen: { typesAnswered: 0, decodeTokens: 0 },
         resolve: d.resolve,
         reject: d.reject,
       };

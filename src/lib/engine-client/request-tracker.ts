@@ -41,6 +41,11 @@ export interface PendingExtract extends Deferred<DoneEvent> {
   held: boolean;
   /** `performance.now()` when the request was made (for the stats of a forced stop). */
   readonly startedAt: number;
+  /**
+   * What the page has seen of the run so far (types answered, their generated tokens), so that a
+   * forced stop reports what the run had done instead of zeros. Reset when the run is re-run on WASM.
+   */
+  seen: { typesAnswered: number; decodeTokens: number };
 }
 
 export interface PendingSelftest extends Deferred<SelfTestResultEvent> {

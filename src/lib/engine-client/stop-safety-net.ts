@@ -80,12 +80,23 @@ function forceStop(core: ClientCore, pending: PendingExtract, pressed: number): 
     requests.selftest = null;
     test.reject(new SupersededError('The engine was restarted after a Stop that did not answer.'));
   }
-  core.emit({ type: 'stop-timeout', requestId: pending.requestId, waitedMs: performance.now() - pressed });
+  core.emit({
+    type: 'stop-timeout',
+    requestId: pending.requestId,
+    waitedMs: performance.now() - pressed,
+    typesAnswered: pending.seen.typesAnswered,
+  });
+  // The worker's own counts died with it: report what the page saw (answered types' tokens).
   const done: DoneEvent = {
     type: 'done',
     requestId: pending.requestId,
     interrupted: true,
-    stats: { ...EMPTY_STATS, ms: performance.now() - pending.startedAt },
+    stats: {
+      ...EMPTY_STATS,
+      decodeTokens: pending.seen.decodeTokens,
+      ms: performance.now() - pending.startedAt,
+      forcedStop: true,
+    },
   };
   core.emit(done);
   pending.resolve(done);

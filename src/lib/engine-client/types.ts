@@ -49,6 +49,8 @@ export interface StopTimeoutNotice {
   readonly requestId: string;
   /** How long the client waited for the worker to stop. */
   readonly waitedMs: number;
+  /** Entity types the run had answered before the Stop (their results stand). */
+  readonly typesAnswered: number;
 }
 
 /** Everything a subscriber can receive: worker events of current requests, plus the client's own notices. */

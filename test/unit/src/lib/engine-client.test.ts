@@ -441,6 +441,34 @@ describe('engine client: a Stop the worker does not answer', () => {
     expect(workers).toHaveLength(2);
   });
 
+  it('keeps and reports what the run had done when a step outlasts the deadline (a slow device)', async () => {
+    const { factory, workers } = fakeFactory();
+    const client = createEngineClient(factory, { stopDeadlineMs: 20 });
+    const events: ClientEvent[] = [];
+    client.subscribe((e) => events.push(e));
+    const load = client.load({ model, device: 'wasm' });
+    workers[0]!.emit({ type: 'ready', requestId: load.requestId, model: modelInfo('wasm'), loadMs: 1 });
+    const run = client.extract(params);
+    for (const [entityType, decodeTokens] of [
+      ['person', 7],
+      ['location', 5],
+    ] as const)
+      workers[0]!.emit({
+        type: 'type-done',
+        requestId: run.requestId,
+        entityType,
+        entities: [],
+        rawAnswers: ['[]'],
+        decodeTokens,
+        ms: 1,
+      });
+    client.interrupt(); // the third type's step never ends
+    const done = await run.promise;
+    expect(done).toMatchObject({ interrupted: true, stats: { decodeTokens: 12, forcedStop: true } });
+    expect(events.find((e) => e.type === 'stop-timeout')).toMatchObject({ typesAnswered: 2 });
+    expect(events.filter((e) => e.type === 'type-done')).toHaveLength(2);
+  });
+
   it('does nothing when the worker stops in time', async () => {
     const { factory, workers } = fakeFactory();
     const client = createEngineClient(factory, { stopDeadlineMs: 20 });

@@ -9,11 +9,18 @@ import { chooseWeightFormat, needsFp32Look } from '../../../../workers/loading/w
 const GPU_F16: WebGpuProbe = {
   available: true,
   shaderF16: true,
+  software: false,
   description: 'test adapter',
   maxBufferSize: 2 ** 31,
   maxStorageBufferBindingSize: 2 ** 31,
 };
 const GPU_NO_F16: WebGpuProbe = { ...GPU_F16, shaderF16: false };
+const SOFTWARE_GPU: WebGpuProbe = {
+  ...GPU_F16,
+  shaderF16: false,
+  software: true,
+  description: 'google swiftshader',
+};
 const NO_GPU: WebGpuProbe = { available: false, reason: 'No WebGPU adapter.' };
 const SMALL: Fp32Weights = { bytes: 546e6 };
 const LARGE: Fp32Weights = { bytes: 2.5e9 };
@@ -79,6 +86,21 @@ const table: Row[] = [
     { device: 'webgpu', dtype: 'q4f16' },
   ],
   [
+    'automatic passes over a software adapter (SwiftShader): WASM',
+    { runtime: 'browser', preference: 'auto', probe: SOFTWARE_GPU },
+    { device: 'wasm', dtype: 'q4' },
+  ],
+  [
+    'WebGPU asked by name runs on a software adapter',
+    { runtime: 'browser', preference: 'webgpu', probe: SOFTWARE_GPU },
+    { device: 'webgpu', dtype: 'q4' },
+  ],
+  [
+    'a WebGPU-only preset on a software adapter still gets WebGPU (WASM cannot hold it)',
+    { runtime: 'browser', preference: 'auto', probe: SOFTWARE_GPU, presetDtypes: WEBGPU_ONLY },
+    { device: 'webgpu', dtype: 'q4' },
+  ],
+  [
     'WebGPU-only preset without a GPU',
     { runtime: 'browser', preference: 'auto', probe: NO_GPU, presetDtypes: WEBGPU_ONLY },
     'throws',
@@ -92,6 +114,18 @@ describe('chooseWeightFormat', () => {
       return;
     }
     expect(chooseWeightFormat(question)).toMatchObject(expected);
+  });
+
+  it('says why Automatic passed over a software adapter, and warns when WebGPU is asked on one', () => {
+    const auto = chooseWeightFormat({ runtime: 'browser', preference: 'auto', probe: SOFTWARE_GPU });
+    expect(auto.fallbackReason).toMatch(/software WebGPU adapter.*WASM is faster/u);
+    expect(auto.deviceWarning).toBeUndefined();
+    const asked = chooseWeightFormat({ runtime: 'browser', preference: 'webgpu', probe: SOFTWARE_GPU });
+    expect(asked.fallbackReason).toBeUndefined();
+    expect(asked.deviceWarning).toMatch(/software adapter.*slower than WASM/u);
+    expect(
+      chooseWeightFormat({ runtime: 'browser', preference: 'webgpu', probe: GPU_F16 }).deviceWarning,
+    ).toBeUndefined();
   });
 
   it('the loader looks at the folder only on WASM in the browser without a chosen format', () => {

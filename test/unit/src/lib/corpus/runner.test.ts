@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CorpusDocument } from '../../../../../workers/corpus/document';
 import type { ToWorker } from '../../../../../workers/protocol';
 import { createEngineClient } from '../../../../../src/lib/engine-client';
+import { createWorkerEngine } from '../../../../../src/lib/engine-client/worker-engine';
 import { CorpusDb } from '../../../../../src/lib/corpus/db';
 import { CorpusRunner, type CorpusRunProgress } from '../../../../../src/lib/corpus/runner';
 import { fakeFactory, type FakeWorker } from '../../fake-worker';
@@ -60,7 +61,10 @@ describe('CorpusRunner', () => {
   it('runs every pending document through ordinary extract requests and stores its spans', async () => {
     const { factory, workers } = fakeFactory();
     const client = createEngineClient(factory);
-    const runner = new CorpusRunner(db, client);
+    const runner = new CorpusRunner(
+      db,
+      createWorkerEngine(client, () => Promise.reject(new Error('not used'))),
+    );
     const progress: CorpusRunProgress[] = [];
     let t = 0;
     const finished = runner.run({
@@ -89,7 +93,10 @@ describe('CorpusRunner', () => {
   it('stop interrupts the current document (back to pending), keeps finished ones, and a new run resumes', async () => {
     const { factory, workers } = fakeFactory();
     const client = createEngineClient(factory);
-    const runner = new CorpusRunner(db, client);
+    const runner = new CorpusRunner(
+      db,
+      createWorkerEngine(client, () => Promise.reject(new Error('not used'))),
+    );
     const first = runner.run({ types: ['person'], options, model: 'tiny' });
     answer(workers, await nthExtract(() => workers[0], 1));
     const second = await nthExtract(() => workers[0], 2);
@@ -112,7 +119,10 @@ describe('CorpusRunner', () => {
   it('marks a document failed on an input error and goes on; ends the run on an engine error', async () => {
     const { factory, workers } = fakeFactory();
     const client = createEngineClient(factory);
-    const runner = new CorpusRunner(db, client);
+    const runner = new CorpusRunner(
+      db,
+      createWorkerEngine(client, () => Promise.reject(new Error('not used'))),
+    );
     const run = runner.run({ types: ['person'], options, model: 'tiny' });
     const r1 = await nthExtract(() => workers[0], 1);
     workers[0]!.emit({
