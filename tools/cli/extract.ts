@@ -129,10 +129,6 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError('--batch-size must be an integer between 1 and 64.');
   }
   if (values.input !== undefined) {
-    if (onServer)
-      throw new UsageError(
-        'A corpus (--input) on a server runs through the shared corpus runner, which is not wired to --server yet; use --text or --file.',
-      );
     if (values.text !== undefined || values.file !== undefined || values['print-prompts'])
       throw new UsageError('--input reads a corpus: leave out --text, --file and --print-prompts.');
     if (values.resume && values.out === undefined) throw new UsageError('--resume needs --out.');
@@ -145,14 +141,29 @@ async function main(argv: string[]): Promise<number> {
       );
     if (!existsSync(values.input))
       throw new UsageError(`Cannot read --input ${values.input}: no such file or folder.`);
+    // On a server the engine is made (and the server checked) here, so the spans can name the model it serves.
+    const chosen = onServer
+      ? await createEngine({
+          server: values,
+          ...(promptStyle ? { promptStyle: promptStyle as PromptStyle } : {}),
+          onNote: (message) => console.error(message),
+        })
+      : undefined;
+    for (const line of chosen?.description ?? []) console.error(line);
     return runCorpus({
       input: values.input,
       ...(values.out !== undefined ? { out: values.out } : {}),
       resume: values.resume,
       ...(values['text-field'] !== undefined ? { textField: values['text-field'] } : {}),
       ...(format !== undefined ? { format } : {}),
-      modelSource: resolveModelArg(values.model!).source,
-      modelLabel: values.model!,
+      modelSource: chosen ? chosen.model.source : resolveModelArg(values.model!).source,
+      modelLabel: chosen ? chosen.model.displayName : values.model!,
+      ...(chosen
+        ? {
+            createEngine: () => Promise.resolve(chosen.engine),
+            concurrency: chosen.engine.concurrency ?? 1,
+          }
+        : {}),
       ...(values.dtype ? { dtype: values.dtype as Dtype } : {}),
       ...(promptStyle ? { promptStyle: promptStyle as PromptStyle } : {}),
       types,

@@ -340,6 +340,8 @@ export function createServerEngine(options: ServerEngineOptions): ServerEngine {
       return scores;
     },
     apiBase: api,
+    // The corpus runner keeps this many documents going; the semaphore keeps the requests to it.
+    concurrency,
     load() {
       if (disposed) return Promise.reject(new ServerError('The server engine was disposed.'));
       loading ??= load().catch((error: unknown) => {

@@ -21,7 +21,7 @@ export interface FaultProxy {
 }
 
 /** How long a `slow` fault waits before forwarding. */
-export const SLOW_MS = 4_000;
+export const SLOW_MS = 15_000;
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let rule: (n: number) => Fault = () => 'pass';
