@@ -51,6 +51,8 @@ export interface EngineRequest {
   readonly source?: string;
   readonly dtype?: Dtype;
   readonly promptStyle?: PromptStyle;
+  /** Whether the run constrains its answers (default true); only said in the description. */
+  readonly constrain?: boolean;
   /** Retries and other notes of the server engine (stderr in the CLI). */
   readonly onNote?: (message: string) => void;
   /** Where the API key is read from; defaults to `process.env`. */
@@ -136,7 +138,9 @@ export async function createEngine(request: EngineRequest): Promise<ChosenEngine
       server: engine,
       description: [
         `server: ${engine.apiBase} (${concurrency ?? 4} requests in flight at most${apiKey ? `, API key from ${API_KEY_VARIABLE}` : ''})`,
-        `constraint: ${constraintWords(engine.constraint!)}`,
+        request.constrain === false
+          ? 'constraint: none (free decoding asked for)'
+          : `constraint: ${constraintWords(engine.constraint!)}`,
       ],
     };
   }

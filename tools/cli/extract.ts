@@ -146,6 +146,7 @@ async function main(argv: string[]): Promise<number> {
       ? await createEngine({
           server: values,
           ...(promptStyle ? { promptStyle: promptStyle as PromptStyle } : {}),
+          constrain: !values['no-constrain'],
           onNote: (message) => console.error(message),
         })
       : undefined;
@@ -221,6 +222,7 @@ async function main(argv: string[]): Promise<number> {
 
   const { engine, model, description } = await createEngine({
     server: values,
+    constrain: !values['no-constrain'],
     ...(modelArg ? { source: modelArg.source } : {}),
     ...(values.dtype ? { dtype: values.dtype as Dtype } : {}),
     ...(promptStyle ? { promptStyle: promptStyle as PromptStyle } : {}),

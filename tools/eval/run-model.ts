@@ -161,6 +161,7 @@ export async function* predictWithModel(
     ...(modelOptions.source === undefined ? {} : { source: modelOptions.source }),
     ...(modelOptions.dtype === undefined ? {} : { dtype: modelOptions.dtype }),
     ...(modelOptions.promptStyle === undefined ? {} : { promptStyle: modelOptions.promptStyle }),
+    constrain: modelOptions.constrain ?? false,
     onNote: (message) => console.error(message),
   });
   for (const line of description) console.error(line);

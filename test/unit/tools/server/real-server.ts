@@ -8,8 +8,9 @@ import { startLlamaServer, type LlamaServer } from '../../../../tools/server/lla
 import { ensureSmolLM2Gguf } from '../../../../tools/fixtures/real-model';
 
 /**
- * The first run builds llama-cpp-python from source: measured at about 10 minutes on two cores (see
- * docs/scale.md); later runs start the server in a few seconds.
+ * The first run builds llama-cpp-python from source: 1,039 s (17 min) measured on two cores shared with
+ * other work (docs/scale.md), well inside CI's 90-minute budget; later runs reuse the cached venv and
+ * start the server in a few seconds. A second test file waiting for that build waits under this limit too.
  */
 export const BUILD_TIMEOUT_MS = 40 * 60 * 1000;
 
