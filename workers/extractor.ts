@@ -141,7 +141,13 @@ export async function runExtraction(
       };
       const promptLength = Math.max(...group.map((m) => m.prompt.ids.length));
       const logitsProcessor = options.constrain
-        ? createConstraintProcessor(lm, chunk.text, promptLength, options.maxNewTokens)
+        ? createConstraintProcessor(
+            lm,
+            chunk.text,
+            promptLength,
+            options.maxNewTokens,
+            options.lengthCap ?? true,
+          )
         : undefined;
       const common = {
         maxNewTokens: options.maxNewTokens,

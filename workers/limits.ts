@@ -62,5 +62,16 @@ export function passageChunkTokens(contextLength: number, maxNewTokens: number):
 export const APP_CONTEXT_TOKENS =
   MAX_CHUNK_TOKENS + QUESTION_AND_TEMPLATE_TOKENS + UNINER_MAX_NEW_TOKENS + MIN_CHUNK_TOKENS;
 
+/**
+ * The longest entity constrained decoding lets a model write: words (runs between spaces) and UTF-8
+ * bytes of its text; a string as long as the whole passage (of three words or more) is refused too.
+ * Chosen on the evaluation data (docs/evaluation.md, "Length caps"): the longest gold entity of
+ * CrossNER AI and MIT Restaurant has 11 words and 73 bytes, so these caps cost no gold entity, while
+ * whole-paragraph proposals (more than half of what SmolLM2-135M proposed on short news paragraphs)
+ * are let go as the model writes them.
+ */
+export const MAX_ENTITY_WORDS = 12;
+export const MAX_ENTITY_BYTES = 100;
+
 /** Default extraction options: constrained, UniNER's 256-token answer budget. */
 export const DEFAULT_EXTRACT_OPTIONS: ExtractOptions = { constrain: true, maxNewTokens: 256 };

@@ -41,6 +41,12 @@ export interface ModelSource {
 export interface ExtractOptions {
   /** Constrained decoding: answers are valid JSON lists of distinct passage substrings. Default true. */
   readonly constrain: boolean;
+  /**
+   * With `constrain`: the length caps on each entity (at most `MAX_ENTITY_WORDS` words and
+   * `MAX_ENTITY_BYTES` bytes, never the whole passage; workers/limits.ts). Default true; false only to
+   * measure what the caps cost (`npm run eval -- --no-length-cap`).
+   */
+  readonly lengthCap?: boolean;
   /** Optional dataset name for the supervised UniNER checkpoints (`Dataset: {name} \n`). */
   readonly datasetName?: string;
   /** Upper bound of generated tokens per entity type (UniNER uses 256). */

@@ -33,7 +33,7 @@ import { selectSections } from './sections';
 import { machineInfo } from './machine';
 import { comparePrefixReuse, firstEntity, nodePrefixReuseAndConstraint } from './node-bench';
 import { formatJson, formatMachine, formatTable, type BenchResults } from './report';
-import { resolveModelArg } from '../model-arg';
+import { prepareModelArg } from '../model-arg';
 import { ensureSmolLM2Gguf, ensureSmolLM2Onnx, SMOLLM2_GGUF_PATH, SMOLLM2_ID } from '../fixtures/real-model';
 import { setNodeThreads } from '../../workers/loading/model-loader';
 import type { Dtype } from '../../workers/protocol';
@@ -144,7 +144,7 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log('');
 
   // Resolved before anything is generated, so a wrong --model fails at once (same rules as extract and eval).
-  const nodeModel = values.model === undefined ? undefined : resolveModelArg(values.model);
+  const nodeModel = values.model === undefined ? undefined : await prepareModelArg(values.model);
   ensureFixtures();
   if (!benchModelReady()) {
     log('generating bench-llama (npm run fixtures -- --bench) …');

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { chatMessages, uninerPrompt } from '../../workers/text/prompt';
 import type { Dtype, PromptStyle } from '../../workers/protocol';
 import type { EngineEvent } from '../../workers/engine';
-import { resolveModelArg } from '../model-arg';
+import { prepareModelArg } from '../model-arg';
 import { hasChatTemplate, loadTokenizer } from '../../workers/loading/model-loader';
 import { promptStyleWords } from '../../workers/loading/model-registry';
 import { choosePromptStyle } from '../../workers/loading/prompt-style-choice';
@@ -157,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
       resume: values.resume,
       ...(values['text-field'] !== undefined ? { textField: values['text-field'] } : {}),
       ...(format !== undefined ? { format } : {}),
-      modelSource: chosen ? chosen.model.source : resolveModelArg(values.model!).source,
+      modelSource: chosen ? chosen.model.source : (await prepareModelArg(values.model!)).source,
       modelLabel: chosen ? chosen.model.displayName : values.model!,
       ...(chosen
         ? {
@@ -201,7 +201,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // The same reading of --model in every mode (a folder with or without "./", a preset, a Hub id, a URL).
-  const modelArg = onServer ? undefined : resolveModelArg(values.model!);
+  const modelArg = onServer ? undefined : await prepareModelArg(values.model!);
 
   if (values['print-prompts'] && modelArg) {
     const options = datasetName ? { datasetName } : {};

@@ -21,6 +21,7 @@ Options:
   --max-new-tokens <n>   answer budget per question with --model (default 256)
   --constrain            with --model: constrained decoding, as the app does (default off: the
                          paper's numbers are unconstrained greedy answers read by the official parser)
+  --no-length-cap        with --constrain: without the entity length caps (to measure what they cost)
   --full-answers         with --model and free decoding: let every answer run to EOS or the budget
                          (default: stop once the first line fixes what the official parser reads;
                          the cut answer is a prefix of the full one)
@@ -62,6 +63,8 @@ export type EvalArgs =
       readonly maxNewTokens: number;
       /** Constrained decoding with --model (default false, the paper's protocol). */
       readonly constrain: boolean;
+      /** With `constrain`: the entity length caps (default true; `--no-length-cap` measures without). */
+      readonly lengthCap: boolean;
       /** Free decoding: no early stop at the official parser's verdict (default false). */
       readonly fullAnswers: boolean;
       readonly promptStyle?: PromptStyle;
@@ -101,6 +104,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         plot: { type: 'string' },
         json: { type: 'boolean', default: false },
         constrain: { type: 'boolean', default: false },
+        'no-length-cap': { type: 'boolean', default: false },
         'full-answers': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         ...SERVER_ARG_OPTIONS,
@@ -132,6 +136,10 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     if (values.constrain) throw new UsageError('--constrain only applies with --model');
     if (values['full-answers']) throw new UsageError('--full-answers only applies with --model');
   }
+  if (values['no-length-cap'] && !values.constrain)
+    throw new UsageError(
+      '--no-length-cap only applies with --constrain (the caps are part of the constraint)',
+    );
   if (values.limit !== undefined && values.sample !== undefined) {
     // Taking the first n questions of a stratified subset would undo its stratification.
     throw new UsageError('give --sample (a stratified subset) or --limit (the first n questions), not both');
@@ -162,6 +170,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     ...(dtype === undefined ? {} : { dtype: dtype as Dtype }),
     maxNewTokens: positiveInteger('--max-new-tokens', values['max-new-tokens']) ?? 256,
     constrain: values.constrain,
+    lengthCap: !values['no-length-cap'],
     fullAnswers: values['full-answers'],
     ...(promptStyle === undefined ? {} : { promptStyle }),
     ...(values.limit === undefined ? {} : { limit: positiveInteger('--limit', values.limit) }),

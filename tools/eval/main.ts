@@ -14,7 +14,7 @@ import { groupByPassage, loadQuestions, type EvalQuestion } from './data';
 import { readPredictions, teePredictions, type Prediction, type PredictionsFile } from './predictions';
 import { renderPrCurveSvg } from './plot';
 import { formatJson, formatTable, type RunFacts } from './report';
-import { resolveModelArg } from '../model-arg';
+import { prepareModelArg } from '../model-arg';
 import { predictWithModel } from './run-model';
 import { stratifiedSample, type SampleInfo } from './sample';
 import { score } from './scorer';
@@ -42,10 +42,11 @@ async function collectPredictions(
   if (args.predictions !== undefined) return readPredictions(args.predictions);
   let stream: AsyncIterable<Prediction> = predictWithModel(groupByPassage(questions), {
     ...(args.server === undefined
-      ? { source: resolveModelArg(args.model ?? '').source }
+      ? { source: (await prepareModelArg(args.model ?? '')).source }
       : { server: args.server }),
     maxNewTokens: args.maxNewTokens,
     constrain: args.constrain,
+    lengthCap: args.lengthCap,
     fullAnswers: args.fullAnswers,
     ...(args.dtype === undefined ? {} : { dtype: args.dtype }),
     ...(args.promptStyle === undefined ? {} : { promptStyle: args.promptStyle }),
@@ -83,7 +84,7 @@ function settingsOf(args: RunArgs, loaded: LoadedModelInfo | undefined): string 
   if (args.model === undefined && args.server === undefined) return undefined;
   return [
     `dtype ${loaded?.dtype ?? args.dtype ?? 'engine default'}`,
-    args.constrain ? 'constrained decoding' : 'free decoding',
+    args.constrain ? `constrained decoding${args.lengthCap ? '' : ' without length caps'}` : 'free decoding',
     `prompt style ${loaded?.promptStyle ?? args.promptStyle ?? 'engine default'}`,
     `max ${args.maxNewTokens} new tokens`,
   ].join(', ');

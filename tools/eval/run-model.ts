@@ -29,6 +29,8 @@ export interface ModelOptions {
   readonly maxNewTokens: number;
   /** Constrained decoding (valid JSON lists of passage substrings). Default false, as in the paper. */
   readonly constrain?: boolean;
+  /** With `constrain`: the entity length caps (default true). */
+  readonly lengthCap?: boolean;
   /**
    * Free decoding: let answers run to EOS or the budget. Default false: an answer stops once its first
    * line fixes what the official parser reads (the engine's `stopWhenListDecided`), which scores the
@@ -133,6 +135,7 @@ async function answerGroup(
         entityTypes: types,
         options: {
           constrain: options.constrain ?? false,
+          lengthCap: options.lengthCap ?? true,
           maxNewTokens: options.maxNewTokens,
           reusePrefix: true,
           stopWhenListDecided: !(options.constrain ?? false) && !(options.fullAnswers ?? false),

@@ -55,7 +55,9 @@ export function resolveSource(
     const inner = resolveSource(next, options);
     return { ...inner, requested, preset, isUniner: preset.isUniner, displayName: preset.label };
   }
-  const isUniner = looksLikeUniner(requested);
+  // The model's own name decides, not the folders above it: a converted SmolLM2 in
+  // ".../uniner-web/..." (this project's cache, or a checkout named after it) is not UniNER.
+  const isUniner = looksLikeUniner(modelName(requested));
   if (/^https?:\/\//i.test(requested)) {
     let url: URL;
     try {
@@ -102,5 +104,20 @@ export function resolveSource(
   }
   throw new ModelLoadError(
     `"${requested}" is not a model: use a preset, a Hugging Face Hub id like "onnx-community/Qwen2.5-0.5B-Instruct", or an https:// URL of a model folder${options.allowLocal ? ', or a local folder path' : ''}.`,
+  );
+}
+
+/** The part of a source that names the model: a Hub id whole, else the last path segment. */
+function modelName(source: string): string {
+  if (HUB_ID.test(source) && !/^https?:/iu.test(source)) return source;
+  const path = /^https?:\/\//iu.test(source)
+    ? // A Hub file URL (…/owner/name/resolve/main/) is named by the part before /resolve/.
+      source.replace(/^https?:\/\/[^/]+/iu, '').replace(/\/resolve\/[^/]+\/?$/u, '')
+    : source;
+  return (
+    path
+      .replace(/[\\/]+$/u, '')
+      .split(/[\\/]/u)
+      .at(-1) ?? source
   );
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModelArgError, resolveModelArg } from '../../../tools/model-arg';
+import { BUNDLED_CACHE_DIR, ModelArgError, resolveModelArg } from '../../../tools/model-arg';
 
 const cwd = mkdtempSync(join(tmpdir(), 'model-arg-'));
 mkdirSync(join(cwd, 'test/fixtures/models/scripted-llama'), { recursive: true });
@@ -52,5 +52,49 @@ describe('resolveModelArg: one reading of --model for every tool', () => {
   ])('refuses %j with a message that says what to give', (value, message) => {
     expect(() => resolveModelArg(value, { cwd })).toThrow(ModelArgError);
     expect(() => resolveModelArg(value, { cwd })).toThrow(message);
+  });
+});
+
+describe('--model names the bundled model as the page does (#27)', () => {
+  it.each(['smollm2-135m-bundled', 'smollm2-135m'])(
+    'reads %s as the folder the Vite plugin converts into, not UniNER',
+    (value) => {
+      const arg = resolveModelArg(value, { cwd });
+      expect(arg.kind).toBe('bundled');
+      expect(arg.source).toBe(join(BUNDLED_CACHE_DIR, 'smollm2-135m'));
+      expect(arg.source).toContain('uniner-web'); // the cache's name must not make it "UniNER"
+      expect(arg.info.isUniner).toBe(false);
+      expect(arg.info.preset?.id).toBe('smollm2-135m-bundled');
+    },
+  );
+
+  it('a folder is UniNER by its own name only, never by a folder above it', () => {
+    const inProject = join(cwd, 'uniner-web/models/smollm2-135m');
+    mkdirSync(inProject, { recursive: true });
+    expect(resolveModelArg(inProject, { cwd }).info.isUniner).toBe(false);
+    const uniner = join(cwd, 'models/UniNER-7B-type-q4');
+    mkdirSync(uniner, { recursive: true });
+    expect(resolveModelArg(uniner, { cwd }).info.isUniner).toBe(true);
+    expect(resolveModelArg('Universal-NER/UniNER-7B-type', { cwd }).info.isUniner).toBe(true);
+    expect(resolveModelArg('https://me.example/uniner-web/models/smollm2-135m/', { cwd }).info.isUniner).toBe(
+      false,
+    );
+    expect(
+      resolveModelArg('https://huggingface.co/Universal-NER/UniNER-7B-type/resolve/main/', { cwd }).info
+        .isUniner,
+    ).toBe(true);
+  });
+
+  it('a refused --model lists the presets, the bundled one included', () => {
+    for (const value of ['./no/such/folder', 'not a model', 'smollm2-135m-typo/x/y']) {
+      let message = '';
+      try {
+        resolveModelArg(value, { cwd });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ModelArgError);
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/Presets: .*smollm2-135m-bundled \(or smollm2-135m: .*qwen2\.5-0\.5b/u);
+    }
   });
 });

@@ -14,6 +14,12 @@
  * - Strings start at a character boundary (no leading continuation byte) and may only close at one,
  *   so every answer decodes as valid UTF-8.
  * - A string may only close when it is not one of the strings already closed in this answer.
+ * - Length caps (issue #27: small models proposed whole paragraphs, which a reviewer must reject by
+ *   hand and which push the right short spans out of a CoNLL export): a string may hold at most
+ *   `maxItemBytes` UTF-8 bytes and `maxItemWords` words (spaces + 1), and, in a passage of three words
+ *   or more, never the whole passage (all of it but leading/trailing spaces and punctuation). A byte
+ *   past a cap is refused like a byte the passage lacks, so the constraint lets the item go there
+ *   (fewer tokens generated, nothing kept), never cuts it into a shorter entity.
  * - After {@link AnswerGrammar.letGo} (the constraint gives up the current item: see
  *   `JsonListConstraint`), the current string can only be finished, not extended: a character or an
  *   escape in progress is completed, then it closes, empty or repeated as it may be (the item is
@@ -58,7 +64,7 @@ export const Esc = {
 /** One grammar state. Immutable: states are shared between branches of the trie walk. */
 export interface AnswerState {
   readonly phase: number;
-  /** Whitespace bytes in the current run. */
+  /** Whitespace bytes in the current run; inside a string, the spaces written so far (words - 1). */
   readonly ws: number;
   /** Automaton state of the current string (phase `Str`). */
   readonly sam: number;
@@ -86,6 +92,34 @@ export interface AnswerGrammarOptions {
   readonly maxItems?: number;
   /** Maximum spaces per run (before `[`, around commas, before `]`). Default 1. */
   readonly maxWhitespace?: number;
+  /** Longest string, in UTF-8 bytes of its unescaped text. Default: unlimited. */
+  readonly maxItemBytes?: number;
+  /** Most words (runs separated by spaces) in one string. Default: unlimited. */
+  readonly maxItemWords?: number;
+  /** Refuse a string as long as the whole passage (passages of 3 words or more). Default false. */
+  readonly refuseWholePassage?: boolean;
+}
+
+/** Bytes of `passage` once leading and trailing spaces and ASCII punctuation are cut off. */
+function coreLength(passage: Uint8Array): number {
+  const edge = (b: number) => b <= 0x20 || (b < 0x80 && /[!-/:-@[-`{-~]/u.test(String.fromCharCode(b)));
+  let start = 0;
+  let end = passage.length;
+  while (start < end && edge(passage[start] as number)) start++;
+  while (end > start && edge(passage[end - 1] as number)) end--;
+  return end - start;
+}
+
+/** Words of `passage` (runs of bytes between ASCII whitespace). */
+function wordCount(passage: Uint8Array): number {
+  let words = 0;
+  let inWord = false;
+  for (const b of passage) {
+    const space = b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return words;
 }
 
 const NONE: readonly number[] = [];
@@ -153,6 +187,10 @@ export class AnswerGrammar {
   private readonly completed = new Set<number>();
   private readonly maxItems: number;
   private readonly maxWs: number;
+  /** The longest a string may grow, in bytes (the byte cap, and one byte short of the whole passage). */
+  private readonly maxBytes: number;
+  /** The most spaces a string may hold (word cap - 1). */
+  private readonly maxSpaces: number;
   private readonly keyBase: number;
   private readonly charByCodePoint: Map<number, PassageChar>;
   /** The passage's characters sorted by UTF-16 units, and their keys `unit0 * 0x10000 + unit1`. */
@@ -167,6 +205,12 @@ export class AnswerGrammar {
   ) {
     this.maxItems = options.maxItems ?? Infinity;
     this.maxWs = options.maxWhitespace ?? 1;
+    const whole =
+      options.refuseWholePassage && wordCount(automaton.bytes) >= 3
+        ? coreLength(automaton.bytes) - 1
+        : Infinity;
+    this.maxBytes = Math.min(options.maxItemBytes ?? Infinity, whole);
+    this.maxSpaces = (options.maxItemWords ?? Infinity) - 1;
     this.keyBase = automaton.bytes.length + 1;
     this.charByCodePoint = new Map(automaton.chars.map((c) => [c.codePoint, c]));
     const unitKey = (c: PassageChar) => (c.units[0] as number) * 0x10000 + (c.units[1] ?? 0);
@@ -250,6 +294,11 @@ export class AnswerGrammar {
     }
   }
 
+  /** `true` when a string of `len` bytes holding `spaces` spaces is within the length caps. */
+  private fits(len: number, spaces: number): boolean {
+    return this.lettingGo || (len <= this.maxBytes && spaces <= this.maxSpaces);
+  }
+
   /** `true` when the string of `s` is being let go and stands at a character boundary: it may only close. */
   private frozen(s: AnswerState): boolean {
     return this.lettingGo && (s.len === 0 || this.automaton.complete[s.sam] === 1);
@@ -259,8 +308,19 @@ export class AnswerGrammar {
   stepRaw(s: AnswerState, b: number): AnswerState | null {
     if (b < 0x20 || b === QUOTE || b === BACKSLASH || this.frozen(s)) return null;
     if (s.len === 0 && isContinuationByte(b)) return null;
+    const spaces = this.grow(s, 1, b);
+    if (spaces < 0) return null;
     const t = this.automaton.next(s.sam, b);
-    return t < 0 ? null : state(Phase.Str, 0, t, s.len + 1, Esc.None, 0, 0, -1, s.items, s.closed);
+    return t < 0 ? null : state(Phase.Str, spaces, t, s.len + 1, Esc.None, 0, 0, -1, s.items, s.closed);
+  }
+
+  /**
+   * The string of `s` grows by `bytes` bytes, the first being `b`: the spaces it then holds, or -1 when
+   * that passes a length cap. Caps do not apply while letting go (a character in progress completes).
+   */
+  private grow(s: AnswerState, bytes: number, b: number): number {
+    const spaces = s.ws + (b === 0x20 ? 1 : 0);
+    return this.fits(s.len + bytes, spaces) ? spaces : -1;
   }
 
   /**
@@ -276,7 +336,9 @@ export class AnswerGrammar {
       this.frozen(s)
     )
       return null;
-    return state(Phase.Str, 0, target, s.len + 1, Esc.None, 0, 0, -1, s.items, s.closed);
+    const spaces = this.grow(s, 1, b);
+    if (spaces < 0) return null;
+    return state(Phase.Str, spaces, target, s.len + 1, Esc.None, 0, 0, -1, s.items, s.closed);
   }
 
   private stepString(s: AnswerState, b: number): AnswerState | null {
@@ -290,26 +352,39 @@ export class AnswerGrammar {
           ]);
         }
         if (b === BACKSLASH && !this.frozen(s))
-          return state(Phase.Str, 0, s.sam, s.len, Esc.Backslash, 0, 0, -1, s.items, s.closed);
+          return state(Phase.Str, s.ws, s.sam, s.len, Esc.Backslash, 0, 0, -1, s.items, s.closed);
         if (b === BACKSLASH) return null;
         return this.stepRaw(s, b);
       case Esc.Backslash: {
-        if (b === U) return state(Phase.Str, 0, s.sam, s.len, Esc.Hex, 0, 0, -1, s.items, s.closed);
+        if (b === U) return state(Phase.Str, s.ws, s.sam, s.len, Esc.Hex, 0, 0, -1, s.items, s.closed);
         const u = SIMPLE_ESCAPE[b] as number;
         if (u < 0) return null;
+        const spaces = this.grow(s, 1, u);
+        if (spaces < 0) return null;
         const t = this.automaton.next(s.sam, u);
-        return t < 0 ? null : state(Phase.Str, 0, t, s.len + 1, Esc.None, 0, 0, -1, s.items, s.closed);
+        return t < 0 ? null : state(Phase.Str, spaces, t, s.len + 1, Esc.None, 0, 0, -1, s.items, s.closed);
       }
       case Esc.Hex: {
         const d = hexValue(b);
         if (d < 0) return null;
         const value = s.hex * 16 + d;
         if (s.digits < 3)
-          return state(Phase.Str, 0, s.sam, s.len, Esc.Hex, value, s.digits + 1, s.high, s.items, s.closed);
+          return state(
+            Phase.Str,
+            s.ws,
+            s.sam,
+            s.len,
+            Esc.Hex,
+            value,
+            s.digits + 1,
+            s.high,
+            s.items,
+            s.closed,
+          );
         let cp: number;
         if (s.high < 0) {
           if (value >= 0xd800 && value <= 0xdbff) {
-            return state(Phase.Str, 0, s.sam, s.len, Esc.LowBackslash, 0, 0, value, s.items, s.closed);
+            return state(Phase.Str, s.ws, s.sam, s.len, Esc.LowBackslash, 0, 0, value, s.items, s.closed);
           }
           if (value >= 0xdc00 && value <= 0xdfff) return null; // lone low surrogate
           cp = value;
@@ -319,17 +394,21 @@ export class AnswerGrammar {
         }
         const ch = this.charByCodePoint.get(cp);
         if (!ch) return null;
+        const spaces = this.grow(s, ch.utf8.length, ch.utf8[0] as number);
+        if (spaces < 0) return null;
         const t = this.automaton.walk(s.sam, ch.utf8);
         return t < 0
           ? null
-          : state(Phase.Str, 0, t, s.len + ch.utf8.length, Esc.None, 0, 0, -1, s.items, s.closed);
+          : state(Phase.Str, spaces, t, s.len + ch.utf8.length, Esc.None, 0, 0, -1, s.items, s.closed);
       }
       case Esc.LowBackslash:
         return b === BACKSLASH
-          ? state(Phase.Str, 0, s.sam, s.len, Esc.LowU, 0, 0, s.high, s.items, s.closed)
+          ? state(Phase.Str, s.ws, s.sam, s.len, Esc.LowU, 0, 0, s.high, s.items, s.closed)
           : null;
       case Esc.LowU:
-        return b === U ? state(Phase.Str, 0, s.sam, s.len, Esc.Hex, 0, 0, s.high, s.items, s.closed) : null;
+        return b === U
+          ? state(Phase.Str, s.ws, s.sam, s.len, Esc.Hex, 0, 0, s.high, s.items, s.closed)
+          : null;
       default:
         return null;
     }
@@ -358,7 +437,7 @@ export class AnswerGrammar {
         break;
       case Phase.AfterComma:
         // " + shortest new string + " ] EOS
-        cost = 4 + this.completion(0, 0, limit - 4, s.closed);
+        cost = 4 + this.completion(0, 0, limit - 4, s.closed, 0);
         break;
       default:
         cost = 3 + this.stringCost(s, limit - 3); // rest of string + " ] EOS
@@ -370,29 +449,32 @@ export class AnswerGrammar {
   private stringCost(s: AnswerState, limit: number): number {
     switch (s.esc) {
       case Esc.None:
-        return this.completion(s.sam, s.len, limit, s.closed);
+        return this.completion(s.sam, s.len, limit, s.closed, s.ws);
       case Esc.Backslash: {
         let best = Infinity;
         for (let letter = 0; letter < 128; letter++) {
           const u = SIMPLE_ESCAPE[letter] as number;
           if (u < 0) continue;
           const t = this.automaton.next(s.sam, u);
-          if (t >= 0)
-            best = Math.min(best, 1 + this.completion(t, s.len + 1, Math.min(limit, best - 1) - 1, s.closed));
+          if (t >= 0 && this.fits(s.len + 1, s.ws))
+            best = Math.min(
+              best,
+              1 + this.completion(t, s.len + 1, Math.min(limit, best - 1) - 1, s.closed, s.ws),
+            );
         }
         // `\u` last: it costs at least 5 bytes, so a cheap simple escape usually skips the scan of
         // the passage's characters.
         return Math.min(
           best,
-          1 + this.hexCost(s.sam, s.len, 0, 0, -1, Math.min(limit, best - 1) - 1, s.closed),
+          1 + this.hexCost(s.sam, s.len, 0, 0, -1, Math.min(limit, best - 1) - 1, s.closed, s.ws),
         );
       }
       case Esc.Hex:
-        return this.hexCost(s.sam, s.len, s.digits, s.hex, s.high, limit, s.closed);
+        return this.hexCost(s.sam, s.len, s.digits, s.hex, s.high, limit, s.closed, s.ws);
       case Esc.LowBackslash:
-        return 2 + this.hexCost(s.sam, s.len, 0, 0, s.high, limit - 2, s.closed);
+        return 2 + this.hexCost(s.sam, s.len, 0, 0, s.high, limit - 2, s.closed, s.ws);
       default:
-        return 1 + this.hexCost(s.sam, s.len, 0, 0, s.high, limit - 1, s.closed);
+        return 1 + this.hexCost(s.sam, s.len, 0, 0, s.high, limit - 1, s.closed, s.ws);
     }
   }
 
@@ -410,6 +492,7 @@ export class AnswerGrammar {
     high: number,
     limit: number,
     closed: readonly number[],
+    spaces: number,
   ): number {
     const shift = 4 * (4 - digits);
     const base = high < 0 ? 0 : high * 0x10000;
@@ -440,11 +523,13 @@ export class AnswerGrammar {
       // Digits still to type, plus the whole `\uXXXX` of the low half when this is a high half.
       const rest = floor + (high < 0 && ch.units.length === 2 ? 6 : 0);
       if (rest >= best || rest > limit) continue;
+      const grown = spaces + (ch.codePoint === 0x20 ? 1 : 0);
+      if (!this.fits(len + ch.utf8.length, grown)) continue;
       if (t === -2) t = this.automaton.walk(sam, ch.utf8);
       if (t < 0) continue;
       best = Math.min(
         best,
-        rest + this.completion(t, len + ch.utf8.length, Math.min(limit, best - 1) - rest, closed),
+        rest + this.completion(t, len + ch.utf8.length, Math.min(limit, best - 1) - rest, closed, grown),
       );
     }
     return best;
@@ -511,7 +596,13 @@ export class AnswerGrammar {
    * few strings already used and the middle of multi-byte characters, so it stays tiny; the common
    * case (the string can close right now) is O(1).
    */
-  private completion(sam: number, len: number, limit: number, closed: readonly number[]): number {
+  private completion(
+    sam: number,
+    len: number,
+    limit: number,
+    closed: readonly number[],
+    spaces: number,
+  ): number {
     if (this.closable(sam, len, closed)) return 0;
     if (limit <= 0) return Infinity;
     const a = this.automaton;
@@ -522,8 +613,11 @@ export class AnswerGrammar {
       if (len === 0 && isContinuationByte(b)) continue;
       const c = BYTE_COST[b] as number;
       if (c >= best || c > limit) continue;
+      const grown = spaces + (b === 0x20 ? 1 : 0);
+      if (!this.fits(len + 1, grown)) continue;
       const total =
-        c + this.completion(a.transTarget[k] as number, len + 1, Math.min(limit, best - 1) - c, closed);
+        c +
+        this.completion(a.transTarget[k] as number, len + 1, Math.min(limit, best - 1) - c, closed, grown);
       if (total < best) {
         best = total;
         if (best === 1) break; // nothing non-closable is cheaper than one byte

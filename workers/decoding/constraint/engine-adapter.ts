@@ -5,6 +5,7 @@
  * passage, since every entity type of a chunk asks about the same passage.
  */
 
+import { MAX_ENTITY_BYTES, MAX_ENTITY_WORDS } from '../../limits';
 import { JsonListLogitsProcessor } from './logits-processor';
 import { PassageAutomaton } from './passage-automaton';
 import { buildTokenByteTable, type TokenizerLike } from './token-table';
@@ -30,17 +31,22 @@ function automatonFor(passage: string): PassageAutomaton {
  * @param promptLength number of ids passed as `inputs` to `generate` (the full prompt, also when a
  *   prefix cache is passed alongside).
  * @param maxNewTokens the same `max_new_tokens` given to `generate`: the answer ends within it.
+ * @param lengthCap the entity length caps of workers/limits.ts (see `answer-grammar.ts`).
  */
 export function createConstraintProcessor(
   lm: ConstrainableLm,
   passage: string,
   promptLength: number,
   maxNewTokens: number,
+  lengthCap = true,
 ): JsonListLogitsProcessor {
   return new JsonListLogitsProcessor(buildTokenByteTable(lm.tokenizer), automatonFor(passage), {
     eosTokenId: lm.eosTokenIds,
     maxNewTokens,
     promptLength,
+    ...(lengthCap
+      ? { maxItemWords: MAX_ENTITY_WORDS, maxItemBytes: MAX_ENTITY_BYTES, refuseWholePassage: true }
+      : {}),
     // The engine always decodes greedily: a row whose argmax is already allowed needs no mask.
     greedy: true,
   });

@@ -11,10 +11,20 @@ describe('parseEvalArgs', () => {
       predictions: 'p.jsonl',
       maxNewTokens: 256,
       constrain: false,
+      lengthCap: true,
       fullAnswers: false,
       limit: 10,
       json: true,
     });
+  });
+
+  it('measures without the length caps only with --constrain', () => {
+    expect(parseEvalArgs(['--data', 'd', '--model', 'm', '--constrain'])).toMatchObject({ lengthCap: true });
+    expect(parseEvalArgs(['--data', 'd', '--model', 'm', '--constrain', '--no-length-cap'])).toMatchObject({
+      constrain: true,
+      lengthCap: false,
+    });
+    expect(() => parseEvalArgs(['--data', 'd', '--model', 'm', '--no-length-cap'])).toThrow(UsageError);
   });
 
   it('stops free answers at the official verdict unless --full-answers (model runs only)', () => {

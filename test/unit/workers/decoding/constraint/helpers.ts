@@ -9,6 +9,7 @@ import {
   tokenByteTableFromPieces,
   type TokenTable,
 } from '../../../../../workers/decoding/constraint';
+import type { AnswerGrammarOptions } from '../../../../../workers/decoding/constraint/answer-grammar';
 
 /** LLaMA special ids: `<unk>`, `<s>`, `</s>`. */
 export const LLAMA_EOS = 2;
@@ -67,7 +68,14 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export function randomWalk(
   table: TokenTable,
   passage: string,
-  options: { seed: number; maxNewTokens: number; eos?: number; closeBias?: number; maxItems?: number },
+  options: {
+    seed: number;
+    maxNewTokens: number;
+    eos?: number;
+    closeBias?: number;
+    maxItems?: number;
+    caps?: Pick<AnswerGrammarOptions, 'maxItemBytes' | 'maxItemWords' | 'refuseWholePassage'>;
+  },
 ): Walk {
   const eos = options.eos ?? LLAMA_EOS;
   const rand = seededRandom(options.seed);
@@ -75,6 +83,7 @@ export function randomWalk(
     eosTokenId: eos,
     maxNewTokens: options.maxNewTokens,
     ...(options.maxItems !== undefined ? { maxItems: options.maxItems } : {}),
+    ...options.caps,
   });
   const ids: number[] = [];
   const bytes: number[] = [];
