@@ -11,7 +11,8 @@
  * for a reason:
  *
  * - Constrained decoding is the server's own (llama.cpp's `grammar`, vLLM's structured outputs:
- *   `constraint.ts`): a JSON list of strings, and alignment drops strings the passage lacks.
+ *   `constraint.ts`): a JSON list of strings, and alignment drops strings the passage lacks; the
+ *   length caps (`length-caps.ts`) drop what the local constraint would have let go.
  * - Each answer arrives whole (no streaming): `type-partial` is sent once per answer, before its
  *   `type-done`. Throughput comes from requests in flight, not from streaming.
  * - Scores come from the server's `logprobs` (taken before its grammar, as ours are); a server that
@@ -54,6 +55,7 @@ import {
 } from './constraint';
 import { parseAndScore, readAnswer } from './completion';
 import { Semaphore } from './semaphore';
+import { withinLengthCaps } from './length-caps';
 
 /** How to reach the server and how to ask it. */
 export interface ServerEngineOptions {
@@ -253,9 +255,12 @@ export function createServerEngine(options: ServerEngineOptions): ServerEngine {
           if (parsed.scored) scores = true;
           else scores ??= false;
           const result = perType.get(entityType)!;
-          result.found.push(
-            mapFoundEntities(chunk.start, withScores(aligner.alignAll(parsed.entities), parsed.scores)),
-          );
+          // Constrained answers obey the local constraint's length caps too (length-caps.ts).
+          const kept =
+            extract.constrain && extract.lengthCap !== false
+              ? parsed.entities.filter((entity) => withinLengthCaps(entity, chunk.text))
+              : parsed.entities;
+          result.found.push(mapFoundEntities(chunk.start, withScores(aligner.alignAll(kept), parsed.scores)));
           result.raw.push(answer.text);
           if (parsed.problem) result.problems.push(parsed.problem);
           result.tokens += answer.completionTokens;

@@ -12,6 +12,8 @@ import {
 } from '../../../../workers/server-engine/constraint';
 import { serverUrls } from '../../../../workers/server-engine/server-engine';
 import { checkServerArgs } from '../../../../tools/engine-factory';
+import { withinLengthCaps } from '../../../../workers/server-engine/length-caps';
+import { MAX_ENTITY_BYTES, MAX_ENTITY_WORDS } from '../../../../workers/limits';
 
 const completion = (text: string, tokens?: [string, number][]) => ({
   choices: [
@@ -138,5 +140,31 @@ describe('constraint fields', () => {
     expect(autoConstraint('vllm')).toBe('json-schema');
     expect(autoConstraint('llamacpp')).toBe('grammar');
     expect(autoConstraint(undefined)).toBe('grammar');
+  });
+});
+
+describe("length caps on constrained server answers (the local constraint's rules)", () => {
+  const passage = 'Nelson Mandela was released from prison in 1990.';
+  it('keeps ordinary entities and drops the whole passage, with or without its edge punctuation', () => {
+    expect(withinLengthCaps('Nelson Mandela', passage)).toBe(true);
+    expect(withinLengthCaps(passage, passage)).toBe(false);
+    expect(withinLengthCaps('Nelson Mandela was released from prison in 1990', passage)).toBe(false);
+    // A passage of fewer than three words may be named whole ("Paris").
+    expect(withinLengthCaps('Paris', 'Paris')).toBe(true);
+  });
+
+  it('drops entities over the word or byte cap', () => {
+    const long = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+    expect(withinLengthCaps(Array(MAX_ENTITY_WORDS).fill('a').join(' '), long)).toBe(true);
+    expect(
+      withinLengthCaps(
+        Array(MAX_ENTITY_WORDS + 1)
+          .fill('a')
+          .join(' '),
+        long,
+      ),
+    ).toBe(false);
+    expect(withinLengthCaps('é'.repeat(MAX_ENTITY_BYTES / 2), long)).toBe(true);
+    expect(withinLengthCaps('é'.repeat(MAX_ENTITY_BYTES / 2 + 1), long)).toBe(false);
   });
 });
