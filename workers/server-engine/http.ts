@@ -111,13 +111,16 @@ async function attemptOnce(
       throw new Transient(`${where} answered HTTP ${response.status}${serverMessage(text)}`);
     }
     if (!response.ok) {
-      throw new ServerError(
-        `${where} refused the request: HTTP ${response.status}${serverMessage(text)}` +
-          (response.status === 401 || response.status === 403
-            ? '. Set the API key in the environment variable UNINER_SERVER_API_KEY.'
-            : response.status === 404
-              ? '. Is this an OpenAI-compatible server (vLLM, llama.cpp, TGI, SGLang, Ollama), and is the model name right?'
-              : ''),
+      throw withStatus(
+        response.status,
+        new ServerError(
+          `${where} refused the request: HTTP ${response.status}${serverMessage(text)}` +
+            (response.status === 401 || response.status === 403
+              ? '. Set the API key in the environment variable UNINER_SERVER_API_KEY.'
+              : response.status === 404
+                ? '. Is this an OpenAI-compatible server (vLLM, llama.cpp, TGI, SGLang, Ollama), and is the model name right?'
+                : ''),
+        ),
       );
     }
     try {
@@ -132,6 +135,16 @@ async function attemptOnce(
     clearTimeout(timer);
     outer?.removeEventListener('abort', onOuterAbort);
   }
+}
+
+/** The HTTP status of a refused request, for callers that can do without an optional endpoint. */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function withStatus(status: number, error: ServerError): ServerError {
+  return Object.assign(error, { status });
 }
 
 function fetchFailure(

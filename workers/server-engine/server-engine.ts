@@ -46,7 +46,7 @@ import {
 import { chunkPassage, mapFoundEntities, mergeFoundEntities, type Chunk } from '../text/chunking';
 import { createAligner } from '../text/span-alignment';
 import { withScores } from '../decoding/entity-score';
-import { Aborted, requestJson, type HttpOptions } from './http';
+import { Aborted, requestJson, statusOf, type HttpOptions } from './http';
 import {
   autoConstraint,
   constraintFields,
@@ -148,7 +148,12 @@ export function createServerEngine(options: ServerEngineOptions): ServerEngine {
   let disposed = false;
 
   const load = async (): Promise<LoadedModelInfo> => {
-    const listed = await requestJson(`${api}/models`, undefined, http);
+    // A server without a model list (some TGI versions) is usable when the model is named.
+    const listed = await requestJson(`${api}/models`, undefined, http).catch((error: unknown) => {
+      if (statusOf(error) === 404 && options.model !== undefined)
+        return { data: [{ id: options.model, owned_by: undefined }] };
+      throw error;
+    });
     const models = (listed as { data?: unknown } | null)?.data;
     if (!Array.isArray(models) || models.some((m) => typeof (m as { id?: unknown })?.id !== 'string')) {
       throw new ServerError(

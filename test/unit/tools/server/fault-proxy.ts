@@ -17,6 +17,8 @@ export interface FaultProxy {
   resetPeak(): void;
   /** Decides the fault of the n-th completions request (1-based). */
   setFault(rule: (n: number) => Fault): void;
+  /** Answers `/v1/models` with a 404, as a server without a model list does. */
+  setModelsMissing(missing: boolean): void;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export const SLOW_MS = 15_000;
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let rule: (n: number) => Fault = () => 'pass';
   let completions = 0;
+  let modelsMissing = false;
   let inFlight = 0;
   let peak = 0;
   const timers = new Set<NodeJS.Timeout>();
@@ -47,6 +50,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks);
+      if (request.url?.endsWith('/v1/models') && modelsMissing) {
+        response.writeHead(404, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: { message: 'Not Found' } }));
+        return;
+      }
       const isCompletion = request.url?.includes('/completions') === true;
       const fault = isCompletion ? rule(++completions) : 'pass';
       if (isCompletion) {
@@ -102,6 +110,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     },
     setFault(next) {
       rule = next;
+    },
+    setModelsMissing(missing) {
+      modelsMissing = missing;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -187,6 +187,24 @@ describe('server engine failures (a fault proxy in front of the real server)', (
     expect(proxy.completions - before).toBe(3);
   });
 
+  it('a server without /v1/models: usable when the model is named, else a ServerError that says so', async () => {
+    proxy.setFault(() => 'pass');
+    proxy.setModelsMissing(true);
+    try {
+      const unnamed = (await engineOn(proxy.url)
+        .load()
+        .catch((e: unknown) => e)) as Error;
+      expect(unnamed.name).toBe('ServerError');
+      expect(unnamed.message).toMatch(/v1\/models refused the request: HTTP 404.*model name/s);
+      const named = engineOn(proxy.url, { model: server().model });
+      const { done, doneEvents } = await run(named);
+      expect(done.interrupted).toBe(false);
+      expect(doneEvents).toHaveLength(types.length);
+    } finally {
+      proxy.setModelsMissing(false);
+    }
+  });
+
   it('never puts the API key in an error message', async () => {
     proxy.setFault(() => '500');
     const error = (await run(engineOn(proxy.url, { apiKey: 'sk-secret-123', retries: 0 })).catch(
