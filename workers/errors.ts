@@ -12,7 +12,7 @@
 import type { WorkerError } from './protocol';
 
 /** The `name` of every engine error; the page switches on these after structured clone. */
-export type EngineErrorName = 'InputError' | 'ModelLoadError' | 'DeviceError';
+export type EngineErrorName = 'InputError' | 'ModelLoadError' | 'DeviceError' | 'ServerError';
 
 /** Base class of the engine's errors. Not thrown itself. */
 export abstract class EngineError extends Error {
@@ -46,6 +46,16 @@ export class ModelLoadError extends EngineError {
  */
 export class DeviceError extends EngineError {
   override readonly name = 'DeviceError' as const;
+}
+
+/**
+ * An inference server (the server engine, `workers/server-engine/`) could not be used: it is
+ * unreachable, it kept failing after the bounded retries (429, 5xx, timeouts), it refused the request
+ * (a wrong key, an unknown model), or it answered something that is not the OpenAI-compatible API.
+ * The message names the URL (never the key) and what to check. A run stops on it; what finished is kept.
+ */
+export class ServerError extends EngineError {
+  override readonly name = 'ServerError' as const;
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   type Device,
   type ExtractRequest,
   type FromWorker,
-  type LoadedModelInfo,
+  type LocalModelInfo,
   type LoadRequest,
   type SelfTestRequest,
   type ToWorker,
@@ -37,7 +37,7 @@ export interface HandlerEnvironment {
 
 interface LoadedState {
   readonly lm: CausalLm;
-  readonly info: LoadedModelInfo;
+  readonly info: LocalModelInfo;
 }
 
 export class InferenceHandler {
@@ -85,7 +85,7 @@ export class InferenceHandler {
   }
 
   /** The loaded model, if any (for tests and the CLI). */
-  get model(): LoadedModelInfo | undefined {
+  get model(): LocalModelInfo | undefined {
     return this.loaded?.info;
   }
 

@@ -126,8 +126,10 @@ export interface LoadedModelInfo {
   readonly promptStyle: PromptStyle;
   /** Why that format (the settings' choice, or what "Automatic" measured), in a few words. */
   readonly promptStyleReason?: string;
-  readonly device: Device;
-  readonly dtype: Dtype;
+  /** `server`: an OpenAI-compatible inference server (workers/server-engine/) runs it. */
+  readonly device: Device | 'server';
+  /** The weight format; `unknown` for a model on an inference server (the server does not say). */
+  readonly dtype: Dtype | 'unknown';
   /** Tokens the model can attend to (prompt + answer). */
   readonly contextLength: number;
   /**
@@ -137,6 +139,12 @@ export interface LoadedModelInfo {
   readonly deviceWarning?: string;
   /** Set when the browser refused to store some of its files (a failed Cache.put): it will download again. */
   readonly cacheWarning?: string;
+}
+
+/** A model the engine runs itself (Web Worker or Node): its device and weight format are known. */
+export interface LocalModelInfo extends LoadedModelInfo {
+  readonly device: Device;
+  readonly dtype: Dtype;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,7 +211,7 @@ export interface LoadProgressEvent {
 export interface ReadyEvent {
   readonly type: 'ready';
   readonly requestId: string;
-  readonly model: LoadedModelInfo;
+  readonly model: LocalModelInfo;
   /** Why the preferred device was not used (no WebGPU adapter, WebGPU failed…); absent if it was. */
   readonly fallbackReason?: string;
   readonly loadMs: number;

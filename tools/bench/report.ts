@@ -3,6 +3,7 @@
  * side, pasteable into the README) and the JSON written by `--json <file>`. Pure functions of the
  * figures, so tests can feed them made-up numbers.
  */
+import type { ServerFigures } from './server-bench';
 import type { CorpusFigures } from './corpus-bench';
 
 /** The machine the figures come from. */
@@ -186,6 +187,8 @@ export interface BenchResults {
   /** The corpus in the page (#19 item 5). */
   readonly corpus?: CorpusFigures;
   readonly realModel?: RealModelFigures;
+  /** A corpus on an inference server (llama-cpp-python) against our Node engine (#30 item 6). */
+  readonly server?: ServerFigures;
   readonly notes: readonly string[];
   /** Wall time of the whole bench. */
   readonly totalSeconds: number;
@@ -267,6 +270,21 @@ function realModelRows(m: RealModelFigures): string[][] {
     ],
   );
   return rows;
+}
+
+/** The server rows: documents/min per concurrency, then our Node engine on the same model. */
+function serverRows(s: ServerFigures): string[][] {
+  const perMinute = (value: number) => `${value.toFixed(1)} docs/min`;
+  const base = s.rows.find((r) => r.engine === 'server' && r.concurrency === 1);
+  return s.rows.map((r) => [
+    r.engine === 'server'
+      ? `Server (llama-cpp-python): ${r.documents} docs, ${r.concurrency} in flight`
+      : `Our Node engine, same model: ${r.documents} docs, one at a time`,
+    base ? perMinute(base.documentsPerMinute) : '',
+    `${perMinute(r.documentsPerMinute)} (${r.spans} spans)`,
+    base ? ratio(r.documentsPerMinute / base.documentsPerMinute) : '',
+    '',
+  ]);
 }
 
 /** Pads cells to column widths; the result is a valid Markdown table that also reads as plain text. */
@@ -378,6 +396,7 @@ export function formatTable(results: BenchResults, options: { machine?: boolean 
   }
   const m = results.realModel;
   if (m) rows.push(...realModelRows(m));
+  if (results.server) rows.push(...serverRows(results.server));
   const table = markdownTable(['Measure', 'Baseline', 'Measured', 'Ratio', 'Same answers'], rows);
   const setup = [
     `Node: ${results.setup.node}`,
@@ -397,6 +416,13 @@ export function formatTable(results: BenchResults, options: { machine?: boolean 
       'Prefix reuse: baseline = per-type full re-encode (reusePrefix:false), measured = one passage encode; ' +
       'ratio = speedup; "tok" = prefill tokens.',
   ];
+  const s = results.server;
+  if (s)
+    setup.push(
+      `Server: ${s.server}, ${s.model}; ${s.threads} thread${s.threads === 1 ? '' : 's'} in both engines; ` +
+        `${s.types.length} types, constrained (server: llama.cpp grammar), max_new_tokens ${s.maxNewTokens}; ` +
+        'documents/min through the corpus runner; ratio = against 1 in flight (server rows) or the server at 1 (Node row).',
+    );
   return [
     ...(options.machine === false ? [] : [formatMachine(results.machine), '']),
     table,

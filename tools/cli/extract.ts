@@ -5,8 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createNodeEngine } from '../../workers/node-engine';
-import { uninerPrompt } from '../../workers/text/prompt';
+import { chatMessages, uninerPrompt } from '../../workers/text/prompt';
 import type { Dtype, PromptStyle } from '../../workers/protocol';
 import type { EngineEvent } from '../../workers/engine';
 import { prepareModelArg } from '../model-arg';
@@ -18,6 +17,7 @@ import { EXPORT_FORMATS, isExportFormat } from '../../workers/corpus/formats';
 import { entityTypeProblem } from '../../workers/corpus/formats/label-studio';
 import { runCorpus } from './corpus-run';
 import { checkOutputPaths, checkResume, runRecordOf } from './corpus-output';
+import { checkServerArgs, createEngine, SERVER_ARG_OPTIONS, SERVER_USAGE } from '../engine-factory';
 
 const USAGE = `Usage: npm run extract -- --model <dir|url|hub-id|preset> --type <entity type> [--type …]
          (--text "…" | --file passage.txt | passage on stdin)
@@ -25,6 +25,8 @@ const USAGE = `Usage: npm run extract -- --model <dir|url|hub-id|preset> --type 
          [--no-constrain] [--max-new-tokens 256] [--batch-size 1] [--print-prompts] [--show-raw] [--stats]
    or: npm run extract -- --model … --type … --input <file|folder> [--out results.jsonl]
          [--resume | --force-resume] [--text-field text] [--format jsonl|spacy-jsonl|conll|label-studio]
+   or: either of the above with --server <base-url> [--server-model <name>] [--concurrency N]
+         instead of --model (an OpenAI-compatible inference server answers)
 
 Prints one JSON line per span: {"type","text","start","end","score"} (UTF-16 offsets into the
 passage; score: the model's confidence in the string, 0..1, from its own token probabilities).
@@ -34,6 +36,10 @@ Strings the model gave that are not in the passage are reported on stderr.
 answer better in it, such as SmolLM2-135M; the model's chat template otherwise).
 --print-prompts: prints each type's prompt exactly as a run with the same arguments sends it.
 --show-raw: prints each type's raw answer on stderr.
+
+${SERVER_USAGE}
+--prompt-style on a server: uniner (default; UniNER's conversation as raw text through
+/v1/completions) or chat (the messages through /v1/chat/completions: the server's chat template).
 
 --input reads a corpus: .txt/.md (one document), .jsonl/.csv (one per line/row; the text in
 --text-field, default the first of text, content, body, passage, document, sentence), .pdf (its
@@ -100,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
       'force-resume': { type: 'boolean', default: false },
       'text-field': { type: 'string' },
       format: { type: 'string' },
+      ...SERVER_ARG_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -109,7 +116,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!values.model) throw new UsageError('--model is required.');
+  checkServerArgs(values);
+  const onServer = values.server !== undefined;
+  if (onServer && values.model !== undefined)
+    throw new UsageError('Give either --model or --server, not both.');
+  if (onServer && (values.dtype !== undefined || values['batch-size'] !== undefined))
+    throw new UsageError('--dtype and --batch-size are for --model: the server decides both.');
+  if (!onServer && !values.model)
+    throw new UsageError('--model is required (or --server <base-url> for an inference server).');
   const types = values.type ?? [];
   if (types.length === 0) throw new UsageError('Give at least one --type.');
   for (const type of types) {
@@ -153,38 +167,57 @@ async function main(argv: string[]): Promise<number> {
       ...(values.dataset ? { datasetName: values.dataset } : {}),
     };
     const resume = values.resume || values['force-resume'];
+    // Before anything is opened for writing and before the model loads (issue 28).
     if (values.out !== undefined) {
-      // Before anything is opened for writing and before the model loads (issue 28).
       try {
         checkOutputPaths({ input: values.input, out: values.out, ...(format ? { format } : {}) });
       } catch (error) {
         throw new RefusedError((error as Error).message);
       }
-      if (resume) {
-        const record = runRecordOf({
-          modelLabel: values.model,
-          ...(values.dtype ? { dtype: values.dtype } : {}),
-          ...(promptStyle ? { promptStyle } : {}),
-          types,
-          ...(values['text-field'] !== undefined ? { textField: values['text-field'] } : {}),
-          ...(format !== undefined ? { format } : {}),
-          extract,
-        });
-        try {
-          for (const note of checkResume(values.out, record, values['force-resume'])) console.error(note);
-        } catch (error) {
-          throw new RefusedError((error as Error).message);
-        }
+    }
+    // On a server the engine is made (and the server checked) here, so the spans can name the model it
+    // serves, and a resume compares that name with the one the results recorded.
+    const chosen = onServer
+      ? await createEngine({
+          server: values,
+          ...(promptStyle ? { promptStyle: promptStyle as PromptStyle } : {}),
+          constrain: !values['no-constrain'],
+          onNote: (message) => console.error(message),
+        })
+      : undefined;
+    const modelLabel = chosen ? chosen.model.displayName : values.model!;
+    if (values.out !== undefined && resume) {
+      const record = runRecordOf({
+        modelLabel,
+        ...(values.dtype ? { dtype: values.dtype } : {}),
+        ...(promptStyle ? { promptStyle } : {}),
+        types,
+        ...(values['text-field'] !== undefined ? { textField: values['text-field'] } : {}),
+        ...(format !== undefined ? { format } : {}),
+        extract,
+      });
+      try {
+        for (const note of checkResume(values.out, record, values['force-resume'])) console.error(note);
+      } catch (error) {
+        await chosen?.engine.dispose();
+        throw new RefusedError((error as Error).message);
       }
     }
+    for (const line of chosen?.description ?? []) console.error(line);
     return runCorpus({
       input: values.input,
       ...(values.out !== undefined ? { out: values.out } : {}),
       resume,
       ...(values['text-field'] !== undefined ? { textField: values['text-field'] } : {}),
       ...(format !== undefined ? { format } : {}),
-      modelSource: (await prepareModelArg(values.model)).source,
-      modelLabel: values.model,
+      modelSource: chosen ? chosen.model.source : (await prepareModelArg(values.model!)).source,
+      modelLabel,
+      ...(chosen
+        ? {
+            createEngine: () => Promise.resolve(chosen.engine),
+            concurrency: chosen.engine.concurrency ?? 1,
+          }
+        : {}),
       ...(values.dtype ? { dtype: values.dtype as Dtype } : {}),
       ...(promptStyle ? { promptStyle: promptStyle as PromptStyle } : {}),
       types,
@@ -201,10 +234,25 @@ async function main(argv: string[]): Promise<number> {
   }
   const passage = readPassage(values);
   const datasetName = values.dataset;
-  // The same reading of --model in every mode (a folder with or without "./", a preset, a Hub id, a URL).
-  const modelArg = await prepareModelArg(values.model);
 
-  if (values['print-prompts']) {
+  if (values['print-prompts'] && onServer) {
+    const options = datasetName ? { datasetName } : {};
+    // What the server engine sends: UniNER's raw prompt (its default), or the messages the server's own
+    // chat template renders.
+    for (const type of types)
+      console.log(
+        JSON.stringify(
+          promptStyle === 'chat'
+            ? chatMessages(passage, type, options)
+            : uninerPrompt(passage, type, options),
+        ),
+      );
+    return 0;
+  }
+  // The same reading of --model in every mode (a folder with or without "./", a preset, a Hub id, a URL).
+  const modelArg = onServer ? undefined : await prepareModelArg(values.model!);
+
+  if (values['print-prompts'] && modelArg) {
     const options = datasetName ? { datasetName } : {};
     // UniNER's conversation needs no tokenizer; anything else may end in the chat template, and whether
     // it does depends on the tokenizer (a model without a template gets UniNER's conversation).
@@ -221,12 +269,15 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const engine = await createNodeEngine({
-    source: modelArg.source,
+  const { engine, model, description } = await createEngine({
+    server: values,
+    constrain: !values['no-constrain'],
+    ...(modelArg ? { source: modelArg.source } : {}),
     ...(values.dtype ? { dtype: values.dtype as Dtype } : {}),
     ...(promptStyle ? { promptStyle: promptStyle as PromptStyle } : {}),
+    onNote: (message) => console.error(message),
   });
-  const { model } = engine.ready;
+  for (const line of description) console.error(line);
   console.error(
     `model: ${model.displayName} (${model.isUniner ? 'UniNER' : 'not UniNER: a generic model'}), ${promptStyleWords(model.promptStyle)}${model.promptStyleReason ? ` (${model.promptStyleReason})` : ''}, ${model.device} ${model.dtype}`,
   );

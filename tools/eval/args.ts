@@ -2,11 +2,13 @@
 
 import { parseArgs } from 'node:util';
 import type { Dtype, PromptStyle } from '../../workers/protocol';
+import { checkServerArgs, SERVER_ARG_OPTIONS, SERVER_USAGE, type ServerArgValues } from '../engine-factory';
 
 /** The usage text printed by `--help` and after a usage error. */
 export const USAGE = `Usage:
   npm run eval -- --data <file.json|folder|file.conll> --model <dir|url|hub-id> [options]
   npm run eval -- --data <file.json|folder|file.conll> --predictions <file.jsonl> [options]
+  npm run eval -- --data <file.json|folder|file.conll> --server <base-url> [--server-model <name>] [options]
 
 Scores answers the way the UniNER paper does (official parser and normalisation, micro-averaged
 strict P/R/F1 over (passage, type) questions, plus the partial-match variant).
@@ -32,7 +34,12 @@ Options:
                          predictions file
   --plot <file.svg>      write the precision/recall curve of the confidence scores as an SVG
   --json                 print the scores as one JSON object on the last line
-  -h, --help             show this text`;
+  -h, --help             show this text
+
+A server (--server, instead of --model) answers the same prompts; free answers run to the server's
+stop (</s>) or the budget, since a server cannot stop at the official parser's verdict. Passages are
+sent --concurrency at a time (answers keep their order).
+${SERVER_USAGE}`;
 
 const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 
@@ -47,8 +54,10 @@ export type EvalArgs =
   | {
       readonly kind: 'run';
       readonly data: string;
-      /** Exactly one of `model` and `predictions` is set. */
+      /** Exactly one of `model`, `server.server` and `predictions` is set. */
       readonly model?: string;
+      /** The server flags (tools/engine-factory.ts) when an inference server answers. */
+      readonly server?: ServerArgValues;
       readonly predictions?: string;
       readonly dtype?: Dtype;
       readonly maxNewTokens: number;
@@ -98,6 +107,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         'no-length-cap': { type: 'boolean', default: false },
         'full-answers': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        ...SERVER_ARG_OPTIONS,
       },
     }));
   } catch (error) {
@@ -106,9 +116,19 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
   }
   if (values.help) return { kind: 'help' };
   if (values.data === undefined) throw new UsageError('--data is required');
-  if ((values.model === undefined) === (values.predictions === undefined)) {
-    throw new UsageError('give exactly one of --model (run a model) and --predictions (score a file)');
+  const sources = [values.model, values.server, values.predictions].filter((v) => v !== undefined);
+  if (sources.length !== 1) {
+    throw new UsageError(
+      'give exactly one of --model (run a model), --server (ask an inference server) and --predictions (score a file)',
+    );
   }
+  try {
+    checkServerArgs(values);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.server !== undefined && values.dtype !== undefined)
+    throw new UsageError('--dtype only applies with --model: the server decides it');
   if (values.predictions !== undefined) {
     for (const flag of ['out', 'dtype', 'max-new-tokens', 'prompt-style'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} only applies with --model`);
@@ -136,6 +156,16 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     kind: 'run',
     data: values.data,
     ...(values.model === undefined ? {} : { model: values.model }),
+    ...(values.server === undefined
+      ? {}
+      : {
+          server: Object.fromEntries(
+            Object.keys(SERVER_ARG_OPTIONS).flatMap((key) => {
+              const value = values[key as keyof ServerArgValues];
+              return value === undefined ? [] : [[key, value]];
+            }),
+          ) as ServerArgValues,
+        }),
     ...(values.predictions === undefined ? {} : { predictions: values.predictions }),
     ...(dtype === undefined ? {} : { dtype: dtype as Dtype }),
     maxNewTokens: positiveInteger('--max-new-tokens', values['max-new-tokens']) ?? 256,

@@ -40,9 +40,10 @@ async function collectPredictions(
   onLoaded: (model: LoadedModelInfo) => void,
 ): Promise<PredictionsFile> {
   if (args.predictions !== undefined) return readPredictions(args.predictions);
-  const model = await prepareModelArg(args.model ?? '');
   let stream: AsyncIterable<Prediction> = predictWithModel(groupByPassage(questions), {
-    source: model.source,
+    ...(args.server === undefined
+      ? { source: (await prepareModelArg(args.model ?? '')).source }
+      : { server: args.server }),
     maxNewTokens: args.maxNewTokens,
     constrain: args.constrain,
     lengthCap: args.lengthCap,
@@ -80,7 +81,7 @@ function selectQuestions(
  * was asked; `undefined` when scoring a file.
  */
 function settingsOf(args: RunArgs, loaded: LoadedModelInfo | undefined): string | undefined {
-  if (args.model === undefined) return undefined;
+  if (args.model === undefined && args.server === undefined) return undefined;
   return [
     `dtype ${loaded?.dtype ?? args.dtype ?? 'engine default'}`,
     args.constrain ? `constrained decoding${args.lengthCap ? '' : ' without length caps'}` : 'free decoding',
@@ -121,7 +122,9 @@ export async function main(argv: readonly string[], io: MainIO = processIO): Pro
     const settings = settingsOf(args, loaded);
     const facts: RunFacts = {
       data: args.data,
-      source: args.predictions ?? `model ${args.model ?? ''}`,
+      source:
+        args.predictions ??
+        (args.server?.server !== undefined ? `server ${args.server.server}` : `model ${args.model ?? ''}`),
       ...(settings === undefined ? {} : { settings }),
       ...(sample === undefined ? {} : { sample }),
       unknownPredictions,

@@ -8,19 +8,21 @@
  * is an opt-in that measures the app's behaviour rather than the paper's protocol.
  */
 
-import { createNodeEngine, type NodeEngine } from '../../workers/node-engine';
+import { createEngine, type ServerArgValues } from '../engine-factory';
 import { MAX_ENTITY_TYPES } from '../../workers/limits';
 import { normalizeEntityType } from '../../workers/text/prompt';
 import type { Dtype, FoundEntity, LoadedModelInfo, PromptStyle } from '../../workers/protocol';
-import type { EngineEvent } from '../../workers/engine';
+import type { Engine, EngineEvent } from '../../workers/engine';
 import type { PassageGroup } from './data';
 import { officialResponse, parseOfficialRaw } from './official-parser';
 import type { Prediction } from './predictions';
 
 /** What to load and how to ask. */
 export interface ModelOptions {
-  /** Local folder, URL of a model folder, or Hugging Face Hub id. */
-  readonly source: string;
+  /** Local folder, URL of a model folder, or Hugging Face Hub id (when no `server` is given). */
+  readonly source?: string;
+  /** An inference server instead (tools/engine-factory.ts flags); its `concurrency` passages at once. */
+  readonly server?: ServerArgValues;
   /** Weight format; omitted lets the engine choose. */
   readonly dtype?: Dtype;
   /** Upper bound of generated tokens per question (UniNER uses 256). */
@@ -100,7 +102,7 @@ function batches<T>(items: readonly T[], size: number): T[][] {
 
 /** Asks the engine every type of one passage; answers by {@link typeKey}. */
 async function answerGroup(
-  engine: NodeEngine,
+  engine: Engine,
   group: PassageGroup,
   options: ModelOptions,
 ): Promise<Map<string, TypeAnswer>> {
@@ -157,14 +159,31 @@ export async function* predictWithModel(
   modelOptions: ModelOptions,
 ): AsyncGenerator<Prediction> {
   if (questionsByPassage.length === 0) return;
-  const engine = await createNodeEngine({
-    source: modelOptions.source,
+  const { engine, model, description } = await createEngine({
+    ...(modelOptions.server === undefined ? {} : { server: modelOptions.server }),
+    ...(modelOptions.source === undefined ? {} : { source: modelOptions.source }),
     ...(modelOptions.dtype === undefined ? {} : { dtype: modelOptions.dtype }),
     ...(modelOptions.promptStyle === undefined ? {} : { promptStyle: modelOptions.promptStyle }),
+    constrain: modelOptions.constrain ?? false,
+    onNote: (message) => console.error(message),
   });
-  modelOptions.onLoaded?.(engine.ready.model);
+  for (const line of description) console.error(line);
+  modelOptions.onLoaded?.(model);
+  // A server answers several passages at once (it batches them); the answers still come out in order.
+  const window = modelOptions.server === undefined ? 1 : Number(modelOptions.server.concurrency ?? 4);
+  const pending: Promise<Map<string, TypeAnswer>>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (pending.length < window && next < questionsByPassage.length) {
+      const answers = answerGroup(engine, questionsByPassage[next++]!, modelOptions);
+      // Handled when its turn comes; until then a rejection must not count as unhandled.
+      answers.catch(() => undefined);
+      pending.push(answers);
+    }
+  };
   for (const group of questionsByPassage) {
-    const answers = await answerGroup(engine, group, modelOptions);
+    fill();
+    const answers = await pending.shift()!;
     for (const question of group.questions) {
       const key = typeKey(question.entityType);
       const answer = key === null ? undefined : answers.get(key);

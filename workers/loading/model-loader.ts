@@ -10,7 +10,7 @@ import {
   env,
   type PreTrainedModel,
 } from '@huggingface/transformers';
-import type { Device, Dtype, LoadProgressEvent, LoadedModelInfo, PromptStyle } from '../protocol';
+import type { Device, Dtype, LoadProgressEvent, LocalModelInfo, PromptStyle } from '../protocol';
 import { choosePromptStyle } from './prompt-style-choice';
 import type { CausalLm } from '../runtime/causal-lm';
 import type { ResolvedSource, SourceInfo } from './model-source';
@@ -51,7 +51,7 @@ export interface LoadOptions {
 
 export interface LoadedLm {
   readonly lm: CausalLm;
-  readonly info: LoadedModelInfo;
+  readonly info: LocalModelInfo;
   readonly loadMs: number;
 }
 
@@ -307,7 +307,7 @@ export async function loadCausalLm(options: LoadOptions): Promise<LoadedLm> {
     },
     options.promptStyle,
   );
-  const info: LoadedModelInfo = {
+  const info: LocalModelInfo = {
     source: source.requested,
     displayName: source.displayName,
     isUniner: source.isUniner,

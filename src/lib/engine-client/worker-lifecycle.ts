@@ -4,7 +4,7 @@
  * loaded, and whether a failure may have broken its session). Messages and crashes of a worker that
  * was already replaced are ignored here, so the rest of the client only ever hears the current one.
  */
-import type { FromWorker, LoadedModelInfo, ToWorker } from '../../../workers/protocol';
+import type { FromWorker, LocalModelInfo, ToWorker } from '../../../workers/protocol';
 import type { WorkerFactory, WorkerPort } from './types';
 
 /** The production factory: the engine's module worker, bundled separately by Vite. */
@@ -23,7 +23,7 @@ export interface WorkerHandlers {
 
 export class WorkerLifecycle {
   /** The model of the last `ready` in the current worker, or null. */
-  loadedModel: LoadedModelInfo | null = null;
+  loadedModel: LocalModelInfo | null = null;
   /** Set after a failure that may have broken the worker's session; the next load starts a fresh worker. */
   poisoned = false;
   private worker: WorkerPort | null = null;

@@ -1,4 +1,4 @@
-import type { FromWorker, LoadedModelInfo, ToWorker } from '../../../workers/protocol';
+import type { FromWorker, LocalModelInfo, ToWorker } from '../../../workers/protocol';
 import type { WorkerFactory, WorkerPort } from '../../../src/lib/engine-client';
 
 /** A Worker stand-in: records what the page posts; `emit` plays a worker event. */
@@ -42,9 +42,9 @@ export function fakeFactory(): { factory: WorkerFactory; workers: FakeWorker[] }
 }
 
 export function modelInfo(
-  device: LoadedModelInfo['device'],
-  overrides: Partial<LoadedModelInfo> = {},
-): LoadedModelInfo {
+  device: LocalModelInfo['device'],
+  overrides: Partial<LocalModelInfo> = {},
+): LocalModelInfo {
   return {
     source: 'onnx-community/Qwen2.5-0.5B-Instruct',
     displayName: 'Qwen2.5 0.5B Instruct',

@@ -205,14 +205,14 @@ describe('bench report', () => {
 describe('bench sections', () => {
   it('runs every section by default, and --only picks some', () => {
     expect(selectSections(undefined, { browser: false, real: false })).toEqual(
-      new Set(['node', 'wasm', 'ui', 'long', 'corpus', 'real']),
+      new Set(['node', 'wasm', 'ui', 'long', 'corpus', 'real', 'server']),
     );
     expect(selectSections('ui, long', { browser: false, real: false })).toEqual(new Set(['ui', 'long']));
   });
 
   it('leaves out what --skip-browser and --skip-real say, and refuses unknown names', () => {
-    expect(selectSections(undefined, { browser: true, real: false })).toEqual(new Set(['node']));
-    expect(selectSections('ui,real', { browser: false, real: true })).toEqual(new Set(['ui']));
+    expect(selectSections(undefined, { browser: true, real: false })).toEqual(new Set(['node', 'server']));
+    expect(selectSections('ui,real,server', { browser: false, real: true })).toEqual(new Set(['ui']));
     expect(selectSections('ui,gpu', { browser: false, real: false })).toMatch(/--only takes .*got "ui,gpu"/);
     expect(selectSections('', { browser: false, real: false })).toMatch(/--only takes/);
   });
