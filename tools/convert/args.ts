@@ -4,12 +4,13 @@
 import { WEIGHT_FORMATS } from './convert';
 import type { WeightFormat } from './graph/llama-graph';
 
-export const CONVERT_USAGE = `usage: npm run convert -- <file.gguf | model folder> --out <dir> [--dtype q4,q4f16,fp32] [--force]
+export const CONVERT_USAGE = `usage: npm run convert -- <file.gguf | model folder> --out <dir> [--dtype q4,q4f16,q8,fp32] [--force]
 
   <input>      a GGUF file (LLaMA architecture: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)
                or a Hugging Face folder (config.json, *.safetensors, tokenizer.json)
   --out DIR    the model folder to write (must not exist unless --force)
-  --dtype LIST weight formats to write, comma-separated (default q4,q4f16: what the browser runs)
+  --dtype LIST weight formats to write, comma-separated: fp32, q4, q4f16 (WebGPU with shader-f16), q8
+               (int8, fastest on WASM); default q4,q4f16
   --force      replace DIR once the new folder is complete`;
 
 /** Bad arguments (exit 2); an empty message means --help. */

@@ -1,7 +1,7 @@
 /**
  * Converts a LLaMA-family checkpoint (a GGUF file or a Hugging Face folder) into the folder the app
  * and the CLI load: config.json, generation_config.json, tokenizer.json, tokenizer_config.json and
- * onnx/model{,_q4,_q4f16}.onnx with their weights in external-data chunks under 2 GB.
+ * onnx/model{,_q4,_q4f16,_quantized}.onnx with their weights in external-data chunks under 2 GB.
  *
  * Streaming: weights are read, converted and written one tensor at a time, so memory stays near
  * the largest tensor (a 7B embedding), never the model. Everything is written into a temporary
@@ -25,7 +25,7 @@ import { buildLlamaOnnx, type WeightFormat } from './graph/llama-graph';
 import { buildConfigJson, buildGenerationConfigJson, MODEL_FILE_BY_FORMAT } from './model-files';
 import { openModelSource } from './sources/open-source';
 
-export const WEIGHT_FORMATS: readonly WeightFormat[] = ['fp32', 'q4', 'q4f16'];
+export const WEIGHT_FORMATS: readonly WeightFormat[] = ['fp32', 'q4', 'q4f16', 'q8'];
 
 export interface ConvertProgress {
   format: WeightFormat;
@@ -136,7 +136,7 @@ export async function convertModel(options: ConvertOptions): Promise<ConvertSumm
   const outDir = resolve(options.outDir);
   const formats = [...new Set(options.formats)];
   if (formats.length === 0)
-    throw new ConvertOutputError('no weight format asked for (use --dtype fp32,q4,q4f16)');
+    throw new ConvertOutputError('no weight format asked for (use --dtype fp32,q4,q4f16,q8)');
   checkOutputFolder(options.input, outDir, options.force ?? false);
   const source = await openModelSource(options.input);
   const staging = stagingPath(outDir, process.pid);

@@ -1,5 +1,5 @@
 /**
- * `npm run convert -- <file.gguf | HF model folder> --out <dir> [--dtype q4,q4f16,fp32] [--force]`
+ * `npm run convert -- <file.gguf | HF model folder> --out <dir> [--dtype q4,q4f16,q8,fp32] [--force]`
  *
  * Writes the model folder the app and the CLI load. Progress on stderr, a summary at the end.
  * Exit codes: 0 done, 1 the conversion failed (message says why), 2 bad arguments.

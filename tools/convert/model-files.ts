@@ -10,6 +10,8 @@ export const MODEL_FILE_BY_FORMAT: Record<WeightFormat, string> = {
   fp32: 'model.onnx',
   q4: 'model_q4.onnx',
   q4f16: 'model_q4f16.onnx',
+  // transformers.js's name for dtype 'q8' (its own default on WASM).
+  q8: 'model_quantized.onnx',
 };
 
 export interface ConfigOptions {

@@ -5,8 +5,9 @@
  *
  * The rules, in order: Node runs on the CPU with the asked format, else the preset's WASM format, else
  * q4. In the browser, WebGPU (q4f16 with `shader-f16`, else q4) when wanted and an adapter exists, else
- * WASM (device.ts). On WASM without a chosen format, fp32 wins when the folder has fp32 weights of at
- * most FP32_WASM_MAX_BYTES (onnxruntime-web decodes them 5–7× faster than 4 bits there). A chosen format
+ * WASM (device.ts). On WASM without a chosen format, fp32 wins over 4 bits when the folder has fp32
+ * weights of at most FP32_WASM_MAX_BYTES (onnxruntime-web decodes them 5–7× faster than 4 bits there);
+ * a preset that ships q8 for WASM keeps it (fp32's speed, a quarter of the download). A chosen format
  * always wins.
  */
 import type { DevicePreference, Dtype } from '../protocol';
@@ -44,6 +45,8 @@ export function chooseWeightFormat(question: WeightFormatQuestion): DeviceChoice
   );
   if (
     choice.device === 'wasm' &&
+    // q8 (int8 weights dequantised at load) runs at fp32's speed in a quarter of the download.
+    choice.dtype !== 'q8' &&
     requested === undefined &&
     question.fp32Weights !== undefined &&
     fp32PreferredOnWasm(question.fp32Weights)

@@ -30,10 +30,15 @@ import {
   type ScaleType,
 } from '../quant/matmul-nbits';
 import { float32ToFloat16Bits } from '../quant/fp16';
+import { quantizeInt8Blocks, type Int8Blocks } from '../quant/int8-channel';
 import { MATMUL_8BITS_BLOCK_SIZE, quantizeSymmetricQ8 } from '../quant/matmul-8bits';
 
-/** fp32: MatMul; q4: MatMulNBits with fp32 scales; q4f16: MatMulNBits in fp16 (GPUs with shader-f16). */
-export type WeightFormat = 'fp32' | 'q4' | 'q4f16';
+/**
+ * fp32: MatMul; q4: MatMulNBits with fp32 scales; q4f16: MatMulNBits in fp16 (GPUs with shader-f16);
+ * q8: int8 weights per output channel (the embedding and a tied head too), dequantised by the graph
+ * into fp32 constants when onnxruntime loads it: an 8-bit download that runs at fp32's speed on WASM.
+ */
+export type WeightFormat = 'fp32' | 'q4' | 'q4f16' | 'q8';
 /**
  * How 4-bit weights are made from real numbers: symmetric (zero point 8, what the synthetic
  * fixtures always used) or asymmetric (per-block zero point: lower error on real weights).
@@ -223,7 +228,28 @@ class LlamaGraph {
     this.options.onWeight?.(name);
   }
 
-  /** x @ W^T for W given as rows: MatMul in fp32, MatMulNBits (4-bit, block 32) otherwise. */
+  /**
+   * Writes `w` (int8 blocks) and returns the name of its dequantised [N, K] fp32 value: Cast, Reshape to
+   * [N, K / block, block], Mul by the scales [N, K / block, 1], Reshape back. Every input is an
+   * initializer, so onnxruntime folds the whole chain into one fp32 constant when the session loads:
+   * the file is 8-bit and every step runs fp32 arithmetic, the fastest onnxruntime-web's WASM build has
+   * (its 4-bit MatMulNBits is 5-7x slower there). Integer arithmetic (DynamicQuantizeLinear +
+   * MatMulInteger, onnxruntime's `quantize_dynamic` pattern) was tried first: per-tensor int8
+   * activations kept only 2 of SmolLM2's 32 reference answers (tools/convert/README.md).
+   */
+  private int8Dequantized(name: string, w: Int8Blocks): string {
+    const g = this.g;
+    const blocks = w.k / w.blockSize;
+    const q = g.initializer(`${name}.q8`, DataType.INT8, [w.n, w.k], w.q);
+    const scales = g.initializer(`${name}.scales`, DataType.FLOAT, [w.n, blocks, 1], w.scales);
+    const values = g.op('Reshape', [
+      g.op('Cast', [q], { to: DataType.FLOAT }),
+      g.int64([w.n, blocks, w.blockSize]),
+    ]);
+    return g.op('Reshape', [g.op('Mul', [values, scales]), g.int64([w.n, w.k])]);
+  }
+
+  /** x @ W^T for W given as rows: MatMul in fp32, MatMulNBits (4-bit, block 32), or int8 (q8). */
   linear(x: string, name: string, output?: string): string {
     const g = this.g;
     const src = this.source.linear(name);
@@ -234,6 +260,11 @@ class LlamaGraph {
       const weight = g.initializer(name, DataType.FLOAT, [k, n], transposeToRows(src.rows(), n, k));
       this.weightDone(name);
       return g.op('MatMul', [x, weight], {}, outputs);
+    }
+    if (format === 'q8') {
+      const rows = this.int8Dequantized(name, quantizeInt8Blocks(src.rows(), n, k));
+      this.weightDone(name);
+      return g.op('MatMul', [x, g.op('Transpose', [rows], { perm: [1, 0] })], {}, outputs);
     }
     const scaleType = format === 'q4f16' ? 'float16' : 'float32';
     const raw = src.q4_0?.();
@@ -279,11 +310,23 @@ class LlamaGraph {
 
   /** The embedding initializer (fp32, or fp16 in q4f16), once written: shared with a tied lm_head. */
   private embeddingTable?: { name: string; half: boolean };
+  /** q8: the embedding's dequantised [V, H] value (folded at load), shared with a tied lm_head. */
+  private embeddingInt8?: string;
 
   embedding(inputIds: string): string {
     const g = this.g;
     const d = this.d;
     const table = this.source.embedding();
+    if (this.options.format === 'q8') {
+      // The whole table dequantised as one constant (folded at load, like the weights), then gathered.
+      const dequantized = this.int8Dequantized(
+        'embed_tokens',
+        quantizeInt8Blocks(table, d.vocabSize, d.hiddenSize),
+      );
+      this.embeddingInt8 = dequantized;
+      this.weightDone('embed_tokens');
+      return g.op('Gather', [dequantized, inputIds]);
+    }
     if (this.options.format === 'q4f16') {
       const half = g.initializer(
         'embed_tokens',
@@ -400,10 +443,16 @@ class LlamaGraph {
     const table = this.embeddingTable;
     const format = this.options.format;
     const tiedHead =
-      format === 'fp32'
+      format === 'fp32' || format === 'q8'
         ? 'table'
         : (this.options.tiedHead ?? (format === 'q4' ? DEFAULT_TIED_HEAD : 'table'));
-    if (this.options.tiedEmbeddings && tiedHead === 'q8') {
+    if (this.options.tiedEmbeddings && format === 'q8' && this.embeddingInt8) {
+      // The head is the int8 embedding itself, transposed to [H, V]: a Transpose of an initializer,
+      // which onnxruntime folds into a constant at load like the dequantisation (no second copy to download).
+      const transposed = g.op('Transpose', [this.embeddingInt8], { perm: [1, 0] });
+      g.op('MatMul', [normed, transposed], {}, { outputs: ['logits'] });
+      this.weightDone('lm_head');
+    } else if (this.options.tiedEmbeddings && tiedHead === 'q8') {
       const src = this.source.linear('lm_head');
       const w = quantizeSymmetricQ8(src.rows(), src.n, src.k);
       const inputs = [

@@ -64,11 +64,13 @@ const STOP_IDS = REFERENCE.decoding.stop_ids;
 const LOGIT_TOLERANCE = 1e-3;
 
 /** Floors for the shares of answers identical to the fp32 reference (measured values are logged). */
-const MIN_SHARE: Record<'q4' | 'q4f16', number> = {
+const MIN_SHARE: Record<'q4' | 'q4f16' | 'q8', number> = {
   // Measured 32/32: Q4_1 blocks map exactly onto MatMulNBits plus a block-sum correction.
   q4: 0.9,
   // Measured 31/32: fp16 activations and scales flip a near-tie now and then.
   q4f16: 0.75,
+  // int8 weights per channel and int8 activations per tensor (DynamicQuantizeLinear): measured below.
+  q8: 0.75,
 };
 const MIN_SHARE_LLAMA_CPP = 0.5; // measured 88% (28 of 32; llama.cpp computes Q4_1 x Q8 activations)
 
@@ -77,7 +79,7 @@ async function onnxFolder(): Promise<string> {
   return process.env.SMOLLM2_ONNX_DIR ?? ensureSmolLM2Onnx();
 }
 
-async function loadOnnx(folder: string, dtype: 'fp32' | 'q4' | 'q4f16'): Promise<PreTrainedModel> {
+async function loadOnnx(folder: string, dtype: 'fp32' | 'q4' | 'q4f16' | 'q8'): Promise<PreTrainedModel> {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = dirname(folder);
@@ -217,7 +219,7 @@ describe('SmolLM2-135M converted to ONNX vs references', () => {
     expect(same / PROMPTS.length).toBeGreaterThanOrEqual(MIN_SHARE_LLAMA_CPP);
   }, 900_000);
 
-  it.each(['q4', 'q4f16'] as const)(
+  it.each(['q4', 'q4f16', 'q8'] as const)(
     '%s: greedy answers mostly equal the fp32 reference (and are compared with llama.cpp)',
     async (dtype) => {
       const model = await loadOnnx(folder, dtype);

@@ -27,8 +27,8 @@ describe('the bundled preset', () => {
   });
 
   it('ships q4 only, for WASM and every WebGPU adapter', () => {
-    expect(bundled.dtypes).toEqual({ webgpu: { f16: 'q4', noF16: 'q4' }, wasm: 'q4' });
-    expect(Object.keys(bundled.downloadBytes)).toEqual(['q4']);
+    expect(bundled.dtypes).toEqual({ webgpu: { f16: 'q4', noF16: 'q4' }, wasm: 'q8' });
+    expect(Object.keys(bundled.downloadBytes).sort()).toEqual(['q4', 'q8']);
   });
 });
 

@@ -101,6 +101,11 @@ const table: Row[] = [
     { device: 'webgpu', dtype: 'q4' },
   ],
   [
+    'WASM, a preset shipping q8: q8 even when small fp32 is there (same speed, a quarter of the bytes)',
+    { runtime: 'browser', preference: 'wasm', presetDtypes: { wasm: 'q8' }, fp32Weights: SMALL },
+    { device: 'wasm', dtype: 'q8' },
+  ],
+  [
     'WebGPU-only preset without a GPU',
     { runtime: 'browser', preference: 'auto', probe: NO_GPU, presetDtypes: WEBGPU_ONLY },
     'throws',
