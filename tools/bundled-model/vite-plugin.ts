@@ -27,7 +27,7 @@ export const BUNDLED_MODEL_FOLDER = 'smollm2-135m';
 export const BUNDLED_MODEL_PATH = `models/${BUNDLED_MODEL_FOLDER}/`;
 
 /**
- * The files the site ships: the tokenizer, the configs, q8 weights for WASM (141 MB: int8 weights that
+ * The files the site ships: the tokenizer, the configs, q8 weights for WASM (157 MB: int8 weights that
  * onnxruntime-web runs at fp32's speed, 6-7x faster than its 4-bit kernel) and q4 for WebGPU (199 MB:
  * runs on every adapter; q4f16 would save ~70 MB but needs `shader-f16`). A browser downloads only
  * the one its device uses. fp32 (~550 MB) is only for the reference checks.

@@ -85,12 +85,12 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     // section); in UniNER's conversation it names people, places and languages.
     promptStyle: 'uniner',
     promptStyleReason: 'measured: it answers [] through its chat template',
-    // The site ships q8 for WASM (int8 weights run at fp32's speed there, 6-7x q4's, in 71% of q4's
+    // The site ships q8 for WASM (int8 weights run at fp32's speed there, 7-8x q4's, in 79% of q4's
     // download) and q4 for WebGPU (tools/bundled-model/vite-plugin.ts says why).
     dtypes: { webgpu: { f16: 'q4', noF16: 'q4' }, wasm: 'q8' },
     // onnx/model_<format>.onnx + .onnx_data + tokenizer.json, as converted by tools/convert:
-    // q4 199,067,100 bytes, q8 141,406,896 bytes.
-    downloadBytes: { q8: 141e6, q4: 199e6 },
+    // q4 199,067,100 bytes, q8 157,451,329 bytes.
+    downloadBytes: { q8: 157e6, q4: 199e6 },
     note: 'A tiny generic model served with this page: works offline, finds fewer entities (not UniNER).',
   },
   {
