@@ -17,12 +17,18 @@ import {
   type ExportSink,
   type WritableFile,
 } from '../lib/corpus/export';
-import { nextMatching, stepFrom, visibleDocuments, type StatusFilter } from '../lib/corpus/list-view';
+import {
+  formatDuration,
+  nextMatching,
+  stepFrom,
+  visibleDocuments,
+  type StatusFilter,
+} from '../lib/corpus/list-view';
 import { downloadBlob, downloadText } from '../lib/download';
 import { entitiesBySpan } from '../lib/review/review-results';
 import { fileSource, importFiles, type Importer, type ImportTally } from '../lib/corpus/import-files';
 import { pageImporter } from '../lib/corpus/importer';
-import { CorpusRunner } from '../lib/corpus/runner';
+import { CorpusRunner, type CorpusRunProgress } from '../lib/corpus/runner';
 import { useAppStore } from './app-store';
 import { ensureSelectedModel, extractOptionsOf, workerEngine } from './engine-actions';
 import { saveReviewsTo, storedReviewPatch } from './review-actions';
@@ -194,7 +200,7 @@ export async function runCorpus(): Promise<void> {
     return;
   }
   runner ??= new CorpusRunner(db, engine);
-  set({ corpusRunStatus: 'running', corpusRunError: null, corpusProgress: null });
+  set({ corpusRunStatus: 'running', corpusRunError: null, corpusProgress: null, corpusRunSummary: null });
   try {
     await markStaleAndRefresh();
     if (!(await ensureSelectedModel())) {
@@ -223,10 +229,29 @@ export async function runCorpus(): Promise<void> {
       },
     });
   } finally {
-    set({ corpusRunStatus: 'idle' });
+    set({ corpusRunStatus: 'idle', corpusRunSummary: runSummary(get().corpusProgress) });
     void markStaleAndRefresh();
     void refreshStorage();
+    // The line gets out of the way: the list shows each document's result.
+    const shown = get().corpusRunSummary;
+    if (shown !== null)
+      setTimeout(() => {
+        if (get().corpusRunSummary === shown) set({ corpusRunSummary: null });
+      }, RUN_SUMMARY_MS);
   }
+}
+
+/** How long "Finished N documents in T" stays after a run. */
+const RUN_SUMMARY_MS = 10_000;
+
+/** The line a finished or stopped run leaves, or null when it ran nothing. */
+function runSummary(progress: CorpusRunProgress | null): string | null {
+  if (!progress || progress.total === 0) return null;
+  const took = formatDuration(progress.elapsedMs);
+  const documents = (n: number) => `${n} document${n === 1 ? '' : 's'}`;
+  return progress.finished >= progress.total
+    ? `Finished ${documents(progress.finished)} in ${took}`
+    : `Stopped after ${progress.finished} of ${documents(progress.total)} (${took})`;
 }
 
 /** Stops the corpus run: the current document is interrupted and restarts next time. */

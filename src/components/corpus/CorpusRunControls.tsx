@@ -8,6 +8,7 @@ export function CorpusRunControls() {
   const status = useAppStore((s) => s.corpusRunStatus);
   const progress = useAppStore((s) => s.corpusProgress);
   const error = useAppStore((s) => s.corpusRunError);
+  const summary = useAppStore((s) => s.corpusRunSummary);
   const toRun = useAppStore((s) => s.corpusDocuments.filter((d) => d.status !== 'done').length);
   const typeCount = useAppStore((s) => s.entityTypes.length);
   const currentName = useAppStore((s) =>
@@ -58,6 +59,15 @@ export function CorpusRunControls() {
             />
           )}
         </div>
+      )}
+      {!running && summary && (
+        <p
+          role="status"
+          data-testid="corpus-run-summary"
+          className="text-sm text-slate-700 dark:text-slate-300"
+        >
+          {summary}
+        </p>
       )}
       {error && (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">

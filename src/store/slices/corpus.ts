@@ -50,6 +50,8 @@ export interface CorpusSlice {
   readonly corpusProgress: CorpusRunProgress | null;
   /** Why the last corpus run ended early. */
   readonly corpusRunError: WorkerError | null;
+  /** "Finished 20 documents in 4 min 10 s", shown for a few seconds after a run, then cleared. */
+  readonly corpusRunSummary: string | null;
   /** Bytes this origin stores, when the browser says. */
   readonly corpusStorage: { readonly usage: number; readonly quota: number } | null;
 }
@@ -70,5 +72,6 @@ export const createCorpusSlice: AppStateCreator<CorpusSlice> = () => ({
   corpusRunStatus: 'idle',
   corpusProgress: null,
   corpusRunError: null,
+  corpusRunSummary: null,
   corpusStorage: null,
 });

@@ -121,6 +121,20 @@ describe('corpus run faults', () => {
     expect(useAppStore.getState().corpusDocuments.map((d) => d.id)).toEqual(['b']);
   });
 
+  it('a finished run leaves "Finished N documents in T" (a 10 s timer then clears it; not timed here)', async () => {
+    await importCorpusFiles(
+      [new File(['x'], 'news.jsonl')],
+      importerOf([doc('a', 'Ada one.', 1), doc('b', 'Ada two.', 2)]),
+    );
+    const { run } = await startRun();
+    answer(workers[0]!, await extractOf(() => workers[0], 'Ada one.'));
+    answer(workers[0]!, await extractOf(() => workers[0], 'Ada two.'));
+    await run;
+    expect(useAppStore.getState().corpusRunSummary).toMatch(/^Finished 2 documents in \d+ s$/u);
+    // The next run clears it at once; the timer (10 s) clears it otherwise.
+    useAppStore.setState({ corpusRunSummary: null });
+  });
+
   it('a reviewed document run again (stale after a type change) keeps its decisions and person spans', async () => {
     await importCorpusFiles([new File(['x'], 'news.jsonl')], importerOf([doc('a', 'Ada met Bob.')]));
     const db = await CorpusDb.open(name);
