@@ -49,6 +49,8 @@ export interface CorpusRunOptions {
   /** The model as the engine loads it, and as the spans name it. */
   readonly modelSource: string;
   readonly modelLabel: string;
+  /** The model as the run record names it, when not `modelLabel` (a server: the served model, not its address). */
+  readonly recordModel?: string;
   readonly dtype?: Dtype;
   readonly promptStyle?: PromptStyle;
   readonly types: readonly string[];
@@ -122,7 +124,12 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
   const writer = options.out
     ? new ResultsWriter(options.out, resume, trailer ? { trailer } : {})
     : new StdoutWriter(trailer ? { trailer } : {});
-  if (options.out) writeRunRecord(options.out, runRecordOf(options), resume !== undefined);
+  if (options.out)
+    writeRunRecord(
+      options.out,
+      runRecordOf({ ...options, modelLabel: options.recordModel ?? options.modelLabel }),
+      resume !== undefined,
+    );
   if (exporter && !resume) writer.writeText(exporter.header());
   if (options.format === 'label-studio' && options.out) {
     const configPath = labelConfigPath(options.out);

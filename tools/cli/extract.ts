@@ -186,9 +186,13 @@ async function main(argv: string[]): Promise<number> {
         })
       : undefined;
     const modelLabel = chosen ? chosen.model.displayName : values.model!;
+    // A server's results are the served model's, wherever it answers (a resume may use another address).
+    const recordModel = chosen
+      ? `server model ${chosen.server?.modelName ?? chosen.model.displayName}`
+      : modelLabel;
     if (values.out !== undefined && resume) {
       const record = runRecordOf({
-        modelLabel,
+        modelLabel: recordModel,
         ...(values.dtype ? { dtype: values.dtype } : {}),
         ...(promptStyle ? { promptStyle } : {}),
         types,
@@ -212,6 +216,7 @@ async function main(argv: string[]): Promise<number> {
       ...(format !== undefined ? { format } : {}),
       modelSource: chosen ? chosen.model.source : (await prepareModelArg(values.model!)).source,
       modelLabel,
+      recordModel,
       ...(chosen
         ? {
             createEngine: () => Promise.resolve(chosen.engine),

@@ -97,6 +97,8 @@ export interface ServerEngine extends Engine {
   readonly scores: boolean | null;
   /** The API base (`…/v1`), without credentials. */
   readonly apiBase: string;
+  /** The model name the server serves (known after `load`; null before). */
+  readonly modelName: string | null;
 }
 
 /** The context assumed when the server does not say (llama-cpp-python's and LLaMA-1's default). */
@@ -348,6 +350,9 @@ export function createServerEngine(options: ServerEngineOptions): ServerEngine {
     },
     get scores() {
       return scores;
+    },
+    get modelName() {
+      return info ? modelName : null;
     },
     apiBase: api,
     // The corpus runner keeps this many documents going; the semaphore keeps the requests to it.

@@ -268,7 +268,7 @@ describe('the command line', () => {
   it('bad arguments exit 2 with the usage; a failed conversion exits 1 with the reason', () => {
     const usage = run(['--dtype', 'q3', Q4_0_GGUF, '--out', join(work, 'cli-out')]);
     expect(usage.status).toBe(2);
-    expect(usage.stderr).toContain('unknown --dtype q3 (choose from fp32, q4, q4f16)');
+    expect(usage.stderr).toContain('unknown --dtype q3 (choose from fp32, q4, q4f16, q8)');
     expect(usage.stderr).toContain('usage: npm run convert');
 
     const bad = join(work, 'cli-bad.gguf');
