@@ -14,6 +14,7 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { CorpusRun, type CorpusRunResult } from '../../workers/corpus/corpus-runner';
 import type { CorpusDocument, DocumentWithSpans, ImportProblem } from '../../workers/corpus/document';
+import { IdAssigner } from '../../workers/corpus/ids';
 import type { Engine } from '../../workers/engine';
 import { importDocuments, importFormatOf, type ImportSource } from '../../workers/corpus/import';
 import { createNodeEngine } from '../../workers/node-engine';
@@ -146,9 +147,10 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
 
   /** Every document of every input, in input order, renamed where ids clash and minus those already done. */
   async function* documents(): AsyncGenerator<CorpusDocument> {
-    // Ids are unique within a file; two files of a folder can both have a record "1". The later one
-    // becomes "<file>#<id>": decided by input order alone, so a --resume renames it the same way.
-    const seenIds = new Set<string>();
+    // Two files of a folder can both have a record "1": the later one becomes "<file>#<id>" (then ~2, ~3),
+    // by the page's rule (workers/corpus/ids.ts), decided by input order alone, so a --resume renames it
+    // the same way.
+    const ids = new IdAssigner();
     for (const source of sources) {
       let renamed = 0;
       let twiceInFile = 0; // of `renamed`: ids this same file used before
@@ -165,15 +167,13 @@ export async function runCorpus(options: CorpusRunOptions): Promise<number> {
           continue;
         }
         let { document } = item;
-        if (seenIds.has(document.id)) {
+        const id = ids.assign(source.name, document.id);
+        if (id !== document.id) {
           if (idsOfSource.has(document.id)) twiceInFile += 1;
-          let id = `${source.name}#${document.id}`;
-          for (let n = 2; seenIds.has(id); n += 1) id = `${source.name}#${document.id}~${n}`;
-          document = { ...document, id };
           renamed += 1;
         }
-        seenIds.add(document.id);
         idsOfSource.add(document.id);
+        document = { ...document, id };
         if (resume?.ids.has(document.id)) {
           skipped += 1;
           progress.update({ skipped });
