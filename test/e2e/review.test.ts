@@ -199,11 +199,13 @@ describe('correcting spans in the page (Chromium, WASM)', () => {
     await screenshotForDocs(page, 'review');
     await page.reload();
     await page.getByTestId('highlighted-passage').waitFor();
-    expect(await drawn(page)).toEqual(expected);
+    // The passage renders from a deferred value: its marks can settle a frame after it appears.
+    await expect.poll(() => drawn(page)).toEqual(expected);
     expect(await page.getByRole('button', { name: 'Reviewed ✓' }).getAttribute('aria-pressed')).toBe('true');
     // Hiding rejected spans leaves them out of the view, not out of the review.
     await page.getByRole('checkbox', { name: /^Show rejected/ }).uncheck();
-    expect(await drawn(page)).toEqual(expected.filter((s) => s.decision !== 'rejected'));
+    // Deferred too (the failure of a fresh-clone run read the marks before the filter had redrawn them).
+    await expect.poll(() => drawn(page)).toEqual(expected.filter((s) => s.decision !== 'rejected'));
     await page.getByRole('checkbox', { name: /^Show rejected/ }).check();
 
     // Every format of the corrected passage.
