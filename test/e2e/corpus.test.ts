@@ -179,16 +179,20 @@ describe('corpus in the page', () => {
     await expect
       .poll(() => page.getByRole('textbox', { name: 'Passage', exact: true }).inputValue())
       .toBe(TXT);
-    const marks = await page
-      .getByTestId('highlighted-passage')
-      .locator('mark[data-type][data-start][data-end]')
-      .evaluateAll((nodes) =>
-        nodes.map(
-          (n) =>
-            `${n.getAttribute('data-type')}@${n.getAttribute('data-start')}-${n.getAttribute('data-end')}`,
-        ),
-      );
-    expect(marks.sort()).toEqual(final.find((d) => d.name.includes('note.txt'))?.spans);
+    const marks = () =>
+      page
+        .getByTestId('highlighted-passage')
+        .locator('mark[data-type][data-start][data-end]')
+        .evaluateAll((nodes) =>
+          nodes
+            .map(
+              (n) =>
+                `${n.getAttribute('data-type')}@${n.getAttribute('data-start')}-${n.getAttribute('data-end')}`,
+            )
+            .sort(),
+        );
+    // The passage renders from a deferred value: its highlights can settle a frame after the text.
+    await expect.poll(marks).toEqual(final.find((d) => d.name.includes('note.txt'))?.spans);
     await page.context().close();
   });
 });
