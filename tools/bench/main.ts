@@ -421,7 +421,7 @@ async function realModelNode(browser: RealBrowser, log: (line: string) => void):
   log(`  llama.cpp: ${llamaCpp.tokensPerS.toFixed(1)} tok/s`);
   const dtypes = Object.fromEntries(Object.entries(browser.dtypes).map(([d, r]) => [d, r.tokensPerS]));
   return {
-    model: 'SmolLM2-135M-Instruct (Q4_1 GGUF; our conversion: fp32, q4)',
+    model: 'SmolLM2-135M-Instruct (Q4_1 GGUF; our conversion: fp32, q4, q8)',
     threads: browser.threads,
     promptTokens: browser.promptTokens,
     decodeSteps: REAL_STEPS,
