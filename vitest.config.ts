@@ -23,10 +23,6 @@ export default defineConfig({
           globalSetup: ['test/e2e/global-setup.ts'],
           // One Chromium at a time on a 2-core machine.
           fileParallelism: false,
-          // A safety net, not a fix: review.test.ts failed once in three fresh-clone runs (after ui.test.ts,
-          // under load) and passed alone every time; a retry keeps such a flake from failing CI while it is
-          // tracked down. A test that fails twice is a real failure.
-          retry: 1,
           testTimeout: 180_000,
           hookTimeout: 120_000,
         },
